@@ -1,0 +1,102 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tensor/device.h"
+#include "tensor/dims.h"
+#include "tensor/ops_list.h"
+#include "tensor/scalar.h"
+
+namespace kiln {
+
+class Tensor;
+
+enum class UnaryOp : uint8_t {
+  KILN_UNARY_OPS(KILN_ENUM_ENTRY) KILN_PARAMETRIC_UNARY_OPS(KILN_ENUM_ENTRY)
+};
+inline constexpr int kUnaryOpCount =
+    0 KILN_UNARY_OPS(KILN_COUNT_ENTRY) KILN_PARAMETRIC_UNARY_OPS(KILN_COUNT_ENTRY);
+
+enum class BinaryOp : uint8_t { KILN_BINARY_OPS(KILN_ENUM_ENTRY) };
+inline constexpr int kBinaryOpCount = 0 KILN_BINARY_OPS(KILN_COUNT_ENTRY);
+
+const char* op_name(UnaryOp op);
+const char* op_name(BinaryOp op);
+
+// Parameters of the parametric unary ops: the exponent of pow_scalar, the bounds of clamp.
+struct UnaryParams {
+  double a = 0;
+  double b = 0;
+};
+
+enum class ReduceOp : uint8_t { Sum, Prod, Max, Min, All, Any };
+enum class ScanOp : uint8_t { Sum, Prod };
+enum class ScatterMode : uint8_t { Assign, Add };
+enum class Distribution : uint8_t { Uniform, Normal, Bernoulli, Integer };
+
+// Where a random draw starts in the Philox 4x32-10 stream: element i of the output uses
+// the counter block `offset + i / lanes` (see tensor/random.h for the exact mapping).
+struct PhiloxPosition {
+  uint64_t seed = 0;
+  uint64_t offset = 0;
+};
+
+// The dispatch seam: everything a device must provide, one virtual per kernel family.
+// The op front end (tensor/ops_*.cpp) validates arguments and prepares operands, so that
+// kernels see only these conventions:
+// - `out` (and `values`/`indices`) is freshly allocated and contiguous, except for the
+//   in-place kernels fill, copy, scatter and index_add, which write through any strides;
+// - elementwise inputs are already broadcast to out's shape (zero strides) and converted
+//   to the dtype the op computes in; other inputs may be any strided view;
+// - dims are already wrapped into [0, rank);
+// - index tensors are int64; kernels check their values against the indexed extent and
+//   throw kiln::Error when one is out of range.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const char* name() const = 0;
+
+  virtual void* allocate(size_t nbytes, int device_index) = 0;
+  virtual void deallocate(void* data, size_t nbytes) noexcept = 0;
+  virtual void copy_from_host(void* device_dst, const void* host_src, size_t nbytes) = 0;
+  virtual void copy_to_host(void* host_dst, const void* device_src, size_t nbytes) = 0;
+
+  virtual void fill(const Tensor& out, Scalar value) = 0;
+  // out and in have one shape; converts between dtypes.
+  virtual void copy(const Tensor& out, const Tensor& in) = 0;
+  virtual void arange(const Tensor& out, double start, double step) = 0;
+  virtual void random(Distribution distribution, const Tensor& out, PhiloxPosition position,
+                      double a, double b) = 0;
+
+  virtual void unary(UnaryOp op, const Tensor& out, const Tensor& in, UnaryParams params) = 0;
+  virtual void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) = 0;
+  virtual void where(const Tensor& out, const Tensor& condition, const Tensor& a,
+                     const Tensor& b) = 0;
+
+  // out has in's shape with `dims` reduced to size 1.
+  virtual void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const Dims& dims) = 0;
+  // Max or Min along `dim` with the index of the first extreme (NaN counts as extreme).
+  virtual void arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices,
+                          const Tensor& in, int dim) = 0;
+  virtual void scan(ScanOp op, const Tensor& out, const Tensor& in, int dim) = 0;
+  virtual void sort(const Tensor& values, const Tensor& indices, const Tensor& in, int dim,
+                    bool descending) = 0;
+
+  // a [batch..., M, K] and b [batch..., K, N] share their (broadcast) batch dims.
+  virtual void matmul(const Tensor& out, const Tensor& a, const Tensor& b) = 0;
+  virtual void softmax(const Tensor& out, const Tensor& in, int dim, bool log) = 0;
+
+  virtual void index_select(const Tensor& out, const Tensor& in, int dim, const Tensor& index) = 0;
+  virtual void gather(const Tensor& out, const Tensor& in, int dim, const Tensor& index) = 0;
+  virtual void scatter(const Tensor& self, int dim, const Tensor& index, const Tensor& src,
+                       ScatterMode mode) = 0;
+  // self.select(dim, index[i]) += src.select(dim, i) for each i.
+  virtual void index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) = 0;
+};
+
+// The backend serving `type`; throws kiln::Error when kiln was built without it.
+Backend& backend(DeviceType type);
+void register_backend(DeviceType type, Backend* implementation);
+
+}  // namespace kiln

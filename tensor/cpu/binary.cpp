@@ -1,0 +1,115 @@
+// Elementwise binary kernels and where: one scalar formula per op.
+#include <cmath>
+
+#include "tensor/cpu/cpu_backend.h"
+#include "tensor/cpu/loops.h"
+#include "tensor/cpu/vec_math.h"
+
+namespace kiln::cpu {
+
+namespace {
+
+// a^b for integers; negative exponents give the integer part of 1 / a^|b|.
+int64_t integer_pow(int64_t base, int64_t exponent) {
+  if (exponent < 0) return base == 1 ? 1 : base == -1 ? (exponent % 2 ? -1 : 1) : 0;
+  int64_t result = 1;
+  while (exponent > 0) {
+    if (exponent & 1) result *= base;
+    base *= base;
+    exponent >>= 1;
+  }
+  return result;
+}
+
+// The value of `op` at (a, b); maximum and minimum propagate NaN.
+template <BinaryOp op, typename T>
+auto binary_value(T a, T b) {
+  if constexpr (op == BinaryOp::Add)
+    return T(a + b);
+  else if constexpr (op == BinaryOp::Sub)
+    return T(a - b);
+  else if constexpr (op == BinaryOp::Mul)
+    return T(a * b);
+  else if constexpr (op == BinaryOp::Div)
+    return T(a / b);
+  else if constexpr (op == BinaryOp::Pow) {
+    if constexpr (std::is_integral_v<T>)
+      return integer_pow(a, b);
+    else
+      return T(std::pow(a, b));
+  } else if constexpr (op == BinaryOp::Maximum) {
+    return is_nan(a) ? a : (is_nan(b) ? b : (a > b ? a : b));
+  } else if constexpr (op == BinaryOp::Minimum) {
+    return is_nan(a) ? a : (is_nan(b) ? b : (a < b ? a : b));
+  } else if constexpr (op == BinaryOp::Eq)
+    return a == b;
+  else if constexpr (op == BinaryOp::Ne)
+    return a != b;
+  else if constexpr (op == BinaryOp::Lt)
+    return a < b;
+  else if constexpr (op == BinaryOp::Le)
+    return a <= b;
+  else if constexpr (op == BinaryOp::Gt)
+    return a > b;
+  else if constexpr (op == BinaryOp::Ge)
+    return a >= b;
+  else if constexpr (op == BinaryOp::LogicalAnd)
+    return a && b;
+  else if constexpr (op == BinaryOp::LogicalOr)
+    return a || b;
+  else
+    static_assert(kNoFormula<op>, "binary op without a CPU formula");
+}
+
+template <BinaryOp op, typename T>
+void run_binary(const Tensor& out, const Tensor& a, const Tensor& b) {
+  using Out = decltype(binary_value<op, T>(T{}, T{}));
+  map_elementwise<Out, T, T>([](T x, T y) { return binary_value<op, T>(x, y); }, out, {a, b});
+}
+
+// Kernels by result-type rule (see tensor/ops_list.h).
+template <BinaryOp op>
+void dispatch_Arithmetic(const Tensor& out, const Tensor& a, const Tensor& b) {
+  visit_numeric(a.dtype(),
+                [&](auto tag) { run_binary<op, typename decltype(tag)::type>(out, a, b); });
+}
+
+template <BinaryOp op>
+void dispatch_Floating(const Tensor& out, const Tensor& a, const Tensor& b) {
+  visit_floating(a.dtype(),
+                 [&](auto tag) { run_binary<op, typename decltype(tag)::type>(out, a, b); });
+}
+
+template <BinaryOp op>
+void dispatch_Compare(const Tensor& out, const Tensor& a, const Tensor& b) {
+  visit_dtype(a.dtype(),
+              [&](auto tag) { run_binary<op, typename decltype(tag)::type>(out, a, b); });
+}
+
+template <BinaryOp op>
+void dispatch_Logical(const Tensor& out, const Tensor& a, const Tensor& b) {
+  run_binary<op, bool>(out, a, b);
+}
+
+}  // namespace
+
+void CpuBackend::binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) {
+  switch (op) {
+#define KILN_BINARY_CASE(name, Enum, Kind) \
+  case BinaryOp::Enum:                     \
+    return dispatch_##Kind<BinaryOp::Enum>(out, a, b);
+    KILN_BINARY_OPS(KILN_BINARY_CASE)
+#undef KILN_BINARY_CASE
+  }
+}
+
+void CpuBackend::where(const Tensor& out, const Tensor& condition, const Tensor& a,
+                       const Tensor& b) {
+  visit_dtype(out.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    map_elementwise<T, bool, T, T>([](bool c, T x, T y) { return c ? x : y; }, out,
+                                   {condition, a, b});
+  });
+}
+
+}  // namespace kiln::cpu

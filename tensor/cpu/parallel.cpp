@@ -1,0 +1,63 @@
+#include "tensor/cpu/parallel.h"
+
+#include <cblas.h>
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <tbb/global_control.h>
+
+#include "tensor/error.h"
+
+namespace kiln {
+
+namespace {
+
+struct ThreadSettings {
+  std::mutex mutex;
+  std::unique_ptr<tbb::global_control> control;
+  int count = 0;
+};
+
+int default_thread_count() {
+  if (const char* text = std::getenv("KILN_NUM_THREADS")) {
+    const int count = std::atoi(text);
+    if (count > 0) return count;
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// OpenBLAS keeps its own pool, separate from oneTBB's. kiln calls GEMM only from the
+// calling thread outside oneTBB regions (or, for small batched GEMMs inside them, at sizes
+// OpenBLAS runs single-threaded), so capping both pools at the same count never puts more
+// busy threads than that on the cores.
+void apply(ThreadSettings& settings, int count) {
+  settings.control = std::make_unique<tbb::global_control>(
+      tbb::global_control::max_allowed_parallelism, static_cast<size_t>(count));
+  openblas_set_num_threads(count);
+  settings.count = count;
+}
+
+ThreadSettings& settings() {
+  static ThreadSettings instance;
+  static std::once_flag initialised;
+  std::call_once(initialised, [] { apply(instance, default_thread_count()); });
+  return instance;
+}
+
+}  // namespace
+
+int num_threads() {
+  return settings().count;
+}
+
+void set_num_threads(int count) {
+  KILN_CHECK(count >= 1, "set_num_threads: thread count must be at least 1, got ", count);
+  ThreadSettings& current = settings();
+  std::lock_guard lock(current.mutex);
+  apply(current, count);
+}
+
+}  // namespace kiln

@@ -1,0 +1,218 @@
+// Reductions. Results are bit-identical for any thread count: every sum is combined in an
+// order fixed by the data's shape alone (fixed-size blocks and lanes, merged in order).
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "tensor/cpu/around_dim.h"
+#include "tensor/cpu/cpu_backend.h"
+#include "tensor/cpu/parallel.h"
+#include "tensor/cpu/vec_math.h"
+
+namespace kiln::cpu {
+
+namespace {
+
+// A reduction's accumulator type, identity and combining step. float32 sums and products
+// accumulate in double.
+template <ReduceOp op, typename T>
+struct Reducer {
+  using Acc =
+      std::conditional_t<(op == ReduceOp::Sum || op == ReduceOp::Prod) && std::is_same_v<T, float>,
+                         double, T>;
+
+  static Acc identity() {
+    if constexpr (op == ReduceOp::Sum || op == ReduceOp::Any)
+      return Acc(0);
+    else if constexpr (op == ReduceOp::Prod || op == ReduceOp::All)
+      return Acc(1);
+    else if constexpr (op == ReduceOp::Max) {
+      if constexpr (std::is_floating_point_v<T>)
+        return -std::numeric_limits<T>::infinity();
+      else
+        return std::numeric_limits<T>::lowest();
+    } else {
+      if constexpr (std::is_floating_point_v<T>)
+        return std::numeric_limits<T>::infinity();
+      else
+        return std::numeric_limits<T>::max();
+    }
+  }
+
+  // Max and min propagate NaN from either side.
+  static Acc combine(Acc acc, Acc x) {
+    if constexpr (op == ReduceOp::Sum)
+      return acc + x;
+    else if constexpr (op == ReduceOp::Prod)
+      return acc * x;
+    else if constexpr (op == ReduceOp::Max)
+      return is_nan(acc) || acc >= x ? acc : x;
+    else if constexpr (op == ReduceOp::Min)
+      return is_nan(acc) || acc <= x ? acc : x;
+    else if constexpr (op == ReduceOp::All)
+      return acc && x;
+    else
+      return acc || x;
+  }
+};
+
+// Elements of one reduction processed per task: the unit of the fixed combining order.
+constexpr int64_t kReduceBlock = 32768;
+// Independent accumulators per contiguous run, so the loop vectorises without reordering
+// any single accumulator's additions.
+constexpr int kLanes = 16;
+
+template <typename R, typename T>
+typename R::Acc reduce_contiguous(const T* x, int64_t n) {
+  using Acc = typename R::Acc;
+  Acc lanes[kLanes];
+  for (Acc& lane : lanes) lane = R::identity();
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int j = 0; j < kLanes; ++j) lanes[j] = R::combine(lanes[j], static_cast<Acc>(x[i + j]));
+  }
+  for (; i < n; ++i) lanes[0] = R::combine(lanes[0], static_cast<Acc>(x[i]));
+  Acc result = lanes[0];
+  for (int j = 1; j < kLanes; ++j) result = R::combine(result, lanes[j]);
+  return result;
+}
+
+// out[r] = reduce(x[r, :]) for x of shape [rows, length], row-major.
+template <typename R, typename T>
+void reduce_rows(T* out, const T* x, int64_t rows, int64_t length) {
+  using Acc = typename R::Acc;
+  if (length <= kReduceBlock) {
+    parallel_for(rows, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(length, 1)),
+                 [&](int64_t begin, int64_t end) {
+                   for (int64_t r = begin; r < end; ++r) {
+                     out[r] = static_cast<T>(reduce_contiguous<R>(x + r * length, length));
+                   }
+                 });
+    return;
+  }
+  const int64_t blocks = (length + kReduceBlock - 1) / kReduceBlock;
+  std::vector<Acc> partials(rows * blocks);
+  parallel_for(rows * blocks, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) {
+      const int64_t start = (k % blocks) * kReduceBlock;
+      partials[k] = reduce_contiguous<R>(x + (k / blocks) * length + start,
+                                         std::min(kReduceBlock, length - start));
+    }
+  });
+  for (int64_t r = 0; r < rows; ++r) {
+    Acc acc = partials[r * blocks];
+    for (int64_t k = 1; k < blocks; ++k) acc = R::combine(acc, partials[r * blocks + k]);
+    out[r] = static_cast<T>(acc);
+  }
+}
+
+// out[c] = reduce(x[:, c]) for x of shape [rows, columns], row-major: the leading dims are
+// reduced, so each task walks down a band of columns.
+template <typename R, typename T>
+void reduce_columns(T* out, const T* x, int64_t rows, int64_t columns) {
+  using Acc = typename R::Acc;
+  constexpr int64_t kBand = 256;
+  const int64_t bands = (columns + kBand - 1) / kBand;
+  parallel_for(bands, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(rows * kBand, 1)),
+               [&](int64_t begin, int64_t end) {
+                 Acc acc[kBand];
+                 for (int64_t band = begin; band < end; ++band) {
+                   const int64_t first = band * kBand;
+                   const int64_t width = std::min(kBand, columns - first);
+                   for (int64_t c = 0; c < width; ++c) acc[c] = R::identity();
+                   for (int64_t r = 0; r < rows; ++r) {
+                     const T* row = x + r * columns + first;
+                     for (int64_t c = 0; c < width; ++c) {
+                       acc[c] = R::combine(acc[c], static_cast<Acc>(row[c]));
+                     }
+                   }
+                   for (int64_t c = 0; c < width; ++c) out[first + c] = static_cast<T>(acc[c]);
+                 }
+               });
+}
+
+template <ReduceOp op, typename T>
+void run_reduce(const Tensor& out, const Tensor& in, const Dims& dims) {
+  using R = Reducer<op, T>;
+  T* result = static_cast<T*>(out.data_ptr());
+  const int64_t outer = out.numel();
+  if (outer == 0) return;
+  const int64_t length = in.numel() / outer;
+  // Reduced dims leading a contiguous input: reduce down the columns in place.
+  bool leading = in.is_contiguous() && outer > 1;
+  for (int i = 0; i < dims.size() && leading; ++i) leading = dims[i] == i;
+  if (leading) {
+    reduce_columns<R>(result, static_cast<const T*>(in.data_ptr()), length, outer);
+    return;
+  }
+  // Otherwise move the reduced dims last and reduce rows.
+  Dims order;
+  int next = 0;
+  for (int d = 0; d < in.dim(); ++d) {
+    if (next < dims.size() && dims[next] == d)
+      ++next;
+    else
+      order.push_back(d);
+  }
+  for (int64_t d : dims) order.push_back(d);
+  const Tensor rows = in.permute(order).contiguous();
+  reduce_rows<R>(result, static_cast<const T*>(rows.data_ptr()), outer, length);
+}
+
+template <ReduceOp op>
+void dispatch_reduce(const Tensor& out, const Tensor& in, const Dims& dims) {
+  if constexpr (op == ReduceOp::All || op == ReduceOp::Any) {
+    run_reduce<op, bool>(out, in, dims);
+  } else {
+    visit_numeric(in.dtype(),
+                  [&](auto tag) { run_reduce<op, typename decltype(tag)::type>(out, in, dims); });
+  }
+}
+
+}  // namespace
+
+void CpuBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& in, const Dims& dims) {
+  switch (op) {
+    case ReduceOp::Sum:
+      return dispatch_reduce<ReduceOp::Sum>(out, in, dims);
+    case ReduceOp::Prod:
+      return dispatch_reduce<ReduceOp::Prod>(out, in, dims);
+    case ReduceOp::Max:
+      return dispatch_reduce<ReduceOp::Max>(out, in, dims);
+    case ReduceOp::Min:
+      return dispatch_reduce<ReduceOp::Min>(out, in, dims);
+    case ReduceOp::All:
+      return dispatch_reduce<ReduceOp::All>(out, in, dims);
+    case ReduceOp::Any:
+      return dispatch_reduce<ReduceOp::Any>(out, in, dims);
+  }
+}
+
+void CpuBackend::arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices,
+                            const Tensor& in, int dim) {
+  const Tensor rows = in.permute(dim_last_order(in.dim(), dim)).contiguous();
+  const int64_t length = in.shape()[dim];
+  const int64_t count = values.numel();
+  const bool want_max = op == ReduceOp::Max;
+  visit_dtype(in.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* x = static_cast<const T*>(rows.data_ptr());
+    T* best_values = static_cast<T*>(values.data_ptr());
+    int64_t* best_indices = static_cast<int64_t*>(indices.data_ptr());
+    parallel_for(count, std::max<int64_t>(1, kParallelGrain / length),
+                 [&](int64_t begin, int64_t end) {
+                   for (int64_t r = begin; r < end; ++r) {
+                     const T* row = x + r * length;
+                     int64_t best = 0;
+                     for (int64_t i = 1; i < length && !is_nan(row[best]); ++i) {
+                       const bool better = want_max ? row[i] > row[best] : row[i] < row[best];
+                       if (better || is_nan(row[i])) best = i;
+                     }
+                     best_values[r] = row[best];
+                     best_indices[r] = best;
+                   }
+                 });
+  });
+}
+
+}  // namespace kiln::cpu

@@ -1,0 +1,120 @@
+// softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m), m = max_j x_j, fused in one kernel:
+// a max pass, an exp-and-sum pass and a scaling pass over each slice.
+#include <cmath>
+#include <vector>
+
+#include "tensor/cpu/around_dim.h"
+#include "tensor/cpu/cpu_backend.h"
+#include "tensor/cpu/parallel.h"
+#include "tensor/cpu/vec_math.h"
+
+namespace kiln::cpu {
+
+namespace {
+
+template <typename T>
+T exp_value(T x) {
+  if constexpr (std::is_same_v<T, float>)
+    return exp_f32(x);
+  else
+    return std::exp(x);
+}
+
+// Lanes of independent partial results keep each pass vectorisable and its order fixed.
+constexpr int kLanes = 16;
+
+template <typename T>
+void softmax_row(const T* x, T* y, int64_t n, bool log) {
+  T peaks[kLanes];
+  for (T& peak : peaks) peak = -INFINITY;
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int j = 0; j < kLanes; ++j) peaks[j] = x[i + j] > peaks[j] ? x[i + j] : peaks[j];
+  }
+  for (; i < n; ++i) peaks[0] = x[i] > peaks[0] ? x[i] : peaks[0];
+  T peak = peaks[0];
+  for (int j = 1; j < kLanes; ++j) peak = peaks[j] > peak ? peaks[j] : peak;
+  // An all -inf row would give -inf - -inf; shifting by 0 yields the NaNs PyTorch gives.
+  if (std::isinf(peak)) peak = 0;
+
+  T sums[kLanes] = {};
+  for (i = 0; i + kLanes <= n; i += kLanes) {
+    for (int j = 0; j < kLanes; ++j) {
+      const T e = exp_value(x[i + j] - peak);
+      if (!log) y[i + j] = e;
+      sums[j] += e;
+    }
+  }
+  for (; i < n; ++i) {
+    const T e = exp_value(x[i] - peak);
+    if (!log) y[i] = e;
+    sums[0] += e;
+  }
+  T total = 0;
+  for (T s : sums) total += s;
+  if (log) {
+    const T shift = peak + std::log(total);
+    for (i = 0; i < n; ++i) y[i] = x[i] - shift;
+  } else {
+    const T scale = T(1) / total;
+    for (i = 0; i < n; ++i) y[i] *= scale;
+  }
+}
+
+// A slice [length, inner] with `inner` > 1: the passes run across `inner` columns at once.
+template <typename T>
+void softmax_columns(const T* x, T* y, int64_t length, int64_t inner, bool log,
+                     std::vector<T>& peaks, std::vector<T>& sums) {
+  peaks.assign(inner, -INFINITY);
+  sums.assign(inner, 0);
+  for (int64_t i = 0; i < length; ++i) {
+    for (int64_t j = 0; j < inner; ++j) {
+      const T v = x[i * inner + j];
+      peaks[j] = v > peaks[j] ? v : peaks[j];
+    }
+  }
+  for (T& peak : peaks) peak = std::isinf(peak) ? 0 : peak;
+  for (int64_t i = 0; i < length; ++i) {
+    for (int64_t j = 0; j < inner; ++j) {
+      const T e = exp_value(x[i * inner + j] - peaks[j]);
+      if (!log) y[i * inner + j] = e;
+      sums[j] += e;
+    }
+  }
+  for (int64_t j = 0; j < inner; ++j) {
+    sums[j] = log ? peaks[j] + std::log(sums[j]) : T(1) / sums[j];
+  }
+  for (int64_t i = 0; i < length; ++i) {
+    for (int64_t j = 0; j < inner; ++j) {
+      y[i * inner + j] = log ? x[i * inner + j] - sums[j] : y[i * inner + j] * sums[j];
+    }
+  }
+}
+
+}  // namespace
+
+void CpuBackend::softmax(const Tensor& out, const Tensor& in, int dim, bool log) {
+  const Tensor x = in.contiguous();
+  const AroundDim extents(in.shape(), dim);
+  const int64_t outer = extents.outer, length = extents.length, inner = extents.inner;
+  const int64_t slice = length * inner;
+  visit_floating(in.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* source = static_cast<const T*>(x.data_ptr());
+    T* result = static_cast<T*>(out.data_ptr());
+    parallel_for(outer, std::max<int64_t>(1, kParallelGrain / slice),
+                 [&](int64_t begin, int64_t end) {
+                   std::vector<T> peaks, sums;
+                   for (int64_t o = begin; o < end; ++o) {
+                     if (inner == 1) {
+                       softmax_row(source + o * slice, result + o * slice, length, log);
+                     } else {
+                       softmax_columns(source + o * slice, result + o * slice, length, inner, log,
+                                       peaks, sums);
+                     }
+                   }
+                 });
+  });
+}
+
+}  // namespace kiln::cpu

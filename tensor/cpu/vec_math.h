@@ -1,0 +1,100 @@
+#pragma once
+
+// Branch-free float32 versions of the transcendental functions the hot elementwise ops
+// use, written so that GCC vectorises loops calling them (libm calls would stay scalar).
+// float64 kernels use <cmath>: they serve gradient checks, where accuracy comes first.
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+namespace kiln::cpu {
+
+// For `static_assert(kNoFormula<op>)` in the last branch of an if-constexpr chain over ops.
+template <auto>
+constexpr bool kNoFormula = false;
+
+template <typename T>
+bool is_nan(T x) {
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isnan(x);
+  else
+    return false;
+}
+
+// exp(x) = 2^n * exp(r), n = round(x / ln 2), |r| <= ln(2) / 2, with exp(r) from Cephes'
+// expf polynomial (about 1 ulp). 2^n is applied as two factors so that results in the
+// subnormal range and overflow to inf come out right.
+inline float exp_f32(float x) {
+  const float clamped = x < -104.0f ? -104.0f : (x > 89.0f ? 89.0f : x);
+  const float finite = clamped == clamped ? clamped : 0.0f;
+  const float n = std::nearbyint(finite * 1.44269504088896341f);
+  const float r = finite - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t exponent = static_cast<int32_t>(n);
+  const int32_t half = exponent >> 1;
+  const float scale_a = std::bit_cast<float>((half + 127) << 23);
+  const float scale_b = std::bit_cast<float>((exponent - half + 127) << 23);
+  const float result = p * scale_a * scale_b;
+  return x == x ? result : x;
+}
+
+inline float sigmoid_f32(float x) {
+  return 1.0f / (1.0f + exp_f32(-x));
+}
+
+// tanh: Cephes' odd polynomial below |x| = 0.625, else 1 - 2 / (exp(2|x|) + 1).
+inline float tanh_f32(float x) {
+  const float z = x * x;
+  float p = -5.70498872745e-3f;
+  p = p * z + 2.06390887954e-2f;
+  p = p * z - 5.37397155531e-2f;
+  p = p * z + 1.33314422036e-1f;
+  p = p * z - 3.33332819422e-1f;
+  const float small = p * z * x + x;
+  const float magnitude = 1.0f - 2.0f / (exp_f32(2.0f * std::fabs(x)) + 1.0f);
+  const float large = std::copysign(magnitude, x);
+  return std::fabs(x) < 0.625f ? small : large;
+}
+
+// erfc(z) for z >= 0 with relative error below 1.2e-7 everywhere (Numerical Recipes,
+// 2nd ed., section 6.2, erfcc: a Chebyshev fit of t * exp(-z^2 + P(t)), t = 1/(1 + z/2)).
+inline float erfc_nonnegative_f32(float z) {
+  const float t = 1.0f / (1.0f + 0.5f * z);
+  float p = 0.17087277f;
+  p = p * t - 0.82215223f;
+  p = p * t + 1.48851587f;
+  p = p * t - 1.13520398f;
+  p = p * t + 0.27886807f;
+  p = p * t - 0.18628806f;
+  p = p * t + 0.09678418f;
+  p = p * t + 0.37409196f;
+  p = p * t + 1.00002368f;
+  p = p * t - 1.26551223f;
+  return t * exp_f32(-z * z + p);
+}
+
+// gelu(x) = x * Phi(x) = x/2 * erfc(-x / sqrt(2)); erfc keeps the relative accuracy for
+// large negative x, where 1 + erf(x) would cancel.
+inline float gelu_erf_f32(float x) {
+  const float z = x * 0.70710678118654752f;
+  const float tail = erfc_nonnegative_f32(std::fabs(z));
+  const float cdf_doubled = z < 0.0f ? tail : 2.0f - tail;
+  return 0.5f * x * cdf_doubled;
+}
+
+// The tanh form, x/2 (1 + tanh(u)) with u = sqrt(2/pi) (x + 0.044715 x^3), written as
+// x * sigmoid(2u), which does not cancel for large negative x.
+template <typename T, typename Exp>
+T gelu_tanh_form(T x, const Exp& exp_fn) {
+  const T u = T(0.7978845608028654) * (x + T(0.044715) * x * x * x);
+  return x / (T(1) + exp_fn(T(-2) * u));
+}
+
+}  // namespace kiln::cpu

@@ -1,0 +1,83 @@
+#include "tensor/op_support.h"
+
+#include <algorithm>
+
+#include "tensor/creation.h"
+
+namespace kiln::detail {
+
+void check_same_device(const char* op, const Tensor& a, const Tensor& b) {
+  KILN_CHECK(a.device() == b.device(), op, ": expected tensors on one device, got ", a.device(),
+             " and ", b.device());
+}
+
+void check_index_dtype(const char* op, const Tensor& index) {
+  KILN_CHECK(index.dtype() == kInt64, op, ": index tensor must be int64, got ", index.dtype());
+}
+
+void check_floating(const char* op, const Tensor& x) {
+  KILN_CHECK(is_floating(x.dtype()), op, ": expected a floating tensor, got ", x.dtype());
+}
+
+Tensor wrap_scalar(Scalar value, Device device) {
+  return scalar_tensor(value, {.dtype = value.kind(), .device = device});
+}
+
+namespace {
+int category(DType dtype) {
+  return dtype == kBool ? 0 : dtype == kInt64 ? 1 : 2;
+}
+int rank_class(const Tensor& x, bool wrapped) {
+  return wrapped ? 0 : x.dim() > 0 ? 2 : 1;
+}
+}  // namespace
+
+DType result_type(const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapped) {
+  const int rank_a = rank_class(a, a_wrapped);
+  const int rank_b = rank_class(b, b_wrapped);
+  if (rank_a == rank_b) return promote_types(a.dtype(), b.dtype());
+  const bool a_leads = rank_a > rank_b;
+  const Tensor& high = a_leads ? a : b;
+  const Tensor& low = a_leads ? b : a;
+  const bool low_wrapped = a_leads ? b_wrapped : a_wrapped;
+  if (category(low.dtype()) <= category(high.dtype())) return high.dtype();
+  if (low_wrapped && is_floating(low.dtype())) return kDefaultFloat;
+  return low.dtype();
+}
+
+Tensor prepare_operand(const Tensor& x, DType dtype, const Shape& shape) {
+  const Tensor converted = x.to(dtype);
+  return converted.shape() == shape ? converted : converted.expand(shape);
+}
+
+Dims reduction_dims(const char* op, const Dims& dims, int rank) {
+  Dims wrapped;
+  if (dims.empty()) {
+    for (int i = 0; i < rank; ++i) wrapped.push_back(i);
+    return wrapped;
+  }
+  for (int64_t dim : dims) wrapped.push_back(wrap_dim(dim, rank, op));
+  std::sort(wrapped.begin(), wrapped.end());
+  for (int i = 1; i < wrapped.size(); ++i) {
+    KILN_CHECK(wrapped[i] != wrapped[i - 1], op, ": dim ", wrapped[i], " appears twice in ", dims);
+  }
+  // A 0-dim tensor accepts dim 0 / -1 but has nothing to reduce.
+  if (rank == 0) return {};
+  return wrapped;
+}
+
+Shape reduced_shape(const Shape& shape, const Dims& dims, bool keepdim) {
+  Shape result;
+  int next = 0;
+  for (int i = 0; i < shape.size(); ++i) {
+    const bool reduced = next < dims.size() && dims[next] == i;
+    if (reduced) ++next;
+    if (!reduced)
+      result.push_back(shape[i]);
+    else if (keepdim)
+      result.push_back(1);
+  }
+  return result;
+}
+
+}  // namespace kiln::detail

@@ -1,0 +1,34 @@
+#pragma once
+
+// Helpers shared by the op front ends (tensor/ops_*.cpp); not part of the public API.
+#include "tensor/backend.h"
+#include "tensor/tensor.h"
+
+namespace kiln::detail {
+
+inline Backend& backend_of(const Tensor& tensor) {
+  return backend(tensor.device().type);
+}
+
+// Throws naming `op` when the tensors live on different devices.
+void check_same_device(const char* op, const Tensor& a, const Tensor& b);
+void check_index_dtype(const char* op, const Tensor& index);
+void check_floating(const char* op, const Tensor& x);
+
+// A number as a 0-dim tensor of its own kind (bool, int64 or float64) on `device`.
+Tensor wrap_scalar(Scalar value, Device device);
+
+// The dtype a binary op computes in. Dimensioned tensors outrank 0-dim tensors, which
+// outrank wrapped numbers; a lower-ranked operand changes the result only when its
+// category (bool < integer < floating) is higher, and a wrapped float then gives float32.
+DType result_type(const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapped);
+
+// `x` converted to `dtype` and broadcast to `shape` (both no-ops when already so).
+Tensor prepare_operand(const Tensor& x, DType dtype, const Shape& shape);
+
+// Sorted, de-duplicated dims wrapped into [0, rank); every dim when `dims` is empty.
+Dims reduction_dims(const char* op, const Dims& dims, int rank);
+// `shape` with `dims` (sorted) set to 1, or removed without keepdim.
+Shape reduced_shape(const Shape& shape, const Dims& dims, bool keepdim);
+
+}  // namespace kiln::detail

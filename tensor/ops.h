@@ -1,0 +1,97 @@
+#pragma once
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+// The public op functions. Each validates its arguments (throwing kiln::Error that names
+// the op and the offending shapes, dtypes or values) and dispatches to the device's
+// backend (tensor/backend.h).
+namespace kiln {
+
+// Elementwise unary.
+#define KILN_DECLARE_UNARY(name, ...) Tensor name(const Tensor& x);
+KILN_UNARY_OPS(KILN_DECLARE_UNARY)
+#undef KILN_DECLARE_UNARY
+// gelu(x) = x * Phi(x); the tanh form is Hendrycks & Gimpel 2016, eq. after (1).
+Tensor gelu(const Tensor& x, GeluApproximation approximation = GeluApproximation::Erf);
+Tensor pow(const Tensor& x, double exponent);
+Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max);
+Tensor logical_not(const Tensor& x);
+
+// Elementwise binary, with broadcasting.
+#define KILN_DECLARE_BINARY(name, ...)           \
+  Tensor name(const Tensor& a, const Tensor& b); \
+  Tensor name(const Tensor& a, Scalar b);
+KILN_BINARY_OPS(KILN_DECLARE_BINARY)
+#undef KILN_DECLARE_BINARY
+Tensor sub(Scalar a, const Tensor& b);
+Tensor div(Scalar a, const Tensor& b);
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
+Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value);
+// start + weight * (end - start)
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight);
+Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight);
+
+// Reductions over `dims` (every dim when empty), keeping them as size 1 with keepdim.
+Tensor sum(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
+Tensor mean(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
+Tensor prod(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
+Tensor amax(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
+Tensor amin(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
+Tensor all(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
+Tensor any(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
+// Sum of squared deviations over (n - 1) when unbiased, else over n.
+Tensor var(const Tensor& x, const Dims& dims = {}, bool unbiased = true, bool keepdim = false);
+Tensor std(const Tensor& x, const Dims& dims = {}, bool unbiased = true, bool keepdim = false);
+// log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max(x).
+Tensor logsumexp(const Tensor& x, const Dims& dims, bool keepdim = false);
+// (sum |x|^p)^(1/p); p = inf gives max |x|, p = 0 the count of non-zeros.
+Tensor norm(const Tensor& x, double p = 2, const Dims& dims = {}, bool keepdim = false);
+// Max/min along one dim with the index of the first extreme element.
+std::pair<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim = false);
+std::pair<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim = false);
+Tensor max(const Tensor& x);
+Tensor min(const Tensor& x);
+Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);
+Tensor argmin(const Tensor& x, int64_t dim, bool keepdim = false);
+
+// Matrix product with torch.matmul's rules: 1-D operands are vectors, leading dims are
+// batch dims and broadcast.
+Tensor matmul(const Tensor& a, const Tensor& b);
+Tensor softmax(const Tensor& x, int64_t dim);
+Tensor log_softmax(const Tensor& x, int64_t dim);
+
+// Joining and splitting.
+Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
+Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
+std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim = 0);
+std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim = 0);
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim = 0);
+
+// Indexing. Index tensors are int64 with values in [0, size of the indexed dim).
+Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
+Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
+// Copy of x with x[..., index[i,j,k], ...] (at `dim`) = src[i,j,k].
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+// Copy of x with x.select(dim, index[i]) += alpha * src.select(dim, i).
+Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src,
+                 Scalar alpha = 1);
+// Rows of weight [num_embeddings, dim] picked by indices of any shape.
+Tensor embedding(const Tensor& weight, const Tensor& indices);
+// int64 tensor of indices.shape + [num_classes]; num_classes < 0 infers max + 1.
+Tensor one_hot(const Tensor& indices, int64_t num_classes = -1);
+Tensor tril(const Tensor& x, int64_t diagonal = 0);
+Tensor triu(const Tensor& x, int64_t diagonal = 0);
+
+// Scans and ordering.
+Tensor cumsum(const Tensor& x, int64_t dim);
+Tensor cumprod(const Tensor& x, int64_t dim);
+// Stable sort along dim (NaN sorts as the largest value): (values, int64 indices).
+std::pair<Tensor, Tensor> sort(const Tensor& x, int64_t dim = -1, bool descending = false);
+std::pair<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim = -1, bool largest = true);
+
+}  // namespace kiln

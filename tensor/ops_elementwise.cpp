@@ -1,0 +1,155 @@
+// Front ends of the elementwise ops: result dtypes, broadcasting, validation.
+#include <cmath>
+#include <limits>
+
+#include "tensor/op_support.h"
+#include "tensor/ops.h"
+
+namespace kiln {
+
+using detail::backend_of;
+
+namespace {
+
+enum class UnaryKind { SameType, Floating, Bool };
+enum class BinaryKind { Arithmetic, Floating, Compare, Logical };
+
+#define KILN_KIND_ENTRY(name, Enum, Kind) UnaryKind::Kind,
+constexpr UnaryKind kUnaryKinds[] = {KILN_UNARY_OPS(KILN_KIND_ENTRY)
+                                         KILN_PARAMETRIC_UNARY_OPS(KILN_KIND_ENTRY)};
+#undef KILN_KIND_ENTRY
+#define KILN_KIND_ENTRY(name, Enum, Kind) BinaryKind::Kind,
+constexpr BinaryKind kBinaryKinds[] = {KILN_BINARY_OPS(KILN_KIND_ENTRY)};
+#undef KILN_KIND_ENTRY
+static_assert(std::size(kUnaryKinds) == kUnaryOpCount);
+static_assert(std::size(kBinaryKinds) == kBinaryOpCount);
+
+Tensor unary_op(UnaryOp op, const Tensor& x, UnaryParams params = {}) {
+  const UnaryKind kind = kUnaryKinds[static_cast<int>(op)];
+  DType compute = x.dtype();
+  if (kind == UnaryKind::SameType) {
+    KILN_CHECK(x.dtype() != kBool, op_name(op), ": not defined for bool tensors");
+  } else if (kind == UnaryKind::Floating) {
+    compute = floating_result_type(x.dtype());
+  }
+  Tensor out = make_tensor(x.shape(), kind == UnaryKind::Bool ? kBool : compute, x.device());
+  backend_of(x).unary(op, out, x.to(compute), params);
+  return out;
+}
+
+Tensor binary_op(BinaryOp op, const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapped) {
+  const char* name = op_name(op);
+  detail::check_same_device(name, a, b);
+  const BinaryKind kind = kBinaryKinds[static_cast<int>(op)];
+  DType compute = detail::result_type(a, a_wrapped, b, b_wrapped);
+  DType out_dtype = compute;
+  switch (kind) {
+    case BinaryKind::Arithmetic:
+      KILN_CHECK(compute != kBool, name, ": not defined for bool tensors (use logical_and/or)");
+      break;
+    case BinaryKind::Floating:
+      out_dtype = compute = floating_result_type(compute);
+      break;
+    case BinaryKind::Compare:
+      out_dtype = kBool;
+      break;
+    case BinaryKind::Logical:
+      out_dtype = compute = kBool;
+      break;
+  }
+  const Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
+  Tensor out = make_tensor(shape, out_dtype, a.device());
+  backend_of(a).binary(op, out, detail::prepare_operand(a, compute, shape),
+                       detail::prepare_operand(b, compute, shape));
+  return out;
+}
+
+}  // namespace
+
+#define KILN_DEFINE_UNARY(name, Enum, ...) \
+  Tensor name(const Tensor& x) {           \
+    return unary_op(UnaryOp::Enum, x);     \
+  }
+KILN_UNARY_OPS(KILN_DEFINE_UNARY)
+#undef KILN_DEFINE_UNARY
+
+Tensor gelu(const Tensor& x, GeluApproximation approximation) {
+  return approximation == GeluApproximation::Tanh ? gelu_tanh(x) : gelu_erf(x);
+}
+
+Tensor pow(const Tensor& x, double exponent) {
+  // Integers stay integers only for non-negative integral exponents.
+  const bool integral_result = exponent >= 0 && exponent == std::floor(exponent);
+  const Tensor base = is_floating(x.dtype()) || integral_result ? x : x.to(kDefaultFloat);
+  return unary_op(UnaryOp::PowScalar, base, {.a = exponent});
+}
+
+Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max) {
+  KILN_CHECK(min || max, "clamp: at least one of min and max must be given");
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  return unary_op(UnaryOp::Clamp, x, {.a = min.value_or(-kInfinity), .b = max.value_or(kInfinity)});
+}
+
+Tensor logical_not(const Tensor& x) {
+  return unary_op(UnaryOp::LogicalNot, x);
+}
+
+#define KILN_DEFINE_BINARY(name, Enum, ...)                                               \
+  Tensor name(const Tensor& a, const Tensor& b) {                                         \
+    return binary_op(BinaryOp::Enum, a, false, b, false);                                 \
+  }                                                                                       \
+  Tensor name(const Tensor& a, Scalar b) {                                                \
+    return binary_op(BinaryOp::Enum, a, false, detail::wrap_scalar(b, a.device()), true); \
+  }
+KILN_BINARY_OPS(KILN_DEFINE_BINARY)
+#undef KILN_DEFINE_BINARY
+
+Tensor sub(Scalar a, const Tensor& b) {
+  return binary_op(BinaryOp::Sub, detail::wrap_scalar(a, b.device()), true, b, false);
+}
+
+Tensor div(Scalar a, const Tensor& b) {
+  return binary_op(BinaryOp::Div, detail::wrap_scalar(a, b.device()), true, b, false);
+}
+
+namespace {
+Tensor where_op(const Tensor& condition, const Tensor& a, bool a_wrapped, const Tensor& b,
+                bool b_wrapped) {
+  detail::check_same_device("where", condition, a);
+  detail::check_same_device("where", a, b);
+  KILN_CHECK(condition.dtype() == kBool, "where: condition must be bool, got ", condition.dtype());
+  const DType dtype = detail::result_type(a, a_wrapped, b, b_wrapped);
+  const Shape shape =
+      broadcast_shapes(condition.shape(), broadcast_shapes(a.shape(), b.shape(), "where"), "where");
+  Tensor out = make_tensor(shape, dtype, a.device());
+  backend_of(a).where(out, detail::prepare_operand(condition, kBool, shape),
+                      detail::prepare_operand(a, dtype, shape),
+                      detail::prepare_operand(b, dtype, shape));
+  return out;
+}
+}  // namespace
+
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
+  return where_op(condition, a, false, b, false);
+}
+
+Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
+  KILN_CHECK(broadcast_shapes(x.shape(), mask.shape(), "masked_fill") == x.shape(),
+             "masked_fill: mask of shape ", mask.shape(), " does not broadcast to the shape ",
+             x.shape(), " of the tensor");
+  KILN_CHECK(mask.dtype() == kBool, "masked_fill: mask must be bool, got ", mask.dtype());
+  const Tensor fill = detail::wrap_scalar(value, x.device()).to(x.dtype());
+  return where_op(mask, fill, true, x, false);
+}
+
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
+  detail::check_floating("lerp", start);
+  return add(start, mul(weight, sub(end, start)));
+}
+
+Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight) {
+  detail::check_floating("lerp", start);
+  return add(start, mul(sub(end, start), weight));
+}
+
+}  // namespace kiln

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "tensor/backend.h"
+
+namespace kiln {
+
+// Philox 4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011):
+// a counter-based generator, so element i of a draw depends only on (seed, counter) and
+// never on how the work is split across threads or devices.
+struct Philox {
+  using Block = std::array<uint32_t, 4>;
+  // The 128-bit block for a 64-bit key and a 128-bit counter (hi:lo).
+  static constexpr Block block(uint64_t key, uint64_t counter_lo, uint64_t counter_hi = 0) {
+    uint32_t k0 = static_cast<uint32_t>(key), k1 = static_cast<uint32_t>(key >> 32);
+    Block c = {static_cast<uint32_t>(counter_lo), static_cast<uint32_t>(counter_lo >> 32),
+               static_cast<uint32_t>(counter_hi), static_cast<uint32_t>(counter_hi >> 32)};
+    for (int round = 0; round < 10; ++round) {
+      const uint64_t p0 = uint64_t{0xD2511F53} * c[0];
+      const uint64_t p1 = uint64_t{0xCD9E8D57} * c[2];
+      c = {static_cast<uint32_t>(p1 >> 32) ^ c[1] ^ k0, static_cast<uint32_t>(p1),
+           static_cast<uint32_t>(p0 >> 32) ^ c[3] ^ k1, static_cast<uint32_t>(p0)};
+      k0 += 0x9E3779B9;
+      k1 += 0xBB67AE85;
+    }
+    return c;
+  }
+};
+
+// Which Philox outputs an element uses. A draw of n elements from position (seed, offset)
+// uses blocks offset, offset + 1, ...:
+// - float32 uniform and bernoulli: element i takes word i % 4 of block i / 4, as 24 bits:
+//   u = (word >> 8) * 2^-24, in [0, 1);
+// - float64 uniform, and integers: element i takes words 2(i % 2), 2(i % 2) + 1 of block
+//   i / 2, as 53 bits (uniform) or 64 bits (integers: low + bits mod (high - low));
+// - normal (Box-Muller): element i of block i / 4; lanes 0/1 come from words 0, 1 and
+//   lanes 2/3 from words 2, 3 as r = sqrt(-2 log(1 - u_a)), theta = 2 pi u_b, cos/sin.
+// The generator then advances by the number of blocks used.
+int philox_lanes(Distribution distribution, DType dtype);
+int64_t philox_blocks_needed(Distribution distribution, DType dtype, int64_t numel);
+
+// A seeded stream. Draws advance its offset, so consecutive draws differ and a run is
+// reproducible from the seed alone.
+class Generator {
+ public:
+  explicit Generator(uint64_t seed = kDefaultSeed) : seed_(seed) {}
+  static constexpr uint64_t kDefaultSeed = 0x6b696c6e;  // "kiln"
+
+  void manual_seed(uint64_t seed) {
+    seed_ = seed;
+    offset_ = 0;
+  }
+  uint64_t seed() const { return seed_; }
+  uint64_t offset() const { return offset_; }
+  void set_offset(uint64_t offset) { offset_ = offset; }
+  // Reserves `blocks` counter blocks and returns where they start.
+  PhiloxPosition advance(int64_t blocks);
+
+ private:
+  uint64_t seed_;
+  uint64_t offset_ = 0;
+};
+
+// The process-wide generator used when none is passed.
+Generator& default_generator();
+void manual_seed(uint64_t seed);
+
+}  // namespace kiln
