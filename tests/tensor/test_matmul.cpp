@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include "tensor/testing.h"
+
+namespace kiln {
+namespace {
+
+// Reference product of a [.., m, k] and b [.., k, n] (same batch shape) in float64.
+std::vector<double> naive_matmul(const Tensor& a, const Tensor& b) {
+  const Tensor ac = a.contiguous(), bc = b.contiguous();
+  const auto av = ac.to_vector<double>(), bv = bc.to_vector<double>();
+  const int64_t m = a.size(-2), k = a.size(-1), n = b.size(-1);
+  const int64_t batch = a.numel() / (m * k);
+  std::vector<double> out(batch * m * n, 0.0);
+  for (int64_t s = 0; s < batch; ++s)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t p = 0; p < k; ++p)
+          out[(s * m + i) * n + j] += av[(s * m + i) * k + p] * bv[(s * k + p) * n + j];
+  return out;
+}
+
+TEST(Matmul, VectorAndMatrixForms) {
+  const Tensor v = tensor({1.0, 2.0, 3.0});
+  const Tensor m = tensor({{1.0, 0.0}, {0.0, 1.0}, {1.0, 1.0}});
+  const Tensor dot = matmul(v, v);
+  EXPECT_EQ(dot.dim(), 0);
+  EXPECT_EQ(dot.item<float>(), 14.0f);
+  testing::expect_values(matmul(v, m), {4, 5});
+  testing::expect_values(matmul(m.t(), v), {4, 5});
+  EXPECT_EQ(matmul(v, m).shape(), (Shape{2}));
+  const Tensor batched = ones({4, 2, 3});
+  EXPECT_EQ(matmul(batched, v).shape(), (Shape{4, 2}));
+  EXPECT_EQ(matmul(v.view({1, 3}), batched.transpose(1, 2)).shape(), (Shape{4, 1, 2}));
+}
+
+TEST(Matmul, LayoutsAgainstReference) {
+  manual_seed(3);
+  for (DType dtype : {kFloat32, kFloat64, kInt64}) {
+    const TensorOptions options{.dtype = dtype};
+    const Tensor a =
+        dtype == kInt64 ? randint(-5, 5, {3, 5, 7}, options) : randn({3, 5, 7}, options);
+    const Tensor b =
+        dtype == kInt64 ? randint(-5, 5, {3, 7, 4}, options) : randn({3, 7, 4}, options);
+    const double tol = dtype == kFloat32 ? 1e-5 : 1e-12;
+    testing::expect_values(matmul(a, b), naive_matmul(a, b), tol, tol);
+    // Transposed operands go to BLAS as transposes.
+    const Tensor at = a.transpose(1, 2).contiguous().transpose(1, 2);
+    const Tensor bt = b.transpose(1, 2).contiguous().transpose(1, 2);
+    testing::expect_values(matmul(at, bt), naive_matmul(a, b), tol, tol);
+    // A layout BLAS cannot take (stepped columns) is copied first.
+    const Tensor wide =
+        dtype == kInt64 ? randint(-5, 5, {3, 5, 14}, options) : randn({3, 5, 14}, options);
+    const Tensor stepped = wide.slice(2, 0, 14, 2);
+    testing::expect_values(matmul(stepped, b), naive_matmul(stepped, b), tol, tol);
+  }
+}
+
+TEST(Matmul, BroadcastBatch) {
+  manual_seed(4);
+  const Tensor a = randn({2, 3, 4, 5}, {.dtype = kFloat64});
+  const Tensor w = randn({5, 6}, {.dtype = kFloat64});
+  const Tensor out = matmul(a, w);  // folded into one [24, 5] x [5, 6] GEMM
+  EXPECT_EQ(out.shape(), (Shape{2, 3, 4, 6}));
+  testing::expect_values(out, naive_matmul(a, w.expand({2, 3, 5, 6})), 1e-12, 1e-12);
+  const Tensor b = randn({3, 1, 5, 2}, {.dtype = kFloat64});
+  const Tensor c = randn({1, 4, 2, 5}, {.dtype = kFloat64});
+  const Tensor mixed = matmul(b, c);
+  EXPECT_EQ(mixed.shape(), (Shape{3, 4, 5, 5}));
+  testing::expect_values(mixed, naive_matmul(b.expand({3, 4, 5, 2}), c.expand({3, 4, 2, 5})), 1e-12,
+                         1e-12);
+}
+
+TEST(Matmul, EmptyAndLarge) {
+  testing::expect_values(matmul(ones({2, 0}), ones({0, 3})), {0, 0, 0, 0, 0, 0});
+  EXPECT_EQ(matmul(ones({0, 4}), ones({4, 3})).shape(), (Shape{0, 3}));
+  manual_seed(6);
+  const Tensor a = randn({300, 200}, {.dtype = kFloat64});
+  const Tensor b = randn({200, 100}, {.dtype = kFloat64});
+  testing::expect_values(matmul(a, b), naive_matmul(a, b), 1e-10, 1e-10);
+}
+
+}  // namespace
+}  // namespace kiln
