@@ -24,7 +24,7 @@ inline constexpr int kBinaryOpCount = 0 KILN_BINARY_OPS(KILN_COUNT_ENTRY);
 const char* op_name(UnaryOp op);
 const char* op_name(BinaryOp op);
 
-// Parameters of the parametric unary ops: the exponent of pow_scalar, the bounds of clamp.
+// Parameters of the parametric unary ops: the exponent of pow, the bounds of clamp.
 struct UnaryParams {
   double a = 0;
   double b = 0;
@@ -86,6 +86,11 @@ class Backend {
   // a [batch..., M, K] and b [batch..., K, N] share their (broadcast) batch dims.
   virtual void matmul(const Tensor& out, const Tensor& a, const Tensor& b) = 0;
   virtual void softmax(const Tensor& out, const Tensor& in, int dim, bool log) = 0;
+  // Over the last dim of a contiguous `in`; weight and bias may be undefined. mean and
+  // rstd (1 / sqrt(var + eps)) have in's shape without its last dim.
+  virtual void layer_norm(const Tensor& out, const Tensor& mean, const Tensor& rstd,
+                          const Tensor& in, const Tensor& weight, const Tensor& bias,
+                          double eps) = 0;
 
   virtual void index_select(const Tensor& out, const Tensor& in, int dim, const Tensor& index) = 0;
   virtual void gather(const Tensor& out, const Tensor& in, int dim, const Tensor& index) = 0;

@@ -50,7 +50,10 @@ Tensor arange(double start, double end, double step, TensorOptions options) {
   KILN_CHECK((end - start) * step >= 0, "arange: step ", step, " never reaches ", end, " from ",
              start);
   KILN_CHECK(options.dtype != kBool, "arange: not defined for bool");
-  const auto count = static_cast<int64_t>(std::ceil((end - start) / step));
+  const double steps = std::ceil((end - start) / step);
+  KILN_CHECK(steps < 9.0e18, "arange: [", start, ", ", end, ") in steps of ", step, " has ", steps,
+             " elements, more than a tensor can hold");
+  const auto count = static_cast<int64_t>(steps);
   Tensor out = empty({count}, options);
   if (count > 0) backend_of(out).arange(out, start, step);
   return out;
@@ -116,6 +119,10 @@ Tensor randn(const Shape& shape, TensorOptions options, Generator* generator) {
 Tensor randint(int64_t low, int64_t high, const Shape& shape, TensorOptions options,
                Generator* generator) {
   KILN_CHECK(low < high, "randint: low (", low, ") must be less than high (", high, ")");
+  // The bounds travel through the seam as doubles, exact up to 2^53.
+  constexpr int64_t kExact = int64_t{1} << 53;
+  KILN_CHECK(low >= -kExact && high <= kExact, "randint: bounds [", low, ", ", high,
+             ") must lie within [-2^53, 2^53]");
   KILN_CHECK(options.dtype != kBool, "randint: not defined for bool");
   return random_tensor(Distribution::Integer, shape, options, generator, static_cast<double>(low),
                        static_cast<double>(high));
@@ -129,9 +136,9 @@ Tensor bernoulli(const Shape& shape, double p, TensorOptions options, Generator*
 Tensor bernoulli(const Tensor& p, Generator* generator) {
   detail::check_floating("bernoulli", p);
   if (p.numel() > 0) {
-    KILN_CHECK(!logical_or(lt(p, 0), gt(p, 1)).any().item<bool>(),
+    KILN_CHECK(logical_and(ge(p, 0), le(p, 1)).all().item<bool>(),
                "bernoulli: probabilities must lie in [0, 1], got values in [",
-               min(p).item<double>(), ", ", max(p).item<double>(), "]");
+               min(p).item<double>(), ", ", max(p).item<double>(), "] (or NaN)");
   }
   const Tensor u = rand(p.shape(), {.dtype = p.dtype(), .device = p.device()}, generator);
   return lt(u, p).to(p.dtype());

@@ -41,7 +41,9 @@ void Dims::erase(int position) {
 
 int64_t Dims::product() const {
   int64_t result = 1;
-  for (int64_t value : *this) result *= value;
+  bool overflow = false;
+  for (int64_t value : *this) overflow |= __builtin_mul_overflow(result, value, &result);
+  KILN_CHECK(!overflow, "shape ", *this, " has more elements than int64 can count");
   return result;
 }
 

@@ -37,7 +37,8 @@ class Dims {
   void insert(int position, int64_t value);
   void erase(int position);
 
-  // Product of the values: the element count of a shape (1 for an empty shape).
+  // Product of the values: the element count of a shape (1 for an empty shape). Throws
+  // when it overflows int64.
   int64_t product() const;
 
   friend bool operator==(const Dims& a, const Dims& b) {

@@ -19,6 +19,21 @@ void check_floating(const char* op, const Tensor& x) {
   KILN_CHECK(is_floating(x.dtype()), op, ": expected a floating tensor, got ", x.dtype());
 }
 
+void check_writable(const char* op, const Tensor& out) {
+  for (int d = 0; d < out.dim(); ++d) {
+    KILN_CHECK(out.strides()[d] != 0 || out.shape()[d] <= 1, op, ": the destination of shape ",
+               out.shape(), " has several elements at one memory location (an expanded view)");
+  }
+}
+
+void check_representable(const char* op, Scalar value, DType dtype) {
+  if (dtype != kInt64 || !value.is_floating()) return;
+  const double number = value.to<double>();
+  // 2^63 is the first double above int64's range.
+  KILN_CHECK(number >= -9223372036854775808.0 && number < 9223372036854775808.0, op, ": value ",
+             number, " does not fit in ", dtype);
+}
+
 Tensor wrap_scalar(Scalar value, Device device) {
   return scalar_tensor(value, {.dtype = value.kind(), .device = device});
 }

@@ -15,6 +15,12 @@ void check_same_device(const char* op, const Tensor& a, const Tensor& b);
 void check_index_dtype(const char* op, const Tensor& index);
 void check_floating(const char* op, const Tensor& x);
 
+// Throws naming `op` when writing into `out` would write one memory location twice (an
+// expanded view with a zero stride).
+void check_writable(const char* op, const Tensor& out);
+// Throws naming `op` when `value` does not fit `dtype` (an integer out of range, say).
+void check_representable(const char* op, Scalar value, DType dtype);
+
 // A number as a 0-dim tensor of its own kind (bool, int64 or float64) on `device`.
 Tensor wrap_scalar(Scalar value, Device device);
 

@@ -22,9 +22,12 @@ Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> m
 Tensor logical_not(const Tensor& x);
 
 // Elementwise binary, with broadcasting.
+// name_out writes the result into `out`, which must have the broadcast shape and the
+// result dtype; it may be `a` or `b` itself (an in-place update).
 #define KILN_DECLARE_BINARY(name, ...)           \
   Tensor name(const Tensor& a, const Tensor& b); \
-  Tensor name(const Tensor& a, Scalar b);
+  Tensor name(const Tensor& a, Scalar b);        \
+  Tensor& name##_out(Tensor& out, const Tensor& a, const Tensor& b);
 KILN_BINARY_OPS(KILN_DECLARE_BINARY)
 #undef KILN_DECLARE_BINARY
 Tensor sub(Scalar a, const Tensor& b);
@@ -63,6 +66,10 @@ Tensor argmin(const Tensor& x, int64_t dim, bool keepdim = false);
 Tensor matmul(const Tensor& a, const Tensor& b);
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
+// Normalises over the last dim: (x - mean) / sqrt(var + eps) * weight + bias, with the
+// biased variance (Ba et al. 2016, "Layer Normalization", eq. 4). weight and bias are
+// optional (undefined tensors) 1-D tensors of the last dim's size.
+Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps = 1e-5);
 
 // Joining and splitting.
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);

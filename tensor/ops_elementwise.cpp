@@ -37,30 +37,65 @@ Tensor unary_op(UnaryOp op, const Tensor& x, UnaryParams params = {}) {
   return out;
 }
 
-Tensor binary_op(BinaryOp op, const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapped) {
+struct BinaryPlan {
+  DType compute;
+  DType result;
+  Shape shape;
+};
+
+BinaryPlan plan_binary(BinaryOp op, const Tensor& a, bool a_wrapped, const Tensor& b,
+                       bool b_wrapped) {
   const char* name = op_name(op);
   detail::check_same_device(name, a, b);
   const BinaryKind kind = kBinaryKinds[static_cast<int>(op)];
   DType compute = detail::result_type(a, a_wrapped, b, b_wrapped);
-  DType out_dtype = compute;
+  DType result = compute;
   switch (kind) {
     case BinaryKind::Arithmetic:
       KILN_CHECK(compute != kBool, name, ": not defined for bool tensors (use logical_and/or)");
       break;
     case BinaryKind::Floating:
-      out_dtype = compute = floating_result_type(compute);
+      result = compute = floating_result_type(compute);
       break;
     case BinaryKind::Compare:
-      out_dtype = kBool;
+      result = kBool;
       break;
     case BinaryKind::Logical:
-      out_dtype = compute = kBool;
+      result = compute = kBool;
       break;
   }
-  const Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
-  Tensor out = make_tensor(shape, out_dtype, a.device());
-  backend_of(a).binary(op, out, detail::prepare_operand(a, compute, shape),
-                       detail::prepare_operand(b, compute, shape));
+  return {compute, result, broadcast_shapes(a.shape(), b.shape(), name)};
+}
+
+Tensor binary_op(BinaryOp op, const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapped) {
+  const BinaryPlan plan = plan_binary(op, a, a_wrapped, b, b_wrapped);
+  Tensor out = make_tensor(plan.shape, plan.result, a.device());
+  backend_of(a).binary(op, out, detail::prepare_operand(a, plan.compute, plan.shape),
+                       detail::prepare_operand(b, plan.compute, plan.shape));
+  return out;
+}
+
+bool same_layout(const Tensor& x, const Tensor& y) {
+  return x.storage_offset() == y.storage_offset() && x.shape() == y.shape() &&
+         x.strides() == y.strides();
+}
+
+// Writes op(a, b) into `out`. An operand that overlaps `out` other than element for
+// element is copied first, so that no element is read after it was overwritten.
+Tensor& binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b) {
+  const char* name = op_name(op);
+  const BinaryPlan plan = plan_binary(op, a, false, b, false);
+  detail::check_same_device(name, out, a);
+  KILN_CHECK(out.shape() == plan.shape, name, ": output of shape ", out.shape(),
+             " does not match the result's shape ", plan.shape);
+  KILN_CHECK(out.dtype() == plan.result, name, ": output dtype ", out.dtype(),
+             " differs from the result dtype ", plan.result);
+  detail::check_writable(name, out);
+  const auto separate = [&out](const Tensor& x) {
+    return x.shares_storage(out) && !same_layout(x, out) ? x.clone() : x;
+  };
+  backend_of(out).binary(op, out, detail::prepare_operand(separate(a), plan.compute, plan.shape),
+                         detail::prepare_operand(separate(b), plan.compute, plan.shape));
   return out;
 }
 
@@ -100,6 +135,9 @@ Tensor logical_not(const Tensor& x) {
   }                                                                                       \
   Tensor name(const Tensor& a, Scalar b) {                                                \
     return binary_op(BinaryOp::Enum, a, false, detail::wrap_scalar(b, a.device()), true); \
+  }                                                                                       \
+  Tensor& name##_out(Tensor& out, const Tensor& a, const Tensor& b) {                     \
+    return binary_into(BinaryOp::Enum, out, a, b);                                        \
   }
 KILN_BINARY_OPS(KILN_DEFINE_BINARY)
 #undef KILN_DEFINE_BINARY
@@ -138,6 +176,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
              "masked_fill: mask of shape ", mask.shape(), " does not broadcast to the shape ",
              x.shape(), " of the tensor");
   KILN_CHECK(mask.dtype() == kBool, "masked_fill: mask must be bool, got ", mask.dtype());
+  detail::check_representable("masked_fill", value, x.dtype());
   const Tensor fill = detail::wrap_scalar(value, x.device()).to(x.dtype());
   return where_op(mask, fill, true, x, false);
 }

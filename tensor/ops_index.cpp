@@ -47,6 +47,10 @@ Tensor scatter_op(const char* op, ScatterMode mode, const Tensor& x, int64_t dim
              " differs from the input's ", x.dtype());
   KILN_CHECK(src.dim() == x.dim(), op, ": source of shape ", src.shape(),
              " must have as many dims as the input of shape ", x.shape());
+  if (x.dim() == 0 && index.dim() == 0 && src.dim() == 0) {
+    wrap_dim(dim, 0, op);
+    return scatter_op(op, mode, x.view({1}), 0, index.view({1}), src.view({1})).view({});
+  }
   const int d = check_gather_scatter(op, x, dim, index, &src);
   Tensor out = x.clone();
   if (index.numel() > 0) backend_of(x).scatter(out, d, index, src, mode);
@@ -55,6 +59,10 @@ Tensor scatter_op(const char* op, ScatterMode mode, const Tensor& x, int64_t dim
 }  // namespace
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
+  if (x.dim() == 0 && index.dim() == 0) {
+    wrap_dim(dim, 0, "gather");
+    return gather(x.view({1}), 0, index.view({1})).view({});
+  }
   const int d = check_gather_scatter("gather", x, dim, index, nullptr);
   Tensor out = make_tensor(index.shape(), x.dtype(), x.device());
   if (out.numel() > 0) backend_of(x).gather(out, x, d, index);

@@ -1,4 +1,4 @@
-// Front ends of matmul and softmax.
+// Front end of matmul.
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
@@ -43,25 +43,6 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.dim() == 1) return batched_matmul(a.unsqueeze(0), b).squeeze(-2);
   if (b.dim() == 1) return batched_matmul(a, b.unsqueeze(1)).squeeze(-1);
   return batched_matmul(a, b);
-}
-
-namespace {
-Tensor softmax_op(const Tensor& x, int64_t dim, bool log) {
-  const char* name = log ? "log_softmax" : "softmax";
-  const int d = wrap_dim(dim, x.dim(), name);
-  const Tensor input = x.to(floating_result_type(x.dtype()));
-  if (x.dim() == 0) return softmax_op(input.view({1}), 0, log).view({});
-  Tensor out = make_tensor(x.shape(), input.dtype(), x.device());
-  if (x.numel() > 0) detail::backend_of(x).softmax(out, input, d, log);
-  return out;
-}
-}  // namespace
-
-Tensor softmax(const Tensor& x, int64_t dim) {
-  return softmax_op(x, dim, false);
-}
-Tensor log_softmax(const Tensor& x, int64_t dim) {
-  return softmax_op(x, dim, true);
 }
 
 }  // namespace kiln

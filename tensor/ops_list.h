@@ -30,7 +30,7 @@
 
 // Unary ops with parameters; their public functions are written by hand.
 #define KILN_PARAMETRIC_UNARY_OPS(X) \
-  X(pow_scalar, PowScalar, SameType) \
+  X(pow, PowScalar, SameType)        \
   X(clamp, Clamp, SameType)          \
   X(logical_not, LogicalNot, Bool)
 

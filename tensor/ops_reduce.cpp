@@ -40,6 +40,7 @@ int64_t reduced_count(const Tensor& x, const Dims& dims) {
 
 std::pair<Tensor, Tensor> arg_reduce_op(ReduceOp op, const char* name, const Tensor& x, int64_t dim,
                                         bool keepdim) {
+  KILN_CHECK(x.dtype() != kBool, name, ": not defined for bool tensors (use any or all)");
   const int d = wrap_dim(dim, x.dim(), name);
   if (x.dim() == 0) return {x.clone(), zeros({}, {.dtype = kInt64, .device = x.device()})};
   KILN_CHECK(x.shape()[d] > 0, name, ": cannot reduce over dim ", d, " of size 0 (shape ",

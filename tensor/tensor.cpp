@@ -4,6 +4,7 @@
 
 #include "tensor/backend.h"
 #include "tensor/creation.h"
+#include "tensor/op_support.h"
 #include "tensor/ops.h"
 
 namespace kiln {
@@ -32,18 +33,24 @@ TensorImpl::TensorImpl(std::shared_ptr<Storage> storage_, const Shape& shape_,
 
 Tensor make_tensor(const Shape& shape, DType dtype, Device device) {
   for (int64_t extent : shape) {
-    KILN_CHECK(extent >= 0, "empty: negative dimension in shape ", shape);
+    KILN_CHECK(extent >= 0, "tensor shape ", shape, " has a negative dimension");
   }
-  auto storage = std::make_shared<Storage>(shape.product() * itemsize(dtype), device);
+  int64_t nbytes = 0;
+  KILN_CHECK(
+      !__builtin_mul_overflow(shape.product(), static_cast<int64_t>(itemsize(dtype)), &nbytes),
+      "tensor shape ", shape, " of ", dtype, " needs more bytes than int64 can count");
+  auto storage = std::make_shared<Storage>(static_cast<size_t>(nbytes), device);
   return Tensor(
       std::make_shared<TensorImpl>(std::move(storage), shape, contiguous_strides(shape), 0, dtype));
 }
 
 int64_t Tensor::size(int64_t dim) const {
+  KILN_CHECK(this->dim() > 0, "size: a 0-dim tensor has no dims");
   return shape()[wrap_dim(dim, this->dim(), "size")];
 }
 
 int64_t Tensor::stride(int64_t dim) const {
+  KILN_CHECK(this->dim() > 0, "stride: a 0-dim tensor has no dims");
   return strides()[wrap_dim(dim, this->dim(), "stride")];
 }
 
@@ -112,6 +119,8 @@ Tensor Tensor::to(Device target) const {
 }
 
 Tensor& Tensor::fill_(Scalar value) {
+  detail::check_writable("fill_", *this);
+  detail::check_representable("fill_", value, dtype());
   backend(device().type).fill(*this, value);
   return *this;
 }
@@ -123,6 +132,7 @@ Tensor& Tensor::zero_() {
 Tensor& Tensor::copy_(const Tensor& source) {
   KILN_CHECK(source.device() == device(), "copy_: source is on ", source.device(),
              " but the destination is on ", device());
+  detail::check_writable("copy_", *this);
   Shape target = broadcast_shapes(shape(), source.shape(), "copy_");
   KILN_CHECK(target == shape(), "copy_: source of shape ", source.shape(),
              " does not broadcast to the destination's shape ", shape());
@@ -132,11 +142,19 @@ Tensor& Tensor::copy_(const Tensor& source) {
   return *this;
 }
 
+namespace {
+// In place, a floating tensor takes an operand of any dtype, converted to its own first (as
+// in PyTorch); an integral one keeps the _out rule that the result dtype must match.
+Tensor in_place_operand(const Tensor& self, const Tensor& other) {
+  return is_floating(self.dtype()) ? other.to(self.dtype()) : other;
+}
+}  // namespace
+
 Tensor& Tensor::add_(const Tensor& other) {
-  return copy_(kiln::add(*this, other));
+  return add_out(*this, *this, in_place_operand(*this, other));
 }
 Tensor& Tensor::mul_(const Tensor& other) {
-  return copy_(kiln::mul(*this, other));
+  return mul_out(*this, *this, in_place_operand(*this, other));
 }
 
 #define KILN_DEFINE_UNARY_METHOD(name, ...) \

@@ -124,7 +124,7 @@ Tensor Tensor::narrow(int64_t dim, int64_t start, int64_t length) const {
   KILN_CHECK(start >= -extent && start <= extent, "narrow: start ", start,
              " is out of range for dim ", d, " of size ", extent);
   if (start < 0) start += extent;
-  KILN_CHECK(length >= 0 && start + length <= extent, "narrow: start ", start, " + length ", length,
+  KILN_CHECK(length >= 0 && length <= extent - start, "narrow: start ", start, " + length ", length,
              " exceeds dim ", d, " of size ", extent);
   Shape shape = this->shape();
   shape[d] = length;
@@ -146,7 +146,7 @@ Tensor Tensor::slice(int64_t dim, std::optional<int64_t> start, std::optional<in
   const int64_t last = std::max(first, resolve(end.value_or(extent)));
   Shape shape = this->shape();
   Strides strides = this->strides();
-  shape[d] = (last - first + step - 1) / step;
+  shape[d] = last == first ? 0 : (last - first - 1) / step + 1;
   strides[d] *= step;
   return make_view(*this, shape, strides, storage_offset() + first * this->strides()[d]);
 }

@@ -5,7 +5,9 @@
 #include <cstring>
 #include <new>
 
+#include "tensor/cpu/block_cache.h"
 #include "tensor/cpu/loops.h"
+#include "tensor/memory.h"
 #include "tensor/random.h"
 
 namespace kiln::cpu {
@@ -14,6 +16,10 @@ namespace {
 // Cache-line alignment lets vector loads of every tensor start on a line boundary.
 constexpr size_t kAlignment = 64;
 
+size_t rounded_size(size_t nbytes) {
+  return (std::max<size_t>(nbytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
+}
+
 [[maybe_unused]] const bool registered = [] {
   static CpuBackend instance;
   register_backend(DeviceType::CPU, &instance);
@@ -21,14 +27,25 @@ constexpr size_t kAlignment = 64;
 }();
 }  // namespace
 
+// Never destroyed: tensors with static lifetime may release blocks during exit.
+BlockCache& block_cache() {
+  static BlockCache* cache = new BlockCache;
+  return *cache;
+}
+
 void* CpuBackend::allocate(size_t nbytes, int) {
-  const size_t rounded = (std::max<size_t>(nbytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
+  const size_t rounded = rounded_size(nbytes);
+  if (rounded >= BlockCache::kMinBlock) {
+    if (void* cached = block_cache().take(rounded)) return cached;
+  }
   void* data = std::aligned_alloc(kAlignment, rounded);
   KILN_CHECK(data != nullptr, "cpu: out of memory allocating ", nbytes, " bytes");
   return data;
 }
 
-void CpuBackend::deallocate(void* data, size_t) noexcept {
+void CpuBackend::deallocate(void* data, size_t nbytes) noexcept {
+  const size_t rounded = rounded_size(nbytes);
+  if (rounded >= BlockCache::kMinBlock && block_cache().keep(data, rounded)) return;
   std::free(data);
 }
 
@@ -85,3 +102,12 @@ void CpuBackend::arange(const Tensor& out, double start, double step) {
 }
 
 }  // namespace kiln::cpu
+
+namespace kiln {
+size_t cpu_cached_bytes() {
+  return cpu::block_cache().cached_bytes();
+}
+void release_cached_memory() {
+  cpu::block_cache().release();
+}
+}  // namespace kiln

@@ -35,6 +35,8 @@ class CpuBackend final : public Backend {
 
   void matmul(const Tensor& out, const Tensor& a, const Tensor& b) override;
   void softmax(const Tensor& out, const Tensor& in, int dim, bool log) override;
+  void layer_norm(const Tensor& out, const Tensor& mean, const Tensor& rstd, const Tensor& in,
+                  const Tensor& weight, const Tensor& bias, double eps) override;
 
   void index_select(const Tensor& out, const Tensor& in, int dim, const Tensor& index) override;
   void gather(const Tensor& out, const Tensor& in, int dim, const Tensor& index) override;

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Runs kiln's reference workloads and PyTorch's in one session; prints time ratios.
+
+    bench/pytorch/setup.sh                      # once: PyTorch in bench/pytorch/.venv
+    cmake --build --preset release              # builds build/release/bench/kiln_bench_workloads
+    bench/compare.py [--repetitions 15] [--threads 1 2] [--filter W7]
+
+For each workload and thread count: kiln's and PyTorch's median time per call (with
+min-max over the repetitions) and kiln/PyTorch (below 1 means kiln is faster). PyTorch
+runs at its best setting on these machines (WORKLOADS.md): glibc malloc kept from
+returning memory, and OMP_WAIT_POLICY=passive at 2 threads.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KILN = ROOT / "build" / "release" / "bench" / "kiln_bench_workloads"
+PYTHON = ROOT / "bench" / "pytorch" / ".venv" / "bin" / "python"
+TORCH_SCRIPT = ROOT / "bench" / "pytorch" / "workloads.py"
+
+
+def run_kiln(threads, repetitions, min_time, name_filter):
+    command = [str(KILN), "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
+               f"--benchmark_min_time={min_time}",
+               f"--benchmark_filter={name_filter}.*/threads:{threads}/"]
+    report = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    samples = {}
+    for run in report["benchmarks"]:
+        if run.get("run_type") != "iteration":
+            continue
+        name = run["run_name"].split("/")[0]
+        scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[run["time_unit"]]
+        samples.setdefault(name, []).append(run["real_time"] * scale)
+    return {name: summarize(times) for name, times in samples.items()}
+
+
+def run_torch(threads, repetitions, min_time, name_filter):
+    big = str(1 << 40)
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
+               MALLOC_MMAP_THRESHOLD_=big, MALLOC_TRIM_THRESHOLD_=big)
+    if threads > 1:
+        env["OMP_WAIT_POLICY"] = "passive"
+    command = [str(PYTHON), str(TORCH_SCRIPT), "--threads", str(threads), "--repetitions",
+               str(repetitions), "--min-time", str(min_time), "--filter", name_filter]
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
+    results = {}
+    for line in output.splitlines():
+        row = json.loads(line)
+        results[row["name"]] = (row["median_ms"], row["min_ms"], row["max_ms"])
+    return results
+
+
+def summarize(times):
+    times = sorted(times)
+    return times[len(times) // 2], times[0], times[-1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repetitions", type=int, default=15)
+    parser.add_argument("--min-time", type=float, default=0.2)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--filter", default="", help="workload name prefix, e.g. W7")
+    args = parser.parse_args()
+    for path, hint in ((KILN, "cmake --build --preset release"), (PYTHON, "bench/pytorch/setup.sh")):
+        if not path.exists():
+            sys.exit(f"compare.py: {path} is missing; run {hint} first")
+    print(f"{'workload':<16}{'threads':>8}{'kiln ms (min-max)':>26}{'PyTorch ms (min-max)':>26}"
+          f"{'kiln/PyTorch':>14}")
+    for threads in args.threads:
+        kiln = run_kiln(threads, args.repetitions, args.min_time, args.filter)
+        torch = run_torch(threads, args.repetitions, args.min_time, args.filter)
+        for name in sorted(kiln):
+            if name not in torch:
+                continue
+            k, t = kiln[name], torch[name]
+            print(f"{name:<16}{threads:>8}{k[0]:>10.3f} ({k[1]:.3f}-{k[2]:.3f})"
+                  f"{t[0]:>10.3f} ({t[1]:.3f}-{t[2]:.3f}){k[0] / t[0]:>14.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

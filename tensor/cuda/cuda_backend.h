@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+
+#include "tensor/backend.h"
+
+namespace kiln::cuda {
+
+// The CUDA implementation of the dispatch seam. So far it proves the seam: memory,
+// transfers, fill, contiguous copy, add and matmul run on the GPU; every other kernel
+// throws through not_implemented until the full backend lands.
+class CudaBackend final : public Backend {
+ public:
+  const char* name() const override { return "cuda"; }
+
+  void* allocate(size_t nbytes, int device_index) override;
+  void deallocate(void* data, size_t nbytes) noexcept override;
+  void copy_from_host(void* device_dst, const void* host_src, size_t nbytes) override;
+  void copy_to_host(void* host_dst, const void* device_src, size_t nbytes) override;
+
+  void fill(const Tensor& out, Scalar value) override;
+  void copy(const Tensor& out, const Tensor& in) override;
+  void arange(const Tensor& out, double start, double step) override;
+  void random(Distribution distribution, const Tensor& out, PhiloxPosition position, double a,
+              double b) override;
+
+  void unary(UnaryOp op, const Tensor& out, const Tensor& in, UnaryParams params) override;
+  void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) override;
+  void where(const Tensor& out, const Tensor& condition, const Tensor& a, const Tensor& b) override;
+
+  void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const Dims& dims) override;
+  void arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices, const Tensor& in,
+                  int dim) override;
+  void scan(ScanOp op, const Tensor& out, const Tensor& in, int dim) override;
+  void sort(const Tensor& values, const Tensor& indices, const Tensor& in, int dim,
+            bool descending) override;
+
+  void matmul(const Tensor& out, const Tensor& a, const Tensor& b) override;
+  void softmax(const Tensor& out, const Tensor& in, int dim, bool log) override;
+  void layer_norm(const Tensor& out, const Tensor& mean, const Tensor& rstd, const Tensor& in,
+                  const Tensor& weight, const Tensor& bias, double eps) override;
+
+  void index_select(const Tensor& out, const Tensor& in, int dim, const Tensor& index) override;
+  void gather(const Tensor& out, const Tensor& in, int dim, const Tensor& index) override;
+  void scatter(const Tensor& self, int dim, const Tensor& index, const Tensor& src,
+               ScatterMode mode) override;
+  void index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) override;
+};
+
+// Throws kiln::Error saying that `what` (an op, possibly with its dtypes or layout) has
+// no CUDA kernel yet.
+[[noreturn]] void not_implemented(const std::string& what);
+
+}  // namespace kiln::cuda

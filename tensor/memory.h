@@ -1,0 +1,12 @@
+#pragma once
+
+#include <cstddef>
+
+namespace kiln {
+
+// Bytes of freed CPU blocks that kiln keeps for reuse (large blocks only; see
+// tensor/cpu/block_cache.h), and a way to return them to the system.
+size_t cpu_cached_bytes();
+void release_cached_memory();
+
+}  // namespace kiln

@@ -1,0 +1,53 @@
+// Front ends of the fused normalisations: softmax, log_softmax and layer_norm.
+#include "tensor/op_support.h"
+#include "tensor/ops.h"
+
+namespace kiln {
+
+namespace {
+Tensor softmax_op(const Tensor& x, int64_t dim, bool log) {
+  const char* name = log ? "log_softmax" : "softmax";
+  const int d = wrap_dim(dim, x.dim(), name);
+  const Tensor input = x.to(floating_result_type(x.dtype()));
+  if (x.dim() == 0) return softmax_op(input.view({1}), 0, log).view({});
+  Tensor out = make_tensor(x.shape(), input.dtype(), x.device());
+  if (x.numel() > 0) detail::backend_of(x).softmax(out, input, d, log);
+  return out;
+}
+}  // namespace
+
+Tensor softmax(const Tensor& x, int64_t dim) {
+  return softmax_op(x, dim, false);
+}
+Tensor log_softmax(const Tensor& x, int64_t dim) {
+  return softmax_op(x, dim, true);
+}
+
+Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps) {
+  detail::check_floating("layer_norm", x);
+  KILN_CHECK(x.dim() >= 1, "layer_norm: expects at least one dim, got a 0-dim tensor");
+  KILN_CHECK(eps >= 0, "layer_norm: eps must be non-negative, got ", eps);
+  const int64_t features = x.size(-1);
+  for (const Tensor* parameter : {&weight, &bias}) {
+    if (!parameter->defined()) continue;
+    const char* role = parameter == &weight ? "weight" : "bias";
+    detail::check_same_device("layer_norm", x, *parameter);
+    KILN_CHECK(parameter->shape() == Shape{features}, "layer_norm: ", role, " of shape ",
+               parameter->shape(), " does not match the normalised dim of size ", features,
+               " (input shape ", x.shape(), ")");
+    KILN_CHECK(parameter->dtype() == x.dtype(), "layer_norm: ", role, " dtype ", parameter->dtype(),
+               " differs from the input's ", x.dtype());
+  }
+  Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
+  const Shape rows(x.shape().span().first(x.dim() - 1));
+  Tensor mean = make_tensor(rows, x.dtype(), x.device());
+  Tensor rstd = make_tensor(rows, x.dtype(), x.device());
+  if (x.numel() > 0) {
+    detail::backend_of(x).layer_norm(out, mean, rstd, x.contiguous(),
+                                     weight.defined() ? weight.contiguous() : weight,
+                                     bias.defined() ? bias.contiguous() : bias, eps);
+  }
+  return out;
+}
+
+}  // namespace kiln
