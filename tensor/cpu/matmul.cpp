@@ -7,6 +7,7 @@
 
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
+#include "tensor/matrix_layout.h"
 
 namespace kiln::cpu {
 
@@ -16,50 +17,6 @@ namespace {
 // SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD). Batches of such GEMMs are spread over
 // oneTBB instead; larger ones run one after another, each threaded by OpenBLAS itself.
 constexpr double kSingleThreadedGemm = 65536.0 * 4;
-
-// How BLAS sees one matrix operand of `rows` x `cols` with the given strides (elements).
-struct MatrixLayout {
-  CBLAS_TRANSPOSE transpose = CblasNoTrans;
-  int64_t leading = 0;
-};
-
-std::optional<MatrixLayout> blas_layout(int64_t rows, int64_t cols, int64_t row_stride,
-                                        int64_t col_stride) {
-  // The stride of a size-1 dim never moves the pointer; pick whatever BLAS accepts.
-  if (rows == 1) row_stride = std::max<int64_t>(cols, 1);
-  if (cols == 1) col_stride = 1;
-  if (col_stride == 1 && row_stride >= std::max<int64_t>(cols, 1)) {
-    return MatrixLayout{CblasNoTrans, row_stride};
-  }
-  if (row_stride == 1 && col_stride >= std::max<int64_t>(rows, 1)) {
-    return MatrixLayout{CblasTrans, col_stride};
-  }
-  return std::nullopt;
-}
-
-// Operand with its last two dims in a layout BLAS accepts (a copy only when needed).
-Tensor blas_ready(const Tensor& x) {
-  const int r = x.dim();
-  if (blas_layout(x.shape()[r - 2], x.shape()[r - 1], x.strides()[r - 2], x.strides()[r - 1])) {
-    return x;
-  }
-  return x.contiguous();
-}
-
-// Element offsets of each batch entry of `x` (whose leading dims are the batch dims).
-std::vector<int64_t> batch_offsets(const Tensor& x, int64_t batch) {
-  std::vector<int64_t> offsets(batch);
-  const int batch_rank = x.dim() - 2;
-  for (int64_t b = 0; b < batch; ++b) {
-    int64_t remainder = b, offset = 0;
-    for (int d = batch_rank - 1; d >= 0; --d) {
-      offset += (remainder % x.shape()[d]) * x.strides()[d];
-      remainder /= x.shape()[d];
-    }
-    offsets[b] = offset;
-  }
-  return offsets;
-}
 
 // True when a's batch and row dims step through memory as one sequence of rows, so that
 // [batch..., M, K] is a single [batch * M, K] matrix.
@@ -80,26 +37,30 @@ bool batch_is_broadcast(const Tensor& x) {
   return true;
 }
 
+CBLAS_TRANSPOSE operation(MatrixLayout layout) {
+  return layout.transposed ? CblasTrans : CblasNoTrans;
+}
+
 void gemm(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k,
           MatrixLayout la, MatrixLayout lb) {
-  cblas_sgemm(CblasRowMajor, la.transpose, lb.transpose, m, n, k, 1.0f, a, la.leading, b,
+  cblas_sgemm(CblasRowMajor, operation(la), operation(lb), m, n, k, 1.0f, a, la.leading, b,
               lb.leading, 0.0f, c, n);
 }
 
 void gemm(const double* a, const double* b, double* c, int64_t m, int64_t n, int64_t k,
           MatrixLayout la, MatrixLayout lb) {
-  cblas_dgemm(CblasRowMajor, la.transpose, lb.transpose, m, n, k, 1.0, a, la.leading, b, lb.leading,
-              0.0, c, n);
+  cblas_dgemm(CblasRowMajor, operation(la), operation(lb), m, n, k, 1.0, a, la.leading, b,
+              lb.leading, 0.0, c, n);
 }
 
 // Integer products have no BLAS; a plain i-k-j loop.
 void gemm(const int64_t* a, const int64_t* b, int64_t* c, int64_t m, int64_t n, int64_t k,
           MatrixLayout la, MatrixLayout lb) {
   const auto at = [&](int64_t i, int64_t p) {
-    return la.transpose == CblasNoTrans ? a[i * la.leading + p] : a[p * la.leading + i];
+    return la.transposed ? a[p * la.leading + i] : a[i * la.leading + p];
   };
   const auto bt = [&](int64_t p, int64_t j) {
-    return lb.transpose == CblasNoTrans ? b[p * lb.leading + j] : b[j * lb.leading + p];
+    return lb.transposed ? b[j * lb.leading + p] : b[p * lb.leading + j];
   };
   for (int64_t i = 0; i < m; ++i) {
     for (int64_t j = 0; j < n; ++j) c[i * n + j] = 0;
@@ -115,15 +76,14 @@ void run_matmul(const Tensor& out, const Tensor& a_in, const Tensor& b_in) {
   const int r = out.dim();
   const int64_t m = out.shape()[r - 2], n = out.shape()[r - 1], k = a_in.shape()[r - 1];
   const Tensor a = blas_ready(a_in), b = blas_ready(b_in);
-  const MatrixLayout la = *blas_layout(m, k, a.strides()[r - 2], a.strides()[r - 1]);
-  const MatrixLayout lb = *blas_layout(k, n, b.strides()[r - 2], b.strides()[r - 1]);
+  const MatrixLayout la = *matrix_layout(a);
+  const MatrixLayout lb = *matrix_layout(b);
   const T* a_data = static_cast<const T*>(a.data_ptr());
   const T* b_data = static_cast<const T*>(b.data_ptr());
   T* c_data = static_cast<T*>(out.data_ptr());
   const int64_t batch = out.numel() / (m * n);
   // A shared right operand (a Linear layer's weight) and stacked left rows: one GEMM.
-  if (batch > 1 && la.transpose == CblasNoTrans && batch_is_broadcast(b) &&
-      rows_fold(a, la.leading)) {
+  if (batch > 1 && !la.transposed && batch_is_broadcast(b) && rows_fold(a, la.leading)) {
     gemm(a_data, b_data, c_data, batch * m, n, k, la, lb);
     return;
   }

@@ -20,45 +20,30 @@ T exp_value(T x) {
     return std::exp(x);
 }
 
-// Lanes of independent partial results keep each pass vectorisable and its order fixed.
-constexpr int kLanes = 16;
-
+// The reductions are `omp simd` loops (-fopenmp-simd, no OpenMP runtime): vectorised with
+// per-lane partial results combined in an order fixed at compile time, so deterministic.
 template <typename T>
 void softmax_row(const T* x, T* y, int64_t n, bool log) {
-  T peaks[kLanes];
-  for (T& peak : peaks) peak = -INFINITY;
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (int j = 0; j < kLanes; ++j) peaks[j] = x[i + j] > peaks[j] ? x[i + j] : peaks[j];
-  }
-  for (; i < n; ++i) peaks[0] = x[i] > peaks[0] ? x[i] : peaks[0];
-  T peak = peaks[0];
-  for (int j = 1; j < kLanes; ++j) peak = peaks[j] > peak ? peaks[j] : peak;
+  T peak = -INFINITY;
+#pragma omp simd reduction(max : peak)
+  for (int64_t i = 0; i < n; ++i) peak = x[i] > peak ? x[i] : peak;
   // An all -inf row would give -inf - -inf; shifting by 0 yields the NaNs PyTorch gives.
   if (std::isinf(peak)) peak = 0;
-
-  T sums[kLanes] = {};
-  for (i = 0; i + kLanes <= n; i += kLanes) {
-    for (int j = 0; j < kLanes; ++j) {
-      const T e = exp_value(x[i + j] - peak);
-      if (!log) y[i + j] = e;
-      sums[j] += e;
-    }
-  }
-  for (; i < n; ++i) {
-    const T e = exp_value(x[i] - peak);
-    if (!log) y[i] = e;
-    sums[0] += e;
-  }
   T total = 0;
-  for (T s : sums) total += s;
   if (log) {
+#pragma omp simd reduction(+ : total)
+    for (int64_t i = 0; i < n; ++i) total += exp_value(x[i] - peak);
     const T shift = peak + std::log(total);
-    for (i = 0; i < n; ++i) y[i] = x[i] - shift;
-  } else {
-    const T scale = T(1) / total;
-    for (i = 0; i < n; ++i) y[i] *= scale;
+    for (int64_t i = 0; i < n; ++i) y[i] = x[i] - shift;
+    return;
   }
+#pragma omp simd reduction(+ : total)
+  for (int64_t i = 0; i < n; ++i) {
+    y[i] = exp_value(x[i] - peak);
+    total += y[i];
+  }
+  const T scale = T(1) / total;
+  for (int64_t i = 0; i < n; ++i) y[i] *= scale;
 }
 
 // A slice [length, inner] with `inner` > 1: the passes run across `inner` columns at once.

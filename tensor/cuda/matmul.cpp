@@ -12,6 +12,7 @@
 #include "tensor/cuda/cuda.h"
 #include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/runtime.h"
+#include "tensor/matrix_layout.h"
 #include "tensor/tensor.h"
 
 namespace kiln::cuda {
@@ -40,52 +41,12 @@ int to_int(int64_t value) {
   return static_cast<int>(value);
 }
 
-// How cuBLAS reads one rows x cols operand with the given strides (elements): the
-// column-major read of row-major memory is the transpose C^T = B^T A^T wants, so rows
-// with unit stride pass untransposed and columns with unit stride pass transposed.
-struct MatrixLayout {
-  cublasOperation_t operation = CUBLAS_OP_N;
-  int64_t leading = 0;
-};
-
-std::optional<MatrixLayout> gemm_layout(int64_t rows, int64_t cols, int64_t row_stride,
-                                        int64_t col_stride) {
-  // The stride of a size-1 dim never moves the pointer; pick whatever cuBLAS accepts.
-  if (rows == 1) row_stride = std::max<int64_t>(cols, 1);
-  if (cols == 1) col_stride = 1;
-  if (col_stride == 1 && row_stride >= std::max<int64_t>(cols, 1)) {
-    return MatrixLayout{CUBLAS_OP_N, row_stride};
-  }
-  if (row_stride == 1 && col_stride >= std::max<int64_t>(rows, 1)) {
-    return MatrixLayout{CUBLAS_OP_T, col_stride};
-  }
-  return std::nullopt;
+cublasOperation_t operation(MatrixLayout layout) {
+  return layout.transposed ? CUBLAS_OP_T : CUBLAS_OP_N;
 }
 
 MatrixLayout layout_of(const Tensor& x) {
-  const int r = x.dim();
-  return *gemm_layout(x.shape()[r - 2], x.shape()[r - 1], x.strides()[r - 2], x.strides()[r - 1]);
-}
-
-Tensor gemm_ready(const Tensor& x) {
-  const int r = x.dim();
-  const bool readable =
-      gemm_layout(x.shape()[r - 2], x.shape()[r - 1], x.strides()[r - 2], x.strides()[r - 1])
-          .has_value();
-  return readable ? x : x.contiguous();
-}
-
-// Element offsets of each matrix of `x`, whose leading dims are the batch dims.
-std::vector<int64_t> batch_offsets(const Tensor& x, int64_t batch) {
-  std::vector<int64_t> offsets(batch);
-  for (int64_t i = 0; i < batch; ++i) {
-    int64_t remainder = i;
-    for (int d = x.dim() - 3; d >= 0; --d) {
-      offsets[i] += (remainder % x.shape()[d]) * x.strides()[d];
-      remainder /= x.shape()[d];
-    }
-  }
-  return offsets;
+  return *matrix_layout(x);
 }
 
 // The distance between consecutive matrices when it is one number (0 for a broadcast
@@ -102,7 +63,7 @@ cublasStatus_t gemm(cublasHandle_t h, MatrixLayout la, MatrixLayout lb, int m, i
                     const float* a, int64_t stride_a, const float* b, int64_t stride_b, float* c,
                     int64_t stride_c, int batch) {
   const float one = 1, zero = 0;
-  return cublasSgemmStridedBatched(h, la.operation, lb.operation, m, n, k, &one, a,
+  return cublasSgemmStridedBatched(h, operation(la), operation(lb), m, n, k, &one, a,
                                    to_int(la.leading), stride_a, b, to_int(lb.leading), stride_b,
                                    &zero, c, m, stride_c, batch);
 }
@@ -111,7 +72,7 @@ cublasStatus_t gemm(cublasHandle_t h, MatrixLayout la, MatrixLayout lb, int m, i
                     const double* a, int64_t stride_a, const double* b, int64_t stride_b, double* c,
                     int64_t stride_c, int batch) {
   const double one = 1, zero = 0;
-  return cublasDgemmStridedBatched(h, la.operation, lb.operation, m, n, k, &one, a,
+  return cublasDgemmStridedBatched(h, operation(la), operation(lb), m, n, k, &one, a,
                                    to_int(la.leading), stride_a, b, to_int(lb.leading), stride_b,
                                    &zero, c, m, stride_c, batch);
 }
@@ -120,7 +81,7 @@ template <typename T>
 void run_matmul(const Tensor& out, const Tensor& a_in, const Tensor& b_in) {
   const int r = out.dim();
   const int64_t m = out.shape()[r - 2], n = out.shape()[r - 1], k = a_in.shape()[r - 1];
-  const Tensor a = gemm_ready(a_in), b = gemm_ready(b_in);
+  const Tensor a = blas_ready(a_in), b = blas_ready(b_in);
   const int64_t batch = out.numel() / (m * n);
   const std::vector<int64_t> a_offsets = batch_offsets(a, batch);
   const std::vector<int64_t> b_offsets = batch_offsets(b, batch);
