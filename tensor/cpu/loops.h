@@ -3,13 +3,15 @@
 // Elementwise iteration for CPU kernels: operands of one shape with any strides, walked in
 // row-major order, split across threads. Contiguous runs go to a plain loop the compiler
 // vectorises; strided and broadcast (zero-stride) runs are staged through small buffers
-// so the compute loop is the same contiguous one.
+// so the compute loop is the same contiguous one, and so are large outputs, which then
+// leave the buffer through streaming stores.
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <tuple>
 
 #include "tensor/cpu/parallel.h"
+#include "tensor/cpu/stream_store.h"
 #include "tensor/tensor.h"
 
 namespace kiln::cpu {
@@ -112,13 +114,14 @@ void map_elementwise(const Fn& fn, const Tensor& out,
   constexpr int N = 1 + sizeof...(In);
   std::array<const Tensor*, N> operands{&out};
   for (size_t k = 0; k < inputs.size(); ++k) operands[k + 1] = &inputs[k];
+  const bool streaming = out.is_contiguous() && out.numel() * sizeof(Out) >= kStreamingBytes;
   for_each_strided<N>(operands, [&](const std::array<char*, N>& data,
                                     const std::array<int64_t, N>& strides, int64_t n) {
     constexpr std::array<int64_t, N> item_sizes{sizeof(Out), sizeof(In)...};
     const auto compute = [&fn](Out* result, int64_t count, const In*... values) {
       for (int64_t i = 0; i < count; ++i) result[i] = fn(values[i]...);
     };
-    if (strides == item_sizes) {
+    if (strides == item_sizes && !streaming) {
       [&]<size_t... K>(std::index_sequence<K...>) {
         compute(reinterpret_cast<Out*>(data[0]), n, reinterpret_cast<const In*>(data[K + 1])...);
       }
@@ -126,24 +129,27 @@ void map_elementwise(const Fn& fn, const Tensor& out,
       return;
     }
     std::tuple<std::array<In, kStageBlock>...> buffers;
-    std::array<Out, kStageBlock> out_buffer;
+    alignas(64) std::array<Out, kStageBlock> out_buffer;
+    const bool out_direct = strides[0] == static_cast<int64_t>(sizeof(Out)) && !streaming;
     for (int64_t start = 0; start < n; start += kStageBlock) {
       const int64_t count = std::min(kStageBlock, n - start);
-      const bool out_contiguous = strides[0] == static_cast<int64_t>(sizeof(Out));
-      Out* result =
-          out_contiguous ? reinterpret_cast<Out*>(data[0] + start * strides[0]) : out_buffer.data();
+      char* destination = data[0] + start * strides[0];
+      Out* result = out_direct ? reinterpret_cast<Out*>(destination) : out_buffer.data();
       [&]<size_t... K>(std::index_sequence<K...>) {
         compute(result, count,
                 stage(data[K + 1] + start * strides[K + 1], strides[K + 1], count,
                       std::get<K>(buffers).data())...);
       }
       (std::index_sequence_for<In...>{});
-      if (!out_contiguous) {
+      if (streaming) {
+        stream_copy(destination, out_buffer.data(), count * sizeof(Out));
+      } else if (!out_direct) {
         for (int64_t i = 0; i < count; ++i) {
-          *reinterpret_cast<Out*>(data[0] + (start + i) * strides[0]) = out_buffer[i];
+          *reinterpret_cast<Out*>(destination + i * strides[0]) = out_buffer[i];
         }
       }
     }
+    if (streaming) stream_fence();
   });
 }
 

@@ -1,6 +1,7 @@
 // softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m), m = max_j x_j, fused in one kernel:
 // a max pass, an exp-and-sum pass and a scaling pass over each slice.
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "tensor/cpu/around_dim.h"
@@ -12,12 +13,15 @@ namespace kiln::cpu {
 
 namespace {
 
+// exp(x) for the shifted inputs x - max <= 0 (NaN aside), which float32 evaluates with the
+// cheaper exp_nonpositive_f32.
 template <typename T>
-T exp_value(T x) {
-  if constexpr (std::is_same_v<T, float>)
-    return exp_f32(x);
-  else
+T exp_shifted(T x) {
+  if constexpr (std::is_same_v<T, float>) {
+    return exp_nonpositive_f32(x);
+  } else {
     return std::exp(x);
+  }
 }
 
 // The reductions are `omp simd` loops (-fopenmp-simd, no OpenMP runtime): vectorised with
@@ -27,19 +31,19 @@ void softmax_row(const T* x, T* y, int64_t n, bool log) {
   T peak = -INFINITY;
 #pragma omp simd reduction(max : peak)
   for (int64_t i = 0; i < n; ++i) peak = x[i] > peak ? x[i] : peak;
-  // An all -inf row would give -inf - -inf; shifting by 0 yields the NaNs PyTorch gives.
-  if (std::isinf(peak)) peak = 0;
+  // An all -inf row gives -inf - -inf, a +inf peak inf - inf: NaN either way, as in PyTorch.
+  if (std::isinf(peak)) peak = std::numeric_limits<T>::quiet_NaN();
   T total = 0;
   if (log) {
 #pragma omp simd reduction(+ : total)
-    for (int64_t i = 0; i < n; ++i) total += exp_value(x[i] - peak);
+    for (int64_t i = 0; i < n; ++i) total += exp_shifted(x[i] - peak);
     const T shift = peak + std::log(total);
     for (int64_t i = 0; i < n; ++i) y[i] = x[i] - shift;
     return;
   }
 #pragma omp simd reduction(+ : total)
   for (int64_t i = 0; i < n; ++i) {
-    y[i] = exp_value(x[i] - peak);
+    y[i] = exp_shifted(x[i] - peak);
     total += y[i];
   }
   const T scale = T(1) / total;
@@ -58,10 +62,10 @@ void softmax_columns(const T* x, T* y, int64_t length, int64_t inner, bool log,
       peaks[j] = v > peaks[j] ? v : peaks[j];
     }
   }
-  for (T& peak : peaks) peak = std::isinf(peak) ? 0 : peak;
+  for (T& peak : peaks) peak = std::isinf(peak) ? std::numeric_limits<T>::quiet_NaN() : peak;
   for (int64_t i = 0; i < length; ++i) {
     for (int64_t j = 0; j < inner; ++j) {
-      const T e = exp_value(x[i * inner + j] - peaks[j]);
+      const T e = exp_shifted(x[i * inner + j] - peaks[j]);
       if (!log) y[i * inner + j] = e;
       sums[j] += e;
     }

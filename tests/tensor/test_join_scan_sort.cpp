@@ -67,6 +67,10 @@ TEST(Softmax, RowsColumnsAndStability) {
   expect_values(exp(log_softmax(big, -1)), softmax(big, -1).to_vector<double>(), 1e-4, 1e-7);
   expect_values(softmax(tensor({{-testing::kInf, -testing::kInf}}), 1),
                 {testing::kNan, testing::kNan});
+  // float32 takes the fast exp path: -inf still gives exact zeros and NaN still spreads.
+  expect_values(softmax(tensor({{0.0, -testing::kInf, -200.0}}), 1), {1, 0, 0}, 0, 0);
+  expect_values(softmax(tensor({{1.0, testing::kNan}}), 1), {testing::kNan, testing::kNan});
+  expect_values(log_softmax(tensor({{0.0, -testing::kInf}}), 1), {0, -testing::kInf}, 0, 0);
 }
 
 }  // namespace
