@@ -36,9 +36,12 @@ void matmul_kiln(benchmark::State& state) {
   set_flops(state, 2.0 * m * n * k);
 }
 
+// The peer: OpenBLAS threading itself with as many threads (kiln keeps OpenBLAS at one
+// thread and tiles products over oneTBB instead; see tensor/cpu/matmul.cpp).
 void matmul_cblas(benchmark::State& state) {
   const int64_t m = state.range(0), n = state.range(1), k = state.range(2);
   set_num_threads(static_cast<int>(state.range(3)));
+  openblas_set_num_threads(static_cast<int>(state.range(3)));
   const Tensor a = randn({m, k}), b = randn({k, n});
   Tensor c = empty({m, n});
   for (auto _ : state) {
@@ -46,6 +49,7 @@ void matmul_cblas(benchmark::State& state) {
                 b.data<float>(), n, 0.0f, c.data<float>(), n);
     benchmark::DoNotOptimize(c.data_ptr());
   }
+  openblas_set_num_threads(1);
   set_flops(state, 2.0 * m * n * k);
 }
 

@@ -1,7 +1,16 @@
 // Batched matrix products through OpenBLAS (sgemm/dgemm). Transposed operands are passed
 // as BLAS transposes, never copied; only layouts BLAS cannot describe are made contiguous.
+//
+// oneTBB owns the threads: OpenBLAS runs single-threaded (tensor/cpu/parallel.cpp) and each
+// product is cut into tiles (row or column blocks of each matrix of the batch) that oneTBB
+// spreads over the cores. With OpenBLAS's own pool, its workers kept spinning after a GEMM
+// on the cores oneTBB needed for the next op (measured: a 4M-element add right after a
+// 512^3 matmul took 1-1.5 ms longer than alone, at 2 threads). A row (or column) block
+// is computed exactly as in the whole product: BLAS accumulates each element over k in
+// the same order whatever the block, which the determinism test checks at 1 and 2 threads.
 #include <cblas.h>
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -13,10 +22,13 @@ namespace kiln::cpu {
 
 namespace {
 
-// OpenBLAS runs a GEMM single-threaded when M*N*K is at most 65536 * 4 (its
-// SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD). Batches of such GEMMs are spread over
-// oneTBB instead; larger ones run one after another, each threaded by OpenBLAS itself.
-constexpr double kSingleThreadedGemm = 65536.0 * 4;
+// Each tile repacks the operand it shares with the other tiles, about 9/edge of its time
+// here (measured: 64-row tiles of a 1024^3 product ran 14% slower than one call), so
+// tiles are few and large: up to kMaxTiles per matrix, at least kMinTileEdge rows or
+// columns, at least kTileWork multiply-adds.
+constexpr double kTileWork = double(1 << 23);
+constexpr int64_t kMinTileEdge = 128;
+constexpr int64_t kMaxTiles = 4;
 
 // True when a's batch and row dims step through memory as one sequence of rows, so that
 // [batch..., M, K] is a single [batch * M, K] matrix.
@@ -42,20 +54,20 @@ CBLAS_TRANSPOSE operation(MatrixLayout layout) {
 }
 
 void gemm(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k,
-          MatrixLayout la, MatrixLayout lb) {
+          MatrixLayout la, MatrixLayout lb, int64_t ldc) {
   cblas_sgemm(CblasRowMajor, operation(la), operation(lb), m, n, k, 1.0f, a, la.leading, b,
-              lb.leading, 0.0f, c, n);
+              lb.leading, 0.0f, c, ldc);
 }
 
 void gemm(const double* a, const double* b, double* c, int64_t m, int64_t n, int64_t k,
-          MatrixLayout la, MatrixLayout lb) {
+          MatrixLayout la, MatrixLayout lb, int64_t ldc) {
   cblas_dgemm(CblasRowMajor, operation(la), operation(lb), m, n, k, 1.0, a, la.leading, b,
-              lb.leading, 0.0, c, n);
+              lb.leading, 0.0, c, ldc);
 }
 
 // Integer products have no BLAS; a plain i-k-j loop.
 void gemm(const int64_t* a, const int64_t* b, int64_t* c, int64_t m, int64_t n, int64_t k,
-          MatrixLayout la, MatrixLayout lb) {
+          MatrixLayout la, MatrixLayout lb, int64_t ldc) {
   const auto at = [&](int64_t i, int64_t p) {
     return la.transposed ? a[p * la.leading + i] : a[i * la.leading + p];
   };
@@ -63,43 +75,83 @@ void gemm(const int64_t* a, const int64_t* b, int64_t* c, int64_t m, int64_t n, 
     return lb.transposed ? b[j * lb.leading + p] : b[p * lb.leading + j];
   };
   for (int64_t i = 0; i < m; ++i) {
-    for (int64_t j = 0; j < n; ++j) c[i * n + j] = 0;
+    for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = 0;
     for (int64_t p = 0; p < k; ++p) {
       const int64_t scale = at(i, p);
-      for (int64_t j = 0; j < n; ++j) c[i * n + j] += scale * bt(p, j);
+      for (int64_t j = 0; j < n; ++j) c[i * ldc + j] += scale * bt(p, j);
     }
   }
+}
+
+// How one m x n product is cut: along its rows or its columns, into `count` blocks.
+struct Tiling {
+  bool by_rows = true;
+  int64_t count = 1;
+  int64_t edge = 0;  // rows or columns per block
+};
+
+Tiling tile(int64_t m, int64_t n, int64_t k) {
+  const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  Tiling tiling;
+  tiling.by_rows = m >= n;
+  const int64_t extent = tiling.by_rows ? m : n;
+  const int64_t most = std::min<int64_t>(kMaxTiles, num_threads());
+  const auto wanted = static_cast<int64_t>(std::min(work / kTileWork, double(most)));
+  const int64_t fitting = std::min(wanted, extent / kMinTileEdge);
+  // A power of two, so two threads share the tiles evenly.
+  while (tiling.count * 2 <= fitting) tiling.count *= 2;
+  tiling.edge = (extent + tiling.count - 1) / tiling.count;
+  return tiling;
 }
 
 template <typename T>
 void run_matmul(const Tensor& out, const Tensor& a_in, const Tensor& b_in) {
   const int r = out.dim();
-  const int64_t m = out.shape()[r - 2], n = out.shape()[r - 1], k = a_in.shape()[r - 1];
+  int64_t m = out.shape()[r - 2];
+  const int64_t n = out.shape()[r - 1], k = a_in.shape()[r - 1];
   const Tensor a = blas_ready(a_in), b = blas_ready(b_in);
   const MatrixLayout la = *matrix_layout(a);
   const MatrixLayout lb = *matrix_layout(b);
   const T* a_data = static_cast<const T*>(a.data_ptr());
   const T* b_data = static_cast<const T*>(b.data_ptr());
   T* c_data = static_cast<T*>(out.data_ptr());
-  const int64_t batch = out.numel() / (m * n);
-  // A shared right operand (a Linear layer's weight) and stacked left rows: one GEMM.
+  int64_t batch = out.numel() / (m * n);
+  std::vector<int64_t> a_offsets, b_offsets;
+  // A shared right operand (a Linear layer's weight) and stacked left rows: one product.
   if (batch > 1 && !la.transposed && batch_is_broadcast(b) && rows_fold(a, la.leading)) {
-    gemm(a_data, b_data, c_data, batch * m, n, k, la, lb);
-    return;
-  }
-  const std::vector<int64_t> a_offsets = batch_offsets(a, batch);
-  const std::vector<int64_t> b_offsets = batch_offsets(b, batch);
-  const auto run = [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      gemm(a_data + a_offsets[i], b_data + b_offsets[i], c_data + i * m * n, m, n, k, la, lb);
-    }
-  };
-  const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-  if (work <= kSingleThreadedGemm && batch > 1) {
-    parallel_for(batch, std::max<int64_t>(1, kParallelGrain / static_cast<int64_t>(work + 1)), run);
+    m *= batch;
+    batch = 1;
+    a_offsets = b_offsets = {0};
   } else {
-    run(0, batch);
+    a_offsets = batch_offsets(a, batch);
+    b_offsets = batch_offsets(b, batch);
   }
+  const Tiling tiling = tile(m, n, k);
+  const auto run_tile = [&](int64_t index) {
+    const int64_t entry = index / tiling.count;
+    const int64_t first = (index % tiling.count) * tiling.edge;
+    const T* a_tile = a_data + a_offsets[entry];
+    const T* b_tile = b_data + b_offsets[entry];
+    T* c_tile = c_data + entry * m * n;
+    int64_t rows = m, columns = n;
+    if (tiling.by_rows) {
+      rows = std::min(tiling.edge, m - first);
+      a_tile += la.transposed ? first : first * la.leading;
+      c_tile += first * n;
+    } else {
+      columns = std::min(tiling.edge, n - first);
+      b_tile += lb.transposed ? first * lb.leading : first;
+      c_tile += first;
+    }
+    gemm(a_tile, b_tile, c_tile, rows, columns, k, la, lb, n);
+  };
+  // Small products go several to a task.
+  const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  const int64_t grain =
+      tiling.count > 1 ? 1 : std::max<int64_t>(1, static_cast<int64_t>(kTileWork / (work + 1)));
+  parallel_for(batch * tiling.count, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t index = begin; index < end; ++index) run_tile(index);
+  });
 }
 
 }  // namespace

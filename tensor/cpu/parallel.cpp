@@ -29,14 +29,12 @@ int default_thread_count() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// OpenBLAS keeps its own pool, separate from oneTBB's. kiln calls GEMM only from the
-// calling thread outside oneTBB regions (or, for small batched GEMMs inside them, at sizes
-// OpenBLAS runs single-threaded), so capping both pools at the same count never puts more
-// busy threads than that on the cores.
+// OpenBLAS runs single-threaded: oneTBB alone owns the cores, and matmul tiles products
+// across its threads (see cpu/matmul.cpp for why and what it measured).
 void apply(ThreadSettings& settings, int count) {
   settings.control = std::make_unique<tbb::global_control>(
       tbb::global_control::max_allowed_parallelism, static_cast<size_t>(count));
-  openblas_set_num_threads(count);
+  openblas_set_num_threads(1);
   settings.count = count;
 }
 

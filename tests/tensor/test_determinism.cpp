@@ -15,6 +15,7 @@ std::vector<std::vector<char>> workload() {
   const Tensor x = randn({512, 1024}, {}, &generator);
   const Tensor y = randn({512, 1024}, {}, &generator);
   const Tensor w = randn({1024, 256}, {}, &generator);
+  const Tensor wide = randn({1024, 1024}, {}, &generator);
   const std::vector<Tensor> results = {x + y,
                                        gelu(x),
                                        softmax(x, -1),
@@ -25,6 +26,8 @@ std::vector<std::vector<char>> workload() {
                                        x.logsumexp({1}),
                                        matmul(x, w),
                                        matmul(x.view({8, 64, 1024}), w.narrow(1, 0, 64)),
+                                       matmul(x.narrow(0, 0, 128), wide),
+                                       matmul(x.t().contiguous().t().narrow(0, 0, 384), wide),
                                        x.cumsum(1),
                                        sort(x.narrow(0, 0, 64), 1).first,
                                        max(x, 1).second,
