@@ -101,18 +101,15 @@ Tensor random_tensor(Distribution distribution, const Shape& shape, TensorOption
   return out;
 }
 
-void check_floating_dtype(const char* op, DType dtype) {
-  KILN_CHECK(is_floating(dtype), op, ": expects a floating dtype, got ", dtype);
-}
 }  // namespace
 
 Tensor rand(const Shape& shape, TensorOptions options, Generator* generator) {
-  check_floating_dtype("rand", options.dtype);
+  detail::check_floating("rand", options.dtype);
   return random_tensor(Distribution::Uniform, shape, options, generator, 0, 1);
 }
 
 Tensor randn(const Shape& shape, TensorOptions options, Generator* generator) {
-  check_floating_dtype("randn", options.dtype);
+  detail::check_floating("randn", options.dtype);
   return random_tensor(Distribution::Normal, shape, options, generator, 0, 1);
 }
 
@@ -143,19 +140,6 @@ Tensor bernoulli(const Tensor& p, Generator* generator) {
   const Tensor u = rand(p.shape(), {.dtype = p.dtype(), .device = p.device()}, generator);
   return lt(u, p).to(p.dtype());
 }
-
-namespace detail {
-Tensor tensor_from_doubles(const std::vector<double>& values, const Shape& shape,
-                           TensorOptions options) {
-  Tensor host = empty(shape, {.dtype = options.dtype});
-  visit_dtype(options.dtype, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* data = host.data<T>();
-    for (size_t i = 0; i < values.size(); ++i) data[i] = static_cast<T>(values[i]);
-  });
-  return host.to(options.device);
-}
-}  // namespace detail
 
 template <typename T>
 Tensor from_vector(const std::vector<T>& values, const Shape& shape, TensorOptions options) {

@@ -76,10 +76,16 @@ struct IsList : std::false_type {};
 template <typename T>
 struct IsList<std::initializer_list<T>> : std::true_type {};
 
+// The C++ type a literal's values are gathered in: exact for every literal.
+template <typename T>
+using LiteralStorage =
+    std::conditional_t<std::is_same_v<T, bool>, bool,
+                       std::conditional_t<std::is_integral_v<T>, int64_t, double>>;
+
 // Appends the leaves of a nested list to `values`, recording (and checking) each level's
 // length in `shape`.
-template <typename Element>
-void flatten_into(const std::initializer_list<Element>& list, std::vector<double>& values,
+template <typename Element, typename Value>
+void flatten_into(const std::initializer_list<Element>& list, std::vector<Value>& values,
                   Shape& shape, int depth) {
   if (shape.size() == depth) shape.push_back(static_cast<int64_t>(list.size()));
   KILN_CHECK(shape[depth] == static_cast<int64_t>(list.size()), "tensor: ragged nested list (dim ",
@@ -88,18 +94,16 @@ void flatten_into(const std::initializer_list<Element>& list, std::vector<double
     if constexpr (IsList<Element>::value)
       flatten_into(element, values, shape, depth + 1);
     else
-      values.push_back(static_cast<double>(element));
+      values.push_back(static_cast<Value>(element));
   }
 }
-Tensor tensor_from_doubles(const std::vector<double>& values, const Shape& shape,
-                           TensorOptions options);
+
 template <typename T, typename List>
 Tensor tensor_from_list(const List& list, std::optional<TensorOptions> options) {
-  std::vector<double> values;
+  std::vector<LiteralStorage<T>> values;
   Shape shape;
   flatten_into(list, values, shape, 0);
-  return tensor_from_doubles(values, shape,
-                             options.value_or(TensorOptions{.dtype = literal_dtype<T>()}));
+  return from_vector(values, shape, options.value_or(TensorOptions{.dtype = literal_dtype<T>()}));
 }
 }  // namespace detail
 

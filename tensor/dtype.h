@@ -1,8 +1,10 @@
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <limits>
 #include <type_traits>
 
 namespace kiln {
@@ -100,6 +102,19 @@ template <typename Fn>
 decltype(auto) visit_floating(DType dtype, Fn&& fn) {
   if (dtype == DType::Float32) return fn(TypeTag<float>{});
   return fn(TypeTag<double>{});
+}
+
+// Converts between element types; floating values outside int64's range saturate and
+// NaN becomes 0, where a plain cast would be undefined.
+template <typename Out, typename In>
+Out convert(In value) {
+  if constexpr (std::is_same_v<Out, int64_t> && std::is_floating_point_v<In>) {
+    if (std::isnan(value)) return 0;
+    // 2^63, the first value above int64's range.
+    if (value >= static_cast<In>(9223372036854775808.0)) return std::numeric_limits<int64_t>::max();
+    if (value < static_cast<In>(-9223372036854775808.0)) return std::numeric_limits<int64_t>::min();
+  }
+  return static_cast<Out>(value);
 }
 
 }  // namespace kiln

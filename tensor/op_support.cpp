@@ -1,6 +1,10 @@
 #include "tensor/op_support.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
 
 #include "tensor/creation.h"
 
@@ -15,20 +19,35 @@ void check_index_dtype(const char* op, const Tensor& index) {
   KILN_CHECK(index.dtype() == kInt64, op, ": index tensor must be int64, got ", index.dtype());
 }
 
-void check_floating(const char* op, const Tensor& x) {
-  KILN_CHECK(is_floating(x.dtype()), op, ": expected a floating tensor, got ", x.dtype());
+void check_floating(const char* op, DType dtype) {
+  KILN_CHECK(is_floating(dtype), op, ": expects a floating dtype, got ", dtype);
 }
 
 void check_writable(const char* op, const Tensor& out) {
+  // Walking the dims from the smallest stride up, each must step past everything the
+  // smaller ones reach; otherwise two elements share an address (expand, unfold).
+  std::vector<std::pair<int64_t, int64_t>> dims;  // (|stride|, size)
   for (int d = 0; d < out.dim(); ++d) {
-    KILN_CHECK(out.strides()[d] != 0 || out.shape()[d] <= 1, op, ": the destination of shape ",
-               out.shape(), " has several elements at one memory location (an expanded view)");
+    if (out.shape()[d] > 1) dims.emplace_back(std::abs(out.strides()[d]), out.shape()[d]);
+  }
+  std::sort(dims.begin(), dims.end());
+  int64_t reach = 1;  // one past the furthest offset the smaller dims reach
+  for (const auto& [stride, size] : dims) {
+    KILN_CHECK(stride >= reach, op, ": the destination of shape ", out.shape(), " and strides ",
+               out.strides(), " has several elements at one memory location (an expanded or ",
+               "unfolded view)");
+    reach = stride * (size - 1) + reach;
   }
 }
 
 void check_representable(const char* op, Scalar value, DType dtype) {
-  if (dtype != kInt64 || !value.is_floating()) return;
+  if (!value.is_floating()) return;
   const double number = value.to<double>();
+  if (dtype == kFloat32) {
+    KILN_CHECK(!std::isfinite(number) || std::abs(number) <= std::numeric_limits<float>::max(), op,
+               ": value ", number, " overflows float32");
+  }
+  if (dtype != kInt64) return;
   // 2^63 is the first double above int64's range.
   KILN_CHECK(number >= -9223372036854775808.0 && number < 9223372036854775808.0, op, ": value ",
              number, " does not fit in ", dtype);

@@ -13,7 +13,10 @@ inline Backend& backend_of(const Tensor& tensor) {
 // Throws naming `op` when the tensors live on different devices.
 void check_same_device(const char* op, const Tensor& a, const Tensor& b);
 void check_index_dtype(const char* op, const Tensor& index);
-void check_floating(const char* op, const Tensor& x);
+void check_floating(const char* op, DType dtype);
+inline void check_floating(const char* op, const Tensor& x) {
+  check_floating(op, x.dtype());
+}
 
 // Throws naming `op` when writing into `out` would write one memory location twice (an
 // expanded view with a zero stride).

@@ -1,4 +1,5 @@
 // Front ends of the elementwise ops: result dtypes, broadcasting, validation.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -67,8 +68,16 @@ BinaryPlan plan_binary(BinaryOp op, const Tensor& a, bool a_wrapped, const Tenso
   return {compute, result, broadcast_shapes(a.shape(), b.shape(), name)};
 }
 
+// Integers to negative integer powers have no integer result (PyTorch refuses them too).
+void check_integer_exponents(BinaryOp op, const BinaryPlan& plan, const Tensor& exponent) {
+  if (op != BinaryOp::Pow || plan.compute != kInt64) return;
+  KILN_CHECK(!any(lt(exponent, 0)).item<bool>(),
+             "pow: integers to negative integer powers are not allowed");
+}
+
 Tensor binary_op(BinaryOp op, const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapped) {
   const BinaryPlan plan = plan_binary(op, a, a_wrapped, b, b_wrapped);
+  check_integer_exponents(op, plan, b);
   Tensor out = make_tensor(plan.shape, plan.result, a.device());
   backend_of(a).binary(op, out, detail::prepare_operand(a, plan.compute, plan.shape),
                        detail::prepare_operand(b, plan.compute, plan.shape));
@@ -85,6 +94,7 @@ bool same_layout(const Tensor& x, const Tensor& y) {
 Tensor& binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b) {
   const char* name = op_name(op);
   const BinaryPlan plan = plan_binary(op, a, false, b, false);
+  check_integer_exponents(op, plan, b);
   detail::check_same_device(name, out, a);
   KILN_CHECK(out.shape() == plan.shape, name, ": output of shape ", out.shape(),
              " does not match the result's shape ", plan.shape);
@@ -114,7 +124,9 @@ Tensor gelu(const Tensor& x, GeluApproximation approximation) {
 
 Tensor pow(const Tensor& x, double exponent) {
   // Integers stay integers only for non-negative integral exponents.
-  const bool integral_result = exponent >= 0 && exponent == std::floor(exponent);
+  // 2^62 bounds the exponents integer_power takes (and keeps inf out of the int path).
+  const bool integral_result =
+      exponent >= 0 && exponent < 4.6e18 && exponent == std::floor(exponent);
   const Tensor base = is_floating(x.dtype()) || integral_result ? x : x.to(kDefaultFloat);
   return unary_op(UnaryOp::PowScalar, base, {.a = exponent});
 }
@@ -122,7 +134,15 @@ Tensor pow(const Tensor& x, double exponent) {
 Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max) {
   KILN_CHECK(min || max, "clamp: at least one of min and max must be given");
   constexpr double kInfinity = std::numeric_limits<double>::infinity();
-  return unary_op(UnaryOp::Clamp, x, {.a = min.value_or(-kInfinity), .b = max.value_or(kInfinity)});
+  double low = min.value_or(-kInfinity), high = max.value_or(kInfinity);
+  if (x.dtype() == kInt64) {
+    // Integer bounds: the nearest integers inside [low, high], saturated to int64's range
+    // (9223372036854774784 is the largest double below 2^63).
+    KILN_CHECK(!std::isnan(low) && !std::isnan(high), "clamp: NaN bound for an int64 tensor");
+    low = std::clamp(std::ceil(low), -9223372036854775808.0, 9223372036854774784.0);
+    high = std::clamp(std::floor(high), -9223372036854775808.0, 9223372036854774784.0);
+  }
+  return unary_op(UnaryOp::Clamp, x, {.a = low, .b = high});
 }
 
 Tensor logical_not(const Tensor& x) {
@@ -181,14 +201,20 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
   return where_op(mask, fill, true, x, false);
 }
 
+// start + w (end - start) below w = 0.5 and end - (1 - w)(end - start) above, as PyTorch
+// does, so that w = 0 gives start and w = 1 gives end exactly.
 Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
   detail::check_floating("lerp", start);
-  return add(start, mul(weight, sub(end, start)));
+  const Tensor difference = sub(end, start);
+  return where(lt(abs(weight), 0.5), add(start, mul(weight, difference)),
+               sub(end, mul(difference, sub(1.0, weight))));
 }
 
 Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight) {
   detail::check_floating("lerp", start);
-  return add(start, mul(sub(end, start), weight));
+  const double w = weight.to<double>();
+  const Tensor difference = sub(end, start);
+  return std::abs(w) < 0.5 ? add(start, mul(difference, w)) : sub(end, mul(difference, 1.0 - w));
 }
 
 }  // namespace kiln

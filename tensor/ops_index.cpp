@@ -92,7 +92,9 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
              " must have shape ", expected, " (the input's shape with dim ", d,
              " the index's length)");
   Tensor out = x.clone();
-  const Tensor scaled = alpha.to<double>() == 1 ? src : mul(src, alpha);
+  KILN_CHECK(is_floating(x.dtype()) || !alpha.is_floating(), "index_add: alpha ", alpha,
+             " must be an integer for a tensor of ", x.dtype());
+  const Tensor scaled = alpha.to<double>() == 1 ? src : mul(src, alpha).to(x.dtype());
   if (index.numel() > 0) backend_of(x).index_add(out, d, index.reshape({-1}), scaled);
   return out;
 }

@@ -11,7 +11,11 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   for (const Tensor& t : tensors) {
     if (!(t.dim() == 1 && t.numel() == 0)) parts.push_back(t);
   }
-  if (parts.empty()) return tensors.front().clone();
+  if (parts.empty()) {
+    DType dtype = tensors.front().dtype();
+    for (const Tensor& t : tensors) dtype = promote_types(dtype, t.dtype());
+    return tensors.front().to(dtype).clone();
+  }
   const Tensor& first = parts.front();
   KILN_CHECK(first.dim() > 0, "cat: zero-dimensional tensors cannot be concatenated");
   const int d = wrap_dim(dim, first.dim(), "cat");
@@ -90,7 +94,8 @@ std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   KILN_CHECK(chunks > 0, "chunk: number of chunks must be positive, got ", chunks);
   KILN_CHECK(x.dim() > 0, "chunk: cannot chunk a 0-dim tensor");
   const int64_t extent = x.shape()[wrap_dim(dim, x.dim(), "chunk")];
-  return split(x, std::max<int64_t>((extent + chunks - 1) / chunks, 1), dim);
+  const int64_t size = extent / chunks + (extent % chunks != 0 ? 1 : 0);
+  return split(x, std::max<int64_t>(size, 1), dim);
 }
 
 }  // namespace kiln

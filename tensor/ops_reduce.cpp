@@ -20,7 +20,6 @@ Tensor reduce_op(ReduceOp op, const char* name, const Tensor& x, const Dims& dim
       KILN_CHECK(x.shape()[d] > 0, name, ": cannot reduce over dim ", d, " of size 0 (shape ",
                  x.shape(), "); the result is undefined");
     }
-    KILN_CHECK(x.numel() > 0 || x.dim() > 0, name, ": cannot reduce an empty tensor");
   }
   Tensor out = make_tensor(detail::reduced_shape(x.shape(), reduced, true), out_dtype, x.device());
   detail::backend_of(x).reduce(op, out, x.to(compute), reduced);
@@ -32,9 +31,9 @@ DType accumulate_type(DType dtype) {
   return dtype == kBool ? kInt64 : dtype;
 }
 
-int64_t reduced_count(const Tensor& x, const Dims& dims) {
+int64_t reduced_count(const char* op, const Tensor& x, const Dims& dims) {
   int64_t count = 1;
-  for (int64_t d : detail::reduction_dims("mean", dims, x.dim())) count *= x.shape()[d];
+  for (int64_t d : detail::reduction_dims(op, dims, x.dim())) count *= x.shape()[d];
   return count;
 }
 
@@ -84,13 +83,13 @@ Tensor any(const Tensor& x, const Dims& dims, bool keepdim) {
 
 Tensor mean(const Tensor& x, const Dims& dims, bool keepdim) {
   detail::check_floating("mean", x);
-  return div(sum(x, dims, keepdim), static_cast<double>(reduced_count(x, dims)));
+  return div(sum(x, dims, keepdim), static_cast<double>(reduced_count("mean", x, dims)));
 }
 
 Tensor var(const Tensor& x, const Dims& dims, bool unbiased, bool keepdim) {
   detail::check_floating("var", x);
   const Tensor deviation = sub(x, mean(x, dims, true));
-  const int64_t count = reduced_count(x, dims);
+  const int64_t count = reduced_count("var", x, dims);
   return div(sum(square(deviation), dims, keepdim),
              static_cast<double>(count - (unbiased ? 1 : 0)));
 }

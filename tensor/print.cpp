@@ -15,24 +15,40 @@ namespace {
 constexpr int64_t kSummarizeAbove = 1000;  // elements; larger tensors are abbreviated
 constexpr int64_t kEdgeItems = 3;          // shown at each end of an abbreviated dim
 
-struct Formatter {
-  DType dtype;
-  bool scientific = false;
-  int width = 0;
-
-  std::string format(double value) const {
-    char buffer[64];
-    if (dtype == kBool) return value != 0 ? "true" : "false";
-    if (dtype == kInt64) {
-      std::snprintf(buffer, sizeof buffer, "%lld", static_cast<long long>(value));
-    } else if (std::isnan(value) || std::isinf(value)) {
-      return std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf");
-    } else {
-      std::snprintf(buffer, sizeof buffer, scientific ? "%.4e" : "%.4f", value);
+// Every element as text, right-aligned to a common width. Floating tensors switch to
+// scientific notation when their magnitudes span too much for four decimals.
+std::vector<std::string> element_texts(const Tensor& tensor) {
+  std::vector<std::string> texts;
+  char buffer[64];
+  if (tensor.dtype() == kBool) {
+    for (bool value : tensor.to_vector<bool>()) texts.emplace_back(value ? "true" : "false");
+  } else if (tensor.dtype() == kInt64) {
+    for (int64_t value : tensor.to_vector<int64_t>()) texts.push_back(std::to_string(value));
+  } else {
+    const std::vector<double> values = tensor.to_vector<double>();
+    double largest = 0, smallest = INFINITY;
+    for (double value : values) {
+      if (!std::isfinite(value) || value == 0) continue;
+      largest = std::max(largest, std::abs(value));
+      smallest = std::min(smallest, std::abs(value));
     }
-    return buffer;
+    const char* format = largest >= 1e8 || smallest < 1e-4 ? "%.4e" : "%.4f";
+    for (double value : values) {
+      if (std::isnan(value)) {
+        texts.emplace_back("nan");
+      } else if (std::isinf(value)) {
+        texts.emplace_back(value > 0 ? "inf" : "-inf");
+      } else {
+        std::snprintf(buffer, sizeof buffer, format, value);
+        texts.emplace_back(buffer);
+      }
+    }
   }
-};
+  size_t width = 0;
+  for (const std::string& text : texts) width = std::max(width, text.size());
+  for (std::string& text : texts) text.insert(0, width - text.size(), ' ');
+  return texts;
+}
 
 // Which indices of a dim of `extent` are shown, with -1 marking the ellipsis.
 std::vector<int64_t> shown_indices(int64_t extent, bool summarize) {
@@ -47,12 +63,10 @@ std::vector<int64_t> shown_indices(int64_t extent, bool summarize) {
   return indices;
 }
 
-void print_values(std::ostream& out, const std::vector<double>& values, const Shape& shape,
-                  const Strides& strides, int dim, int64_t offset, const Formatter& formatter,
-                  bool summarize, int indent) {
+void print_values(std::ostream& out, const std::vector<std::string>& texts, const Shape& shape,
+                  const Strides& strides, int dim, int64_t offset, bool summarize, int indent) {
   if (dim == shape.size()) {
-    const std::string text = formatter.format(values[offset]);
-    out << std::string(formatter.width - std::min<int>(formatter.width, text.size()), ' ') << text;
+    out << texts[offset];
     return;
   }
   out << '[';
@@ -70,8 +84,8 @@ void print_values(std::ostream& out, const std::vector<double>& values, const Sh
       out << "...";
       continue;
     }
-    print_values(out, values, shape, strides, dim + 1, offset + indices[i] * strides[dim],
-                 formatter, summarize, indent + 1);
+    print_values(out, texts, shape, strides, dim + 1, offset + indices[i] * strides[dim], summarize,
+                 indent + 1);
   }
   out << ']';
 }
@@ -86,23 +100,9 @@ std::string Tensor::to_string() const {
 
 std::ostream& operator<<(std::ostream& out, const Tensor& tensor) {
   if (!tensor.defined()) return out << "tensor(undefined)";
-  const std::vector<double> values = tensor.to_vector<double>();
-  const bool summarize = tensor.numel() > kSummarizeAbove;
-  Formatter formatter{tensor.dtype()};
-  double largest = 0;
-  double smallest = INFINITY;
-  for (double value : values) {
-    if (!std::isfinite(value) || value == 0) continue;
-    largest = std::max(largest, std::abs(value));
-    smallest = std::min(smallest, std::abs(value));
-  }
-  formatter.scientific = is_floating(tensor.dtype()) && (largest >= 1e8 || smallest < 1e-4);
-  for (double value : values) {
-    formatter.width = std::max<int>(formatter.width, formatter.format(value).size());
-  }
   out << "tensor(";
-  print_values(out, values, tensor.shape(), contiguous_strides(tensor.shape()), 0, 0, formatter,
-               summarize, 7);
+  print_values(out, element_texts(tensor), tensor.shape(), contiguous_strides(tensor.shape()), 0, 0,
+               tensor.numel() > kSummarizeAbove, 7);
   return out << ", shape=" << tensor.shape() << ", dtype=" << tensor.dtype()
              << ", device=" << tensor.device() << ')';
 }

@@ -16,9 +16,7 @@ int64_t philox_blocks_needed(Distribution distribution, DType dtype, int64_t num
 }
 
 PhiloxPosition Generator::advance(int64_t blocks) {
-  const PhiloxPosition start{seed_, offset_};
-  offset_ += static_cast<uint64_t>(blocks);
-  return start;
+  return {seed_, offset_.fetch_add(static_cast<uint64_t>(blocks))};
 }
 
 Generator& default_generator() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 
 #include "tensor/backend.h"
@@ -48,6 +49,7 @@ class Generator {
   explicit Generator(uint64_t seed = kDefaultSeed) : seed_(seed) {}
   static constexpr uint64_t kDefaultSeed = 0x6b696c6e;  // "kiln"
 
+  // Not to be called while other threads draw from this generator.
   void manual_seed(uint64_t seed) {
     seed_ = seed;
     offset_ = 0;
@@ -55,12 +57,13 @@ class Generator {
   uint64_t seed() const { return seed_; }
   uint64_t offset() const { return offset_; }
   void set_offset(uint64_t offset) { offset_ = offset; }
-  // Reserves `blocks` counter blocks and returns where they start.
+  // Reserves `blocks` counter blocks and returns where they start. Safe to call from
+  // several threads: each draw gets its own blocks.
   PhiloxPosition advance(int64_t blocks);
 
  private:
   uint64_t seed_;
-  uint64_t offset_ = 0;
+  std::atomic<uint64_t> offset_ = 0;
 };
 
 // The process-wide generator used when none is passed.

@@ -9,18 +9,6 @@ namespace kiln::cpu {
 
 namespace {
 
-// a^b for integers; negative exponents give the integer part of 1 / a^|b|.
-int64_t integer_pow(int64_t base, int64_t exponent) {
-  if (exponent < 0) return base == 1 ? 1 : base == -1 ? (exponent % 2 ? -1 : 1) : 0;
-  int64_t result = 1;
-  while (exponent > 0) {
-    if (exponent & 1) result *= base;
-    base *= base;
-    exponent >>= 1;
-  }
-  return result;
-}
-
 // The value of `op` at (a, b); maximum and minimum propagate NaN.
 template <BinaryOp op, typename T>
 auto binary_value(T a, T b) {
@@ -34,7 +22,7 @@ auto binary_value(T a, T b) {
     return T(a / b);
   else if constexpr (op == BinaryOp::Pow) {
     if constexpr (std::is_integral_v<T>)
-      return integer_pow(a, b);
+      return integer_power(a, b);  // the front end rejects negative integer exponents
     else
       return T(std::pow(a, b));
   } else if constexpr (op == BinaryOp::Maximum) {

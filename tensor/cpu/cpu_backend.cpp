@@ -1,67 +1,21 @@
-// Memory, copies, fills and the registration of the CPU backend.
+// Host transfers, fills, copies and ranges, and the registration of the CPU backend.
 #include "tensor/cpu/cpu_backend.h"
 
-#include <cstdlib>
 #include <cstring>
-#include <new>
 
-#include <sys/mman.h>
-
-#include "tensor/cpu/block_cache.h"
 #include "tensor/cpu/loops.h"
-#include "tensor/memory.h"
+#include "tensor/cpu/vec_math.h"
 #include "tensor/random.h"
 
 namespace kiln::cpu {
 
 namespace {
-// Cache-line alignment lets vector loads of every tensor start on a line boundary.
-constexpr size_t kAlignment = 64;
-
-constexpr size_t kHugePage = size_t{2} << 20;
-
-size_t round_up(size_t nbytes, size_t multiple) {
-  return (std::max<size_t>(nbytes, 1) + multiple - 1) / multiple * multiple;
-}
-
-size_t rounded_size(size_t nbytes) {
-  return round_up(nbytes, kAlignment);
-}
-
 [[maybe_unused]] const bool registered = [] {
   static CpuBackend instance;
   register_backend(DeviceType::CPU, &instance);
   return true;
 }();
 }  // namespace
-
-// Never destroyed: tensors with static lifetime may release blocks during exit.
-BlockCache& block_cache() {
-  static BlockCache* cache = new BlockCache;
-  return *cache;
-}
-
-void* CpuBackend::allocate(size_t nbytes, int) {
-  const size_t rounded = rounded_size(nbytes);
-  if (rounded >= BlockCache::kMinBlock) {
-    if (void* cached = block_cache().take(rounded)) return cached;
-  }
-  const bool huge = rounded >= kHugePage;
-  void* data = std::aligned_alloc(huge ? kHugePage : kAlignment,
-                                  huge ? round_up(rounded, kHugePage) : rounded);
-  KILN_CHECK(data != nullptr, "cpu: out of memory allocating ", nbytes, " bytes");
-  // Transparent huge pages for large blocks: a streaming op over tens of megabytes
-  // otherwise spends a good part of its time on TLB misses (measured: a 4M-element add
-  // runs 1.4x faster). Only a hint; the kernel may decline it.
-  if (huge) madvise(data, round_up(rounded, kHugePage), MADV_HUGEPAGE);
-  return data;
-}
-
-void CpuBackend::deallocate(void* data, size_t nbytes) noexcept {
-  const size_t rounded = rounded_size(nbytes);
-  if (rounded >= BlockCache::kMinBlock && block_cache().keep(data, rounded)) return;
-  std::free(data);
-}
 
 void CpuBackend::copy_from_host(void* device_dst, const void* host_src, size_t nbytes) {
   if (nbytes > 0) std::memcpy(device_dst, host_src, nbytes);
@@ -97,7 +51,7 @@ void CpuBackend::copy(const Tensor& out, const Tensor& in) {
     visit_dtype(in.dtype(), [&](auto in_tag) {
       using Out = typename decltype(out_tag)::type;
       using In = typename decltype(in_tag)::type;
-      map_elementwise<Out, In>([](In x) { return static_cast<Out>(x); }, out, {in});
+      map_elementwise<Out, In>([](In x) { return convert<Out>(x); }, out, {in});
     });
   });
 }
@@ -116,12 +70,3 @@ void CpuBackend::arange(const Tensor& out, double start, double step) {
 }
 
 }  // namespace kiln::cpu
-
-namespace kiln {
-size_t cpu_cached_bytes() {
-  return cpu::block_cache().cached_bytes();
-}
-void release_cached_memory() {
-  cpu::block_cache().release();
-}
-}  // namespace kiln

@@ -5,6 +5,7 @@
 #include "tensor/cpu/around_dim.h"
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/loops.h"
+#include "tensor/cpu/vec_math.h"
 
 namespace kiln::cpu {
 
@@ -29,6 +30,17 @@ void for_each_coordinate(const Shape& shape, const Visit& visit) {
     }
     if (d < 0) return;
   }
+}
+
+// a + b in T: wrapping for int64, `or` for bool.
+template <typename T>
+T add_values(T a, T b) {
+  if constexpr (std::is_same_v<T, int64_t>)
+    return wrapping_add(a, b);
+  else if constexpr (std::is_same_v<T, bool>)
+    return a || b;
+  else
+    return a + b;
 }
 
 int64_t offset_of(const Dims& coords, const Strides& strides) {
@@ -93,11 +105,7 @@ void CpuBackend::scatter(const Tensor& self, int dim, const Tensor& index, const
       const int64_t kept = coords[dim];
       coords[dim] = picked;
       T& slot = target[offset_of(coords, self.strides())];
-      if constexpr (std::is_same_v<T, bool>) {
-        slot = mode == ScatterMode::Add ? (slot || value) : value;
-      } else {
-        slot = mode == ScatterMode::Add ? T(slot + value) : value;
-      }
+      slot = mode == ScatterMode::Add ? add_values(slot, value) : value;
       coords[dim] = kept;
     });
   });
@@ -113,8 +121,7 @@ void CpuBackend::index_add(const Tensor& self, int dim, const Tensor& index, con
     const Tensor addend = src.dim() == 0 ? src : src.select(dim, i);
     visit_dtype(self.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
-      map_elementwise<T, T, T>([](T a, T b) { return static_cast<T>(a + b); }, target,
-                               {target, addend});
+      map_elementwise<T, T, T>([](T a, T b) { return add_values(a, b); }, target, {target, addend});
     });
   }
 }

@@ -11,11 +11,13 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <vector>
 
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
+#include "tensor/cpu/vec_math.h"
 #include "tensor/matrix_layout.h"
 
 namespace kiln::cpu {
@@ -78,7 +80,9 @@ void gemm(const int64_t* a, const int64_t* b, int64_t* c, int64_t m, int64_t n, 
     for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = 0;
     for (int64_t p = 0; p < k; ++p) {
       const int64_t scale = at(i, p);
-      for (int64_t j = 0; j < n; ++j) c[i * ldc + j] += scale * bt(p, j);
+      for (int64_t j = 0; j < n; ++j) {
+        c[i * ldc + j] = wrapping_add(c[i * ldc + j], wrapping_mul(scale, bt(p, j)));
+      }
     }
   }
 }
@@ -125,6 +129,11 @@ void run_matmul(const Tensor& out, const Tensor& a_in, const Tensor& b_in) {
   } else {
     a_offsets = batch_offsets(a, batch);
     b_offsets = batch_offsets(b, batch);
+  }
+  // OpenBLAS (LP64) takes int sizes and leading dimensions.
+  for (const int64_t size : {m, n, k, la.leading, lb.leading}) {
+    KILN_CHECK(size <= std::numeric_limits<int>::max(), "matmul: size or stride ", size,
+               " exceeds the range of BLAS's int arguments");
   }
   const Tiling tiling = tile(m, n, k);
   const auto run_tile = [&](int64_t index) {

@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -18,7 +19,7 @@ namespace {
 struct ThreadSettings {
   std::mutex mutex;
   std::unique_ptr<tbb::global_control> control;
-  int count = 0;
+  std::atomic<int> count = 0;
 };
 
 int default_thread_count() {

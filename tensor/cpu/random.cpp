@@ -45,7 +45,8 @@ T draw(Distribution distribution, const Philox::Block& block, int lane, double a
     case Distribution::Bernoulli:
       return static_cast<T>(uniform24(block[lane]) < a ? 1 : 0);
     case Distribution::Integer: {
-      const auto range = static_cast<uint64_t>(b - a);
+      // The bounds are integers within +-2^53, exact in double.
+      const auto range = static_cast<uint64_t>(static_cast<int64_t>(b) - static_cast<int64_t>(a));
       const uint64_t bits = join_words(block[2 * lane], block[2 * lane + 1]);
       return static_cast<T>(static_cast<int64_t>(a) + static_cast<int64_t>(bits % range));
     }

@@ -41,7 +41,11 @@ struct Reducer {
 
   // Max and min propagate NaN from either side.
   static Acc combine(Acc acc, Acc x) {
-    if constexpr (op == ReduceOp::Sum)
+    if constexpr (op == ReduceOp::Sum && std::is_same_v<Acc, int64_t>)
+      return wrapping_add(acc, x);
+    else if constexpr (op == ReduceOp::Prod && std::is_same_v<Acc, int64_t>)
+      return wrapping_mul(acc, x);
+    else if constexpr (op == ReduceOp::Sum)
       return acc + x;
     else if constexpr (op == ReduceOp::Prod)
       return acc * x;

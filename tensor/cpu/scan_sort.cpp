@@ -28,7 +28,12 @@ void CpuBackend::scan(ScanOp op, const Tensor& out, const Tensor& in, int dim) {
                        const int64_t row = (o * extents.length + i) * extents.inner;
                        for (int64_t j = 0; j < extents.inner; ++j) {
                          const Acc value = static_cast<Acc>(source[row + j]);
-                         acc[j] = op == ScanOp::Sum ? acc[j] + value : acc[j] * value;
+                         if constexpr (std::is_same_v<Acc, int64_t>) {
+                           acc[j] = op == ScanOp::Sum ? wrapping_add(acc[j], value)
+                                                      : wrapping_mul(acc[j], value);
+                         } else {
+                           acc[j] = op == ScanOp::Sum ? acc[j] + value : acc[j] * value;
+                         }
                          result[row + j] = static_cast<T>(acc[j]);
                        }
                      }

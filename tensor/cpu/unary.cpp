@@ -21,17 +21,6 @@ T exp_of(T x) {
     return std::exp(x);
 }
 
-template <typename T>
-T integer_power(T base, int64_t exponent) {
-  T result = 1;
-  while (exponent > 0) {
-    if (exponent & 1) result *= base;
-    base *= base;
-    exponent >>= 1;
-  }
-  return result;
-}
-
 // The value of `op` at x. Ops of the Floating kind only see float and double.
 template <UnaryOp op, typename T>
 T unary_value(T x, const UnaryParams& params) {
@@ -82,15 +71,18 @@ T unary_value(T x, const UnaryParams& params) {
     return x > T(20) ? x : std::log1p(std::exp(x));
   } else if constexpr (op == UnaryOp::PowScalar) {
     if constexpr (std::is_integral_v<T>)
-      return integer_power(x, static_cast<int64_t>(params.a));
+      return integer_power(x, static_cast<int64_t>(params.a));  // front end: 0 <= a < 2^62
     else
       return params.a == 2 ? x * x : std::pow(x, static_cast<T>(params.a));
   } else if constexpr (op == UnaryOp::Clamp) {
-    // Compare in double so that infinite bounds never convert to an integer type.
-    const double value = static_cast<double>(x);
-    if (value < params.a) return static_cast<T>(params.a);
-    if (value > params.b) return static_cast<T>(params.b);
-    return x;
+    // min(max(x, low), high), as PyTorch: high wins when the bounds cross, and NaN in x or
+    // a bound gives NaN. Integer bounds arrive already converted (see clamp_bounds).
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(params.a) || std::isnan(params.b)) return std::numeric_limits<T>::quiet_NaN();
+    }
+    const T low = static_cast<T>(params.a), high = static_cast<T>(params.b);
+    const T raised = x < low ? low : x;
+    return raised > high ? high : raised;
   } else {
     static_assert(kNoFormula<op>, "unary op without a CPU formula");
   }

@@ -22,6 +22,28 @@ bool is_nan(T x) {
     return false;
 }
 
+// int64 arithmetic wraps around on overflow, as in PyTorch, instead of being undefined.
+inline int64_t wrapping_add(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+inline int64_t wrapping_sub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+inline int64_t wrapping_mul(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+}
+
+// base^exponent for integers by squaring (wrapping); exponent >= 0.
+inline int64_t integer_power(int64_t base, int64_t exponent) {
+  int64_t result = 1;
+  while (exponent > 0) {
+    if (exponent & 1) result = wrapping_mul(result, base);
+    exponent >>= 1;
+    if (exponent > 0) base = wrapping_mul(base, base);
+  }
+  return result;
+}
+
 // exp(x) = 2^n * exp(r), n = round(x / ln 2), |r| <= ln(2) / 2, with exp(r) from Cephes'
 // expf polynomial (about 1 ulp). 2^n is applied as two factors so that results in the
 // subnormal range and overflow to inf come out right.
@@ -64,10 +86,6 @@ inline float exp_nonpositive_f32(float x) {
       std::bit_cast<float>(std::bit_cast<int32_t>(p) + (static_cast<int32_t>(n) << 23));
   const float result = x < kLowest ? 0.0f : scaled;
   return x == x ? result : x;
-}
-
-inline float sigmoid_f32(float x) {
-  return 1.0f / (1.0f + exp_f32(-x));
 }
 
 // tanh: Cephes' odd polynomial below |x| = 0.625, else 1 - 2 / (exp(2|x|) + 1).

@@ -377,12 +377,12 @@ const std::vector<BadCall> table = {
        matmul(f32({2, 3}), f64({3, 2}));
      },
      {"matmul: operands must have one dtype, got float32 and float64"}},
-    {"MeanOfInt64", [] { mean(i64({2})); }, {"mean: expected a floating tensor, got int64"}},
-    {"VarOfInt64", [] { var(i64({2})); }, {"var: expected a floating tensor, got int64"}},
-    {"NormOfInt64", [] { norm(i64({2})); }, {"norm: expected a floating tensor, got int64"}},
+    {"MeanOfInt64", [] { mean(i64({2})); }, {"mean: expects a floating dtype, got int64"}},
+    {"VarOfInt64", [] { var(i64({2})); }, {"var: expects a floating dtype, got int64"}},
+    {"NormOfInt64", [] { norm(i64({2})); }, {"norm: expects a floating dtype, got int64"}},
     {"LerpOfInt64",
      [] { lerp(i64({2}), i64({2}), 0.5); },
-     {"lerp: expected a floating tensor, got int64"}},
+     {"lerp: expects a floating dtype, got int64"}},
     {"RandInt64",
      [] { rand({2}, {.dtype = kInt64}); },
      {"rand: expects a floating dtype, got int64"}},
@@ -547,7 +547,7 @@ const std::vector<BadCall> table = {
      {"bernoulli: probabilities must lie in [0, 1], got values in [-0.5, 0.25]"}},
     {"BernoulliTensorInt64",
      [] { bernoulli(tensor({1})); },
-     {"bernoulli: expected a floating tensor, got int64"}},
+     {"bernoulli: expects a floating dtype, got int64"}},
     {"ZerosNegativeDim", [] { zeros({-1}); }, {"tensor shape [-1] has a negative dimension"}},
     {"FullNegativeDim",
      [] {
@@ -672,7 +672,8 @@ const std::vector<BadCall> table = {
      {"arange: [0, 1e+300) in steps of 1", "more than a tensor can hold"}},
     {"CopyIntoExpandedView",
      [] { f32({1}).expand({3}).copy_(f32({3})); },
-     {"copy_: the destination of shape [3] has several elements at one memory location"}},
+     {"copy_: the destination of shape [3] and strides [0] has several elements at one memory "
+      "location"}},
     {"FillExpandedView",
      [] { f32({1}).expand({3}).fill_(1.0); },
      {"fill_: the destination of shape [3]", "one memory location"}},
@@ -692,6 +693,24 @@ const std::vector<BadCall> table = {
     {"GatherZeroDimIndexOutOfRange",
      [] { gather(scalar_tensor(1.0), 0, scalar_tensor(int64_t{1})); },
      {"gather: index 1 is out of range for dim 0 of size 1"}},
+    {"IndexAddFloatAlphaOnIntegers",
+     [] { index_add(i64({4}), 0, tensor({1}), tensor({10}), 0.5); },
+     {"index_add: alpha 0.5 must be an integer for a tensor of int64"}},
+    {"WriteIntoOverlappingUnfold",
+     [] {
+       Tensor windows = f32({4}).unfold(0, 2, 1);
+       add_out(windows, windows, windows);
+     },
+     {"add: the destination of shape [3, 2] and strides [1, 1]", "one memory location"}},
+    {"FillFloat32Overflow", [] { full({2}, 1e40); }, {"fill_: value 1e+40 overflows float32"}},
+    {"PowIntegerNegativeExponent",
+     [] {
+       pow(tensor({2, 3}), tensor({1, -1}));
+     },
+     {"pow: integers to negative integer powers are not allowed"}},
+    {"ClampNanBoundOnIntegers",
+     [] { clamp(i64({2}), std::numeric_limits<double>::quiet_NaN(), std::nullopt); },
+     {"clamp: NaN bound for an int64 tensor"}},
 };
 
 class BadInputTest : public testing::TestWithParam<BadCall> {};

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "tensor/testing.h"
 
 namespace kiln {
@@ -47,6 +49,8 @@ TEST(Creation, NestedLists) {
   EXPECT_EQ(tensor({true, false}).dtype(), kBool);
   EXPECT_EQ(tensor({1, 2}, TensorOptions{.dtype = kFloat64}).dtype(), kFloat64);
   EXPECT_THROW(tensor({{1.0, 2.0}, {3.0}}), Error);
+  // Integer literals stay exact beyond 2^53.
+  EXPECT_EQ(tensor({int64_t{9007199254740993}}).item<int64_t>(), 9007199254740993);
 }
 
 TEST(Creation, FromVector) {
@@ -74,6 +78,10 @@ TEST(Printing, Readable) {
   EXPECT_NE(big.find("1999"), std::string::npos);
   EXPECT_LT(big.size(), 400u);
   EXPECT_NE(tensor({1e-6, 1.0}).to_string().find("e-06"), std::string::npos);
+  EXPECT_NE(full({1}, std::numeric_limits<int64_t>::max(), {.dtype = kInt64})
+                .to_string()
+                .find("9223372036854775807"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -107,6 +107,11 @@ TEST(Unary, PowAndClamp) {
   expect_values(x.abs().pow(0.5), {std::sqrt(2), std::sqrt(0.5), std::sqrt(3)}, 1e-12);
   expect_values(arange(4).pow(3), {0, 1, 8, 27});
   expect_values(x.clamp(-1, 1), {-1, 0.5, 1});
+  // As PyTorch: crossed bounds give the upper one, a NaN bound gives NaN.
+  expect_values(tensor({0.0, 5.0}).clamp(3, 1), {1, 1});
+  expect_values(tensor({0.0}).clamp(testing::kNan, 1), {testing::kNan});
+  expect_values(arange(5).clamp(0.5, 2.5), {1, 1, 2, 2, 2});
+  expect_values(arange(2).clamp(-1e30, 1e30), {0, 1});
   expect_values(x.clamp(std::nullopt, 0), {-2, 0, 0});
   expect_values(arange(5).clamp(1, std::nullopt), {1, 1, 2, 3, 4});
   expect_values(tensor({true, false}).logical_not(), {0, 1});
@@ -146,7 +151,14 @@ TEST(Binary, NaNPropagationAndIntegers) {
   expect_values(maximum(a, b), {testing::kNan, testing::kNan, 3});
   expect_values(minimum(a, b), {testing::kNan, testing::kNan, 1});
   expect_values(pow(arange(4), tensor({2, 2, 2, 2})), {0, 1, 4, 9});
-  expect_values(pow(tensor({2, -1, 1}), tensor({-1, -3, -2})), {0, -1, 1});
+  EXPECT_THROW(pow(tensor({2, -1, 1}), tensor({-1, -3, -2})), Error);
+  // int64 arithmetic wraps around like PyTorch's instead of being undefined behaviour.
+  const int64_t big = std::numeric_limits<int64_t>::max();
+  expect_values(add(from_vector(std::vector<int64_t>{big}), tensor({1})).to(kFloat64),
+                {-9223372036854775808.0});
+  EXPECT_EQ(from_vector(std::vector<int64_t>{int64_t{1} << 32}).pow(1).item<int64_t>(),
+            int64_t{1} << 32);
+  EXPECT_EQ(arange(3).pow(INFINITY).dtype(), kFloat32);
   expect_values(div(tensor({7}), tensor({2})), {3.5});
 }
 
@@ -172,6 +184,9 @@ TEST(Binary, WhereMaskedFillLerp) {
   expect_values(x.masked_fill(condition, -5), {-5, 1, -5, -5, 4, -5});
   expect_values(lerp(tensor({0.0, 10.0}), tensor({10.0, 20.0}), 0.25), {2.5, 12.5});
   expect_values(lerp(tensor({0.0, 10.0}), tensor({10.0, 20.0}), tensor({0.5, 1.0})), {5, 20});
+  // Exact at both ends, even where start + w * (end - start) would round away.
+  expect_values(lerp(tensor({1e8}), tensor({1.0}), 1.0), {1}, 0, 0);
+  expect_values(lerp(tensor({1e8}), tensor({1.0}), tensor({1.0})), {1}, 0, 0);
 }
 
 TEST(Binary, InPlace) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "tensor/testing.h"
 
@@ -21,6 +22,8 @@ TEST(Join, CatAndStack) {
   EXPECT_EQ(stacked.shape(), (Shape{2, 2}));
   expect_values(stacked, {1, 2, 2, 4});
   EXPECT_EQ(stack({a, a}, -1).shape(), (Shape{1, 2, 2}));
+  EXPECT_EQ(cat({zeros({0}, {.dtype = kInt64}), zeros({0})}).dtype(), kFloat32);
+  EXPECT_EQ(chunk(a, std::numeric_limits<int64_t>::max(), 1).size(), 2u);
 }
 
 TEST(Scan, CumsumCumprod) {

