@@ -12,7 +12,13 @@ namespace {
 // The value of `op` at (a, b); maximum and minimum propagate NaN.
 template <BinaryOp op, typename T>
 auto binary_value(T a, T b) {
-  if constexpr (op == BinaryOp::Add)
+  if constexpr (std::is_same_v<T, int64_t> && op == BinaryOp::Add)
+    return wrapping_add(a, b);
+  else if constexpr (std::is_same_v<T, int64_t> && op == BinaryOp::Sub)
+    return wrapping_sub(a, b);
+  else if constexpr (std::is_same_v<T, int64_t> && op == BinaryOp::Mul)
+    return wrapping_mul(a, b);
+  else if constexpr (op == BinaryOp::Add)
     return T(a + b);
   else if constexpr (op == BinaryOp::Sub)
     return T(a - b);

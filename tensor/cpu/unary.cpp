@@ -24,7 +24,13 @@ T exp_of(T x) {
 // The value of `op` at x. Ops of the Floating kind only see float and double.
 template <UnaryOp op, typename T>
 T unary_value(T x, const UnaryParams& params) {
-  if constexpr (op == UnaryOp::Neg)
+  if constexpr (std::is_same_v<T, int64_t> && op == UnaryOp::Neg)
+    return wrapping_sub(0, x);
+  else if constexpr (std::is_same_v<T, int64_t> && op == UnaryOp::Abs)
+    return x < 0 ? wrapping_sub(0, x) : x;
+  else if constexpr (std::is_same_v<T, int64_t> && op == UnaryOp::Square)
+    return wrapping_mul(x, x);
+  else if constexpr (op == UnaryOp::Neg)
     return -x;
   else if constexpr (op == UnaryOp::Abs)
     return x < 0 ? -x : x;
@@ -76,7 +82,7 @@ T unary_value(T x, const UnaryParams& params) {
       return params.a == 2 ? x * x : std::pow(x, static_cast<T>(params.a));
   } else if constexpr (op == UnaryOp::Clamp) {
     // min(max(x, low), high), as PyTorch: high wins when the bounds cross, and NaN in x or
-    // a bound gives NaN. Integer bounds arrive already converted (see clamp_bounds).
+    // a bound gives NaN. Integer bounds arrive already rounded into range (kiln::clamp).
     if constexpr (std::is_floating_point_v<T>) {
       if (std::isnan(params.a) || std::isnan(params.b)) return std::numeric_limits<T>::quiet_NaN();
     }

@@ -159,6 +159,12 @@ TEST(Binary, NaNPropagationAndIntegers) {
   EXPECT_EQ(from_vector(std::vector<int64_t>{int64_t{1} << 32}).pow(1).item<int64_t>(),
             int64_t{1} << 32);
   EXPECT_EQ(arange(3).pow(INFINITY).dtype(), kFloat32);
+  const Tensor extremes = from_vector(std::vector<int64_t>{big, 1});
+  EXPECT_EQ(extremes.sum().item<int64_t>(), std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(extremes.cumsum(0).to_vector<int64_t>()[1], std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(
+      neg(from_vector(std::vector<int64_t>{std::numeric_limits<int64_t>::min()})).item<int64_t>(),
+      std::numeric_limits<int64_t>::min());
   expect_values(div(tensor({7}), tensor({2})), {3.5});
 }
 
