@@ -3,10 +3,10 @@
 
     bench/pytorch/setup.sh                      # once: PyTorch in bench/pytorch/.venv
     cmake --build --preset release              # builds build/release/bench/kiln_bench_workloads
-    bench/compare.py [--repetitions 15] [--threads 1 2] [--filter W7]
+    bench/compare.py [--rounds 3] [--repetitions 5] [--threads 1 2] [--filter W7]
 
 For each workload and thread count: kiln's and PyTorch's median time per call (with
-min-max over the repetitions) and kiln/PyTorch (below 1 means kiln is faster). PyTorch
+min-max over all samples of all rounds) and kiln/PyTorch (below 1 means kiln is faster). PyTorch
 runs at its best setting on these machines (WORKLOADS.md): glibc malloc kept from
 returning memory, and OMP_WAIT_POLICY=passive at 2 threads.
 """
@@ -35,7 +35,7 @@ def run_kiln(threads, repetitions, min_time, name_filter):
         name = run["run_name"].split("/")[0]
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[run["time_unit"]]
         samples.setdefault(name, []).append(run["real_time"] * scale)
-    return {name: summarize(times) for name, times in samples.items()}
+    return samples
 
 
 def run_torch(threads, repetitions, min_time, name_filter):
@@ -47,11 +47,7 @@ def run_torch(threads, repetitions, min_time, name_filter):
     command = [str(PYTHON), str(TORCH_SCRIPT), "--threads", str(threads), "--repetitions",
                str(repetitions), "--min-time", str(min_time), "--filter", name_filter]
     output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
-    results = {}
-    for line in output.splitlines():
-        row = json.loads(line)
-        results[row["name"]] = (row["median_ms"], row["min_ms"], row["max_ms"])
-    return results
+    return {row["name"]: row["samples_ms"] for row in map(json.loads, output.splitlines())}
 
 
 def summarize(times):
@@ -61,7 +57,8 @@ def summarize(times):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repetitions", type=int, default=15)
+    parser.add_argument("--repetitions", type=int, default=5, help="timed samples per round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--min-time", type=float, default=0.2)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--filter", default="", help="workload name prefix, e.g. W7")
@@ -72,8 +69,16 @@ def main():
     print(f"{'workload':<16}{'threads':>8}{'kiln ms (min-max)':>26}{'PyTorch ms (min-max)':>26}"
           f"{'kiln/PyTorch':>14}")
     for threads in args.threads:
-        kiln = run_kiln(threads, args.repetitions, args.min_time, args.filter)
-        torch = run_torch(threads, args.repetitions, args.min_time, args.filter)
+        # Alternate the two in rounds, so that a slow spell of this shared machine falls on
+        # both rather than on one.
+        kiln_samples, torch_samples = {}, {}
+        for _ in range(args.rounds):
+            for samples, run in ((kiln_samples, run_kiln), (torch_samples, run_torch)):
+                for name, times in run(threads, args.repetitions, args.min_time,
+                                       args.filter).items():
+                    samples.setdefault(name, []).extend(times)
+        kiln = {name: summarize(times) for name, times in kiln_samples.items()}
+        torch = {name: summarize(times) for name, times in torch_samples.items()}
         for name in sorted(kiln):
             if name not in torch:
                 continue

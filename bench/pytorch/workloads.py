@@ -58,7 +58,8 @@ def main():
             samples = sorted(time_per_call(fn, args.min_time) for _ in range(args.repetitions))
             print(json.dumps({"name": name, "threads": args.threads,
                               "median_ms": samples[len(samples) // 2],
-                              "min_ms": samples[0], "max_ms": samples[-1]}), flush=True)
+                              "min_ms": samples[0], "max_ms": samples[-1],
+                              "samples_ms": samples}), flush=True)
 
 
 if __name__ == "__main__":
