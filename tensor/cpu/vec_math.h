@@ -44,46 +44,46 @@ inline int64_t integer_power(int64_t base, int64_t exponent) {
   return result;
 }
 
-// exp(x) = 2^n * exp(r), n = round(x / ln 2), |r| <= ln(2) / 2, with exp(r) from Cephes'
-// expf polynomial (about 1 ulp). 2^n is applied as two factors so that results in the
-// subnormal range and overflow to inf come out right.
-inline float exp_f32(float x) {
-  const float clamped = x < -104.0f ? -104.0f : (x > 89.0f ? 89.0f : x);
-  const float finite = clamped == clamped ? clamped : 0.0f;
-  const float n = std::nearbyint(finite * 1.44269504088896341f);
-  const float r = finite - n * 0.693359375f + n * 2.12194440e-4f;
+// exp(x) = 2^n * p for a finite x: n = round(x / ln 2) and p = exp(r), r = x - n ln 2,
+// |r| <= ln(2) / 2, from Cephes' expf polynomial (about 1 ulp).
+struct ExpSplit {
+  float n;
+  float p;
+};
+
+inline ExpSplit exp_split(float x) {
+  const float n = std::nearbyint(x * 1.44269504088896341f);
+  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const int32_t exponent = static_cast<int32_t>(n);
+  return {n, p * r * r + r + 1.0f};
+}
+
+// exp(x), with 2^n applied as two factors so that results in the subnormal range and
+// overflow to inf come out right.
+inline float exp_f32(float x) {
+  const float clamped = x < -104.0f ? -104.0f : (x > 89.0f ? 89.0f : x);
+  const ExpSplit split = exp_split(clamped == clamped ? clamped : 0.0f);
+  const int32_t exponent = static_cast<int32_t>(split.n);
   const int32_t half = exponent >> 1;
   const float scale_a = std::bit_cast<float>((half + 127) << 23);
   const float scale_b = std::bit_cast<float>((exponent - half + 127) << 23);
-  const float result = p * scale_a * scale_b;
+  const float result = split.p * scale_a * scale_b;
   return x == x ? result : x;
 }
 
-// exp(x) for x <= 0 (or NaN), flushing results below FLT_MIN (x < -87.33) to 0: the
-// scale 2^n then goes straight into the exponent bits, about half the work of exp_f32.
-// For softmax (x - max) and erfc, where such tiny values are noise.
+// exp(x) for x <= 0 (or NaN), flushing results below FLT_MIN (x < -87.33) to 0: 2^n then
+// goes straight into the exponent bits, about half the work of exp_f32. For softmax
+// (x - max) and erfc, where such tiny values are noise.
 inline float exp_nonpositive_f32(float x) {
   constexpr float kLowest = -87.33654475f;  // log(FLT_MIN)
-  const float clamped = x > kLowest ? x : kLowest;
-  const float n = std::nearbyint(clamped * 1.44269504088896341f);
-  const float r = clamped - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
+  const ExpSplit split = exp_split(x > kLowest ? x : kLowest);
   const float scaled =
-      std::bit_cast<float>(std::bit_cast<int32_t>(p) + (static_cast<int32_t>(n) << 23));
+      std::bit_cast<float>(std::bit_cast<int32_t>(split.p) + (static_cast<int32_t>(split.n) << 23));
   const float result = x < kLowest ? 0.0f : scaled;
   return x == x ? result : x;
 }
