@@ -1,10 +1,10 @@
 #include "tensor/op_support.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <utility>
-#include <vector>
 
 #include "tensor/creation.h"
 
@@ -26,13 +26,15 @@ void check_floating(const char* op, DType dtype) {
 void check_writable(const char* op, const Tensor& out) {
   // Walking the dims from the smallest stride up, each must step past everything the
   // smaller ones reach; otherwise two elements share an address (expand, unfold).
-  std::vector<std::pair<int64_t, int64_t>> dims;  // (|stride|, size)
+  std::array<std::pair<int64_t, int64_t>, kMaxDims> dims;  // (|stride|, size), no heap
+  int count = 0;
   for (int d = 0; d < out.dim(); ++d) {
-    if (out.shape()[d] > 1) dims.emplace_back(std::abs(out.strides()[d]), out.shape()[d]);
+    if (out.shape()[d] > 1) dims[count++] = {std::abs(out.strides()[d]), out.shape()[d]};
   }
-  std::sort(dims.begin(), dims.end());
+  std::sort(dims.begin(), dims.begin() + count);
   int64_t reach = 1;  // one past the furthest offset the smaller dims reach
-  for (const auto& [stride, size] : dims) {
+  for (int i = 0; i < count; ++i) {
+    const auto [stride, size] = dims[i];
     KILN_CHECK(stride >= reach, op, ": the destination of shape ", out.shape(), " and strides ",
                out.strides(), " has several elements at one memory location (an expanded or ",
                "unfolded view)");

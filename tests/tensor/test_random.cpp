@@ -30,6 +30,16 @@ TEST(Random, SeedReproducesAndAdvances) {
   EXPECT_EQ(randn({10}).to_vector<float>(), c);
 }
 
+TEST(Random, OffsetResumesAStream) {
+  Generator running(9);
+  rand({10}, {}, &running);
+  const uint64_t offset = running.offset();
+  const auto next = randn({6}, {}, &running).to_vector<float>();
+  Generator resumed(9);
+  resumed.set_offset(offset);
+  EXPECT_EQ(randn({6}, {}, &resumed).to_vector<float>(), next);
+}
+
 TEST(Random, ElementMappingIsDocumented) {
   // Element 5 of a float32 uniform draw is word 1 of block 1, top 24 bits.
   Generator generator(3);
