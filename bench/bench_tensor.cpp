@@ -11,7 +11,7 @@
 #include "bench/ratio_reporter.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/functions.h"
 #include "tensor/parallel.h"
 
 namespace kiln::bench {

@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/functions.h"
 #include "tensor/parallel.h"
 
 namespace kiln::bench {

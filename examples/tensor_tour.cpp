@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/functions.h"
 #include "tensor/parallel.h"
 
 int main() {

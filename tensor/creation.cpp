@@ -14,7 +14,7 @@ Tensor empty(const Shape& shape, TensorOptions options) {
 }
 
 Tensor full(const Shape& shape, Scalar value, TensorOptions options) {
-  return empty(shape, options).fill_(value);
+  return raw::fill_(empty(shape, options), value);
 }
 
 Tensor zeros(const Shape& shape, TensorOptions options) {
@@ -71,10 +71,10 @@ Tensor linspace(double start, double end, int64_t steps, TensorOptions options) 
   const double step = (end - start) / static_cast<double>(steps - 1);
   const int64_t half = steps / 2;
   Tensor out = empty({steps}, options);
-  backend_of(out).arange(out.narrow(0, 0, half), start, step);
-  backend_of(out).arange(out.narrow(0, half, steps - half),
+  backend_of(out).arange(raw::narrow(out, 0, 0, half), start, step);
+  backend_of(out).arange(raw::narrow(out, 0, half, steps - half),
                          end - step * static_cast<double>(steps - 1 - half), step);
-  out.narrow(0, steps - 1, 1).fill_(end);
+  raw::fill_(raw::narrow(out, 0, steps - 1, 1), end);
   return out;
 }
 
@@ -82,7 +82,8 @@ Tensor eye(int64_t n, int64_t m, TensorOptions options) {
   KILN_CHECK(n >= 0 && m >= 0, "eye: sizes must be non-negative, got ", n, " x ", m);
   Tensor out = zeros({n, m}, options);
   const int64_t diagonal = std::min(n, m);
-  if (diagonal > 0) out.view({-1}).slice(0, 0, (diagonal - 1) * (m + 1) + 1, m + 1).fill_(1);
+  if (diagonal > 0)
+    raw::fill_(raw::slice(raw::view(out, {-1}), 0, 0, (diagonal - 1) * (m + 1) + 1, m + 1), 1);
   return out;
 }
 
@@ -133,12 +134,12 @@ Tensor bernoulli(const Shape& shape, double p, TensorOptions options, Generator*
 Tensor bernoulli(const Tensor& p, Generator* generator) {
   detail::check_floating("bernoulli", p);
   if (p.numel() > 0) {
-    KILN_CHECK(logical_and(ge(p, 0), le(p, 1)).all().item<bool>(),
+    KILN_CHECK(raw::all(raw::logical_and(raw::ge(p, 0), raw::le(p, 1))).item<bool>(),
                "bernoulli: probabilities must lie in [0, 1], got values in [",
-               min(p).item<double>(), ", ", max(p).item<double>(), "] (or NaN)");
+               raw::min(p).item<double>(), ", ", raw::max(p).item<double>(), "] (or NaN)");
   }
   const Tensor u = rand(p.shape(), {.dtype = p.dtype(), .device = p.device()}, generator);
-  return lt(u, p).to(p.dtype());
+  return raw::to(raw::lt(u, p), p.dtype());
 }
 
 template <typename T>
@@ -148,7 +149,7 @@ Tensor from_vector(const std::vector<T>& values, const Shape& shape, TensorOptio
              "from_vector: ", values.size(), " values do not fill shape ", resolved);
   Tensor host = empty(resolved, {.dtype = dtype_of<T>()});
   std::copy(values.begin(), values.end(), host.data<T>());
-  return host.to(options.dtype).to(options.device);
+  return raw::to(raw::to(host, options.dtype), options.device);
 }
 
 template <typename T>

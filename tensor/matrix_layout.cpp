@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tensor/ops.h"
+
 namespace kiln {
 
 std::optional<MatrixLayout> matrix_layout(int64_t rows, int64_t cols, int64_t row_stride,
@@ -24,7 +26,7 @@ std::optional<MatrixLayout> matrix_layout(const Tensor& x) {
 }
 
 Tensor blas_ready(const Tensor& x) {
-  return matrix_layout(x) ? x : x.contiguous();
+  return matrix_layout(x) ? x : raw::contiguous(x);
 }
 
 std::vector<int64_t> batch_offsets(const Tensor& x, int64_t batch) {

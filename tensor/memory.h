@@ -7,6 +7,8 @@ namespace kiln {
 // Bytes of freed CPU blocks that kiln keeps for reuse (large blocks only; see
 // tensor/cpu/block_cache.h), and a way to return them to the system.
 size_t cpu_cached_bytes();
+// Bytes of CPU blocks that tensors hold now (block sizes, so alignment padding included).
+size_t cpu_allocated_bytes();
 void release_cached_memory();
 
 }  // namespace kiln

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "tensor/creation.h"
+#include "tensor/ops.h"
 
 namespace kiln::detail {
 
@@ -82,8 +83,8 @@ DType result_type(const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapp
 }
 
 Tensor prepare_operand(const Tensor& x, DType dtype, const Shape& shape) {
-  const Tensor converted = x.to(dtype);
-  return converted.shape() == shape ? converted : converted.expand(shape);
+  const Tensor converted = raw::to(x, dtype);
+  return converted.shape() == shape ? converted : raw::expand(converted, shape);
 }
 
 Dims reduction_dims(const char* op, const Dims& dims, int rank) {

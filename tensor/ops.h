@@ -6,10 +6,41 @@
 
 #include "tensor/tensor.h"
 
-// The public op functions. Each validates its arguments (throwing kiln::Error that names
-// the op and the offending shapes, dtypes or values) and dispatches to the device's
-// backend (tensor/backend.h).
-namespace kiln {
+// The raw ops: what autograd/ builds the differentiable API on. Each validates its
+// arguments (throwing kiln::Error that names the op and the offending shapes, dtypes or
+// values) and dispatches to the device's backend (tensor/backend.h). Raw ops never record
+// a graph; users call the same names in namespace kiln (autograd/functions.h) and the
+// Tensor methods, which do.
+namespace kiln::raw {
+
+// Views share the storage of `x` (reshape copies when no strides describe the result).
+Tensor view(const Tensor& x, const Shape& shape);
+Tensor reshape(const Tensor& x, const Shape& shape);
+Tensor permute(const Tensor& x, const Dims& order);
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1);
+Tensor t(const Tensor& x);
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
+Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start = std::nullopt,
+             std::optional<int64_t> end = std::nullopt, int64_t step = 1);
+Tensor select(const Tensor& x, int64_t dim, int64_t index);
+Tensor expand(const Tensor& x, const Shape& shape);
+Tensor squeeze(const Tensor& x);
+Tensor squeeze(const Tensor& x, int64_t dim);
+Tensor unsqueeze(const Tensor& x, int64_t dim);
+Tensor flatten(const Tensor& x, int64_t start_dim = 0, int64_t end_dim = -1);
+Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step);
+
+// Copies (contiguous and to(dtype/device) return `x` itself when nothing changes).
+Tensor contiguous(const Tensor& x);
+Tensor clone(const Tensor& x);
+Tensor to(const Tensor& x, DType dtype);
+Tensor to(const Tensor& x, Device device);
+
+// In place: each bumps the storage's version counter.
+Tensor fill_(const Tensor& x, Scalar value);
+Tensor copy_(const Tensor& x, const Tensor& source);
+Tensor add_(const Tensor& x, const Tensor& other);
+Tensor mul_(const Tensor& x, const Tensor& other);
 
 // Elementwise unary.
 #define KILN_DECLARE_UNARY(name, ...) Tensor name(const Tensor& x);
@@ -27,7 +58,7 @@ Tensor logical_not(const Tensor& x);
 #define KILN_DECLARE_BINARY(name, ...)           \
   Tensor name(const Tensor& a, const Tensor& b); \
   Tensor name(const Tensor& a, Scalar b);        \
-  Tensor& name##_out(Tensor& out, const Tensor& a, const Tensor& b);
+  Tensor name##_out(const Tensor& out, const Tensor& a, const Tensor& b);
 KILN_BINARY_OPS(KILN_DECLARE_BINARY)
 #undef KILN_DECLARE_BINARY
 Tensor sub(Scalar a, const Tensor& b);
@@ -70,6 +101,12 @@ Tensor log_softmax(const Tensor& x, int64_t dim);
 // biased variance (Ba et al. 2016, "Layer Normalization", eq. 4). weight and bias are
 // optional (undefined tensors) 1-D tensors of the last dim's size.
 Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps = 1e-5);
+// layer_norm with the per-row mean and 1/sqrt(var + eps) (shape x.shape[:-1]) it computed.
+struct LayerNormResult {
+  Tensor output, mean, rstd;
+};
+LayerNormResult layer_norm_with_stats(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                                      double eps = 1e-5);
 
 // Joining and splitting.
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
@@ -101,4 +138,4 @@ Tensor cumprod(const Tensor& x, int64_t dim);
 std::pair<Tensor, Tensor> sort(const Tensor& x, int64_t dim = -1, bool descending = false);
 std::pair<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim = -1, bool largest = true);
 
-}  // namespace kiln
+}  // namespace kiln::raw

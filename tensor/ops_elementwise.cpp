@@ -6,7 +6,7 @@
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
-namespace kiln {
+namespace kiln::raw {
 
 using detail::backend_of;
 
@@ -34,7 +34,7 @@ Tensor unary_op(UnaryOp op, const Tensor& x, UnaryParams params = {}) {
     compute = floating_result_type(x.dtype());
   }
   Tensor out = make_tensor(x.shape(), kind == UnaryKind::Bool ? kBool : compute, x.device());
-  backend_of(x).unary(op, out, x.to(compute), params);
+  backend_of(x).unary(op, out, to(x, compute), params);
   return out;
 }
 
@@ -91,7 +91,7 @@ bool same_layout(const Tensor& x, const Tensor& y) {
 
 // Writes op(a, b) into `out`. An operand that overlaps `out` other than element for
 // element is copied first, so that no element is read after it was overwritten.
-Tensor& binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b) {
+Tensor binary_into(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) {
   const char* name = op_name(op);
   const BinaryPlan plan = plan_binary(op, a, false, b, false);
   check_integer_exponents(op, plan, b);
@@ -102,10 +102,11 @@ Tensor& binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b) 
              " differs from the result dtype ", plan.result);
   detail::check_writable(name, out);
   const auto separate = [&out](const Tensor& x) {
-    return x.shares_storage(out) && !same_layout(x, out) ? x.clone() : x;
+    return x.shares_storage(out) && !same_layout(x, out) ? clone(x) : x;
   };
   backend_of(out).binary(op, out, detail::prepare_operand(separate(a), plan.compute, plan.shape),
                          detail::prepare_operand(separate(b), plan.compute, plan.shape));
+  out.storage()->bump_version();
   return out;
 }
 
@@ -127,7 +128,7 @@ Tensor pow(const Tensor& x, double exponent) {
   // 2^62 bounds the exponents integer_power takes (and keeps inf out of the int path).
   const bool integral_result =
       exponent >= 0 && exponent < 4.6e18 && exponent == std::floor(exponent);
-  const Tensor base = is_floating(x.dtype()) || integral_result ? x : x.to(kDefaultFloat);
+  const Tensor base = is_floating(x.dtype()) || integral_result ? x : to(x, kDefaultFloat);
   return unary_op(UnaryOp::PowScalar, base, {.a = exponent});
 }
 
@@ -156,7 +157,7 @@ Tensor logical_not(const Tensor& x) {
   Tensor name(const Tensor& a, Scalar b) {                                                \
     return binary_op(BinaryOp::Enum, a, false, detail::wrap_scalar(b, a.device()), true); \
   }                                                                                       \
-  Tensor& name##_out(Tensor& out, const Tensor& a, const Tensor& b) {                     \
+  Tensor name##_out(const Tensor& out, const Tensor& a, const Tensor& b) {                \
     return binary_into(BinaryOp::Enum, out, a, b);                                        \
   }
 KILN_BINARY_OPS(KILN_DEFINE_BINARY)
@@ -197,7 +198,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
              x.shape(), " of the tensor");
   KILN_CHECK(mask.dtype() == kBool, "masked_fill: mask must be bool, got ", mask.dtype());
   detail::check_representable("masked_fill", value, x.dtype());
-  const Tensor fill = detail::wrap_scalar(value, x.device()).to(x.dtype());
+  const Tensor fill = to(detail::wrap_scalar(value, x.device()), x.dtype());
   return where_op(mask, fill, true, x, false);
 }
 
@@ -217,4 +218,4 @@ Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight) {
   return std::abs(w) < 0.5 ? add(start, mul(difference, w)) : sub(end, mul(difference, 1.0 - w));
 }
 
-}  // namespace kiln
+}  // namespace kiln::raw

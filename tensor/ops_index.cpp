@@ -3,7 +3,7 @@
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
-namespace kiln {
+namespace kiln::raw {
 
 using detail::backend_of;
 
@@ -11,12 +11,12 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   detail::check_same_device("index_select", x, index);
   detail::check_index_dtype("index_select", index);
   KILN_CHECK(index.dim() <= 1, "index_select: index must be 0-D or 1-D, got shape ", index.shape());
-  if (x.dim() == 0) return index_select(x.view({1}), dim, index).view(index.shape());
+  if (x.dim() == 0) return view(index_select(view(x, {1}), dim, index), index.shape());
   const int d = wrap_dim(dim, x.dim(), "index_select");
   Shape shape = x.shape();
   shape[d] = index.numel();
   Tensor out = make_tensor(shape, x.dtype(), x.device());
-  backend_of(x).index_select(out, x, d, index.reshape({-1}));
+  backend_of(x).index_select(out, x, d, reshape(index, {-1}));
   return out;
 }
 
@@ -49,10 +49,10 @@ Tensor scatter_op(const char* op, ScatterMode mode, const Tensor& x, int64_t dim
              " must have as many dims as the input of shape ", x.shape());
   if (x.dim() == 0 && index.dim() == 0 && src.dim() == 0) {
     wrap_dim(dim, 0, op);
-    return scatter_op(op, mode, x.view({1}), 0, index.view({1}), src.view({1})).view({});
+    return view(scatter_op(op, mode, view(x, {1}), 0, view(index, {1}), view(src, {1})), {});
   }
   const int d = check_gather_scatter(op, x, dim, index, &src);
-  Tensor out = x.clone();
+  Tensor out = clone(x);
   if (index.numel() > 0) backend_of(x).scatter(out, d, index, src, mode);
   return out;
 }
@@ -61,7 +61,7 @@ Tensor scatter_op(const char* op, ScatterMode mode, const Tensor& x, int64_t dim
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   if (x.dim() == 0 && index.dim() == 0) {
     wrap_dim(dim, 0, "gather");
-    return gather(x.view({1}), 0, index.view({1})).view({});
+    return view(gather(view(x, {1}), 0, view(index, {1})), {});
   }
   const int d = check_gather_scatter("gather", x, dim, index, nullptr);
   Tensor out = make_tensor(index.shape(), x.dtype(), x.device());
@@ -91,11 +91,11 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
   KILN_CHECK(src.shape() == expected, "index_add: source of shape ", src.shape(),
              " must have shape ", expected, " (the input's shape with dim ", d,
              " the index's length)");
-  Tensor out = x.clone();
+  Tensor out = clone(x);
   KILN_CHECK(is_floating(x.dtype()) || !alpha.is_floating(), "index_add: alpha ", alpha,
              " must be an integer for a tensor of ", x.dtype());
-  const Tensor scaled = alpha.to<double>() == 1 ? src : mul(src, alpha).to(x.dtype());
-  if (index.numel() > 0) backend_of(x).index_add(out, d, index.reshape({-1}), scaled);
+  const Tensor scaled = alpha.to<double>() == 1 ? src : to(mul(src, alpha), x.dtype());
+  if (index.numel() > 0) backend_of(x).index_add(out, d, reshape(index, {-1}), scaled);
   return out;
 }
 
@@ -105,7 +105,7 @@ Tensor embedding(const Tensor& weight, const Tensor& indices) {
   detail::check_index_dtype("embedding", indices);
   Shape shape = indices.shape();
   shape.push_back(weight.size(1));
-  return index_select(weight, 0, indices.reshape({-1})).view(shape);
+  return view(index_select(weight, 0, reshape(indices, {-1})), shape);
 }
 
 Tensor one_hot(const Tensor& indices, int64_t num_classes) {
@@ -121,7 +121,7 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes) {
                num_classes, "), got values in [", low, ", ", high, "]");
   }
   const Tensor classes = arange(num_classes, {.dtype = kInt64, .device = indices.device()});
-  return eq(indices.unsqueeze(-1), classes).to(kInt64);
+  return to(eq(unsqueeze(indices, -1), classes), kInt64);
 }
 
 namespace {
@@ -129,7 +129,7 @@ namespace {
 Tensor triangle(const char* op, const Tensor& x, int64_t diagonal, bool lower) {
   KILN_CHECK(x.dim() >= 2, op, ": expects a tensor of at least 2 dims, got shape ", x.shape());
   const TensorOptions options{.dtype = kInt64, .device = x.device()};
-  const Tensor rows = arange(x.size(-2), options).unsqueeze(1);
+  const Tensor rows = unsqueeze(arange(x.size(-2), options), 1);
   const Tensor offsets = sub(arange(x.size(-1), options), rows);
   const Tensor keep = lower ? le(offsets, diagonal) : ge(offsets, diagonal);
   return where(keep, x, zeros({}, {.dtype = x.dtype(), .device = x.device()}));
@@ -143,4 +143,4 @@ Tensor triu(const Tensor& x, int64_t diagonal) {
   return triangle("triu", x, diagonal, false);
 }
 
-}  // namespace kiln
+}  // namespace kiln::raw

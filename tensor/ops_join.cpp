@@ -2,7 +2,7 @@
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
-namespace kiln {
+namespace kiln::raw {
 
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   KILN_CHECK(!tensors.empty(), "cat: expected a non-empty list of tensors");
@@ -14,7 +14,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   if (parts.empty()) {
     DType dtype = tensors.front().dtype();
     for (const Tensor& t : tensors) dtype = promote_types(dtype, t.dtype());
-    return tensors.front().to(dtype).clone();
+    return clone(to(tensors.front(), dtype));
   }
   const Tensor& first = parts.front();
   KILN_CHECK(first.dim() > 0, "cat: zero-dimensional tensors cannot be concatenated");
@@ -39,7 +39,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   Tensor out = make_tensor(shape, dtype, first.device());
   int64_t offset = 0;
   for (const Tensor& t : parts) {
-    if (t.numel() > 0) detail::backend_of(out).copy(out.narrow(d, offset, t.shape()[d]), t);
+    if (t.numel() > 0) detail::backend_of(out).copy(narrow(out, d, offset, t.shape()[d]), t);
     offset += t.shape()[d];
   }
   return out;
@@ -52,7 +52,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   for (size_t i = 0; i < tensors.size(); ++i) {
     KILN_CHECK(tensors[i].shape() == tensors.front().shape(), "stack: tensor ", i, " has shape ",
                tensors[i].shape(), " but tensor 0 has shape ", tensors.front().shape());
-    expanded.push_back(tensors[i].unsqueeze(d));
+    expanded.push_back(unsqueeze(tensors[i], d));
   }
   return cat(expanded, d);
 }
@@ -70,7 +70,7 @@ std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, in
   std::vector<Tensor> parts;
   int64_t offset = 0;
   for (int64_t size : sizes) {
-    parts.push_back(x.narrow(d, offset, size));
+    parts.push_back(narrow(x, d, offset, size));
     offset += size;
   }
   return parts;
@@ -98,4 +98,4 @@ std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   return split(x, std::max<int64_t>(size, 1), dim);
 }
 
-}  // namespace kiln
+}  // namespace kiln::raw

@@ -2,7 +2,7 @@
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
-namespace kiln {
+namespace kiln::raw {
 
 namespace {
 
@@ -22,7 +22,7 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
   out_shape.push_back(m);
   out_shape.push_back(n);
   Tensor out = make_tensor(out_shape, a.dtype(), a.device());
-  detail::backend_of(a).matmul(out, a.expand(a_shape), b.expand(b_shape));
+  detail::backend_of(a).matmul(out, expand(a, a_shape), expand(b, b_shape));
   return out;
 }
 
@@ -38,11 +38,11 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.dim() == 1 && b.dim() == 1) {
     KILN_CHECK(a.size(0) == b.size(0), "matmul: vectors of shapes ", a.shape(), " and ", b.shape(),
                " have different lengths");
-    return batched_matmul(a.unsqueeze(0), b.unsqueeze(1)).view({});
+    return view(batched_matmul(unsqueeze(a, 0), unsqueeze(b, 1)), {});
   }
-  if (a.dim() == 1) return batched_matmul(a.unsqueeze(0), b).squeeze(-2);
-  if (b.dim() == 1) return batched_matmul(a, b.unsqueeze(1)).squeeze(-1);
+  if (a.dim() == 1) return squeeze(batched_matmul(unsqueeze(a, 0), b), -2);
+  if (b.dim() == 1) return squeeze(batched_matmul(a, unsqueeze(b, 1)), -1);
   return batched_matmul(a, b);
 }
 
-}  // namespace kiln
+}  // namespace kiln::raw

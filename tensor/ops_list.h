@@ -21,6 +21,7 @@
   X(rsqrt, Rsqrt, Floating)        \
   X(sin, Sin, Floating)            \
   X(cos, Cos, Floating)            \
+  X(erf, Erf, Floating)            \
   X(tanh, Tanh, Floating)          \
   X(sigmoid, Sigmoid, Floating)    \
   X(gelu_erf, GeluErf, Floating)   \

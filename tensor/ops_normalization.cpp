@@ -2,14 +2,14 @@
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
-namespace kiln {
+namespace kiln::raw {
 
 namespace {
 Tensor softmax_op(const Tensor& x, int64_t dim, bool log) {
   const char* name = log ? "log_softmax" : "softmax";
   const int d = wrap_dim(dim, x.dim(), name);
-  const Tensor input = x.to(floating_result_type(x.dtype()));
-  if (x.dim() == 0) return softmax_op(input.view({1}), 0, log).view({});
+  const Tensor input = to(x, floating_result_type(x.dtype()));
+  if (x.dim() == 0) return view(softmax_op(view(input, {1}), 0, log), {});
   Tensor out = make_tensor(x.shape(), input.dtype(), x.device());
   if (x.numel() > 0) detail::backend_of(x).softmax(out, input, d, log);
   return out;
@@ -24,6 +24,11 @@ Tensor log_softmax(const Tensor& x, int64_t dim) {
 }
 
 Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps) {
+  return layer_norm_with_stats(x, weight, bias, eps).output;
+}
+
+LayerNormResult layer_norm_with_stats(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                                      double eps) {
   detail::check_floating("layer_norm", x);
   KILN_CHECK(x.dim() >= 1, "layer_norm: expects at least one dim, got a 0-dim tensor");
   KILN_CHECK(eps >= 0, "layer_norm: eps must be non-negative, got ", eps);
@@ -43,11 +48,11 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, dou
   Tensor mean = make_tensor(rows, x.dtype(), x.device());
   Tensor rstd = make_tensor(rows, x.dtype(), x.device());
   if (x.numel() > 0) {
-    detail::backend_of(x).layer_norm(out, mean, rstd, x.contiguous(),
-                                     weight.defined() ? weight.contiguous() : weight,
-                                     bias.defined() ? bias.contiguous() : bias, eps);
+    detail::backend_of(x).layer_norm(out, mean, rstd, contiguous(x),
+                                     weight.defined() ? contiguous(weight) : weight,
+                                     bias.defined() ? contiguous(bias) : bias, eps);
   }
-  return out;
+  return {out, mean, rstd};
 }
 
-}  // namespace kiln
+}  // namespace kiln::raw

@@ -7,7 +7,7 @@
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
-namespace kiln {
+namespace kiln::raw {
 
 namespace {
 
@@ -22,8 +22,8 @@ Tensor reduce_op(ReduceOp op, const char* name, const Tensor& x, const Dims& dim
     }
   }
   Tensor out = make_tensor(detail::reduced_shape(x.shape(), reduced, true), out_dtype, x.device());
-  detail::backend_of(x).reduce(op, out, x.to(compute), reduced);
-  return keepdim ? out : out.view(detail::reduced_shape(x.shape(), reduced, false));
+  detail::backend_of(x).reduce(op, out, to(x, compute), reduced);
+  return keepdim ? out : view(out, detail::reduced_shape(x.shape(), reduced, false));
 }
 
 // Sums and products of bool and integers accumulate in int64.
@@ -41,7 +41,7 @@ std::pair<Tensor, Tensor> arg_reduce_op(ReduceOp op, const char* name, const Ten
                                         bool keepdim) {
   KILN_CHECK(x.dtype() != kBool, name, ": not defined for bool tensors (use any or all)");
   const int d = wrap_dim(dim, x.dim(), name);
-  if (x.dim() == 0) return {x.clone(), zeros({}, {.dtype = kInt64, .device = x.device()})};
+  if (x.dim() == 0) return {clone(x), zeros({}, {.dtype = kInt64, .device = x.device()})};
   KILN_CHECK(x.shape()[d] > 0, name, ": cannot reduce over dim ", d, " of size 0 (shape ",
              x.shape(), ")");
   Shape kept = x.shape();
@@ -50,7 +50,7 @@ std::pair<Tensor, Tensor> arg_reduce_op(ReduceOp op, const char* name, const Ten
   Tensor indices = make_tensor(kept, kInt64, x.device());
   detail::backend_of(x).arg_reduce(op, values, indices, x, d);
   if (keepdim) return {values, indices};
-  return {values.squeeze(d), indices.squeeze(d)};
+  return {squeeze(values, d), squeeze(indices, d)};
 }
 
 }  // namespace
@@ -99,7 +99,7 @@ Tensor std(const Tensor& x, const Dims& dims, bool unbiased, bool keepdim) {
 }
 
 Tensor logsumexp(const Tensor& x, const Dims& dims, bool keepdim) {
-  const Tensor input = x.to(floating_result_type(x.dtype()));
+  const Tensor input = to(x, floating_result_type(x.dtype()));
   if (input.numel() == 0) return log(sum(exp(input), dims, keepdim));
   const Tensor peak = amax(input, dims, true);
   // An all -inf (or +inf) slice would give inf - inf; shifting it by 0 keeps the answer.
@@ -107,8 +107,8 @@ Tensor logsumexp(const Tensor& x, const Dims& dims, bool keepdim) {
       masked_fill(peak, eq(abs(peak), std::numeric_limits<double>::infinity()), 0.0);
   const Tensor result = add(log(sum(exp(sub(input, shift)), dims, true)), shift);
   if (keepdim) return result;
-  return result.view(
-      detail::reduced_shape(x.shape(), detail::reduction_dims("logsumexp", dims, x.dim()), false));
+  return view(result, detail::reduced_shape(
+                          x.shape(), detail::reduction_dims("logsumexp", dims, x.dim()), false));
 }
 
 Tensor norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
@@ -116,7 +116,7 @@ Tensor norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
   if (p == 2) return sqrt(sum(square(x), dims, keepdim));
   if (p == 1) return sum(abs(x), dims, keepdim);
   if (std::isinf(p)) return p > 0 ? amax(abs(x), dims, keepdim) : amin(abs(x), dims, keepdim);
-  if (p == 0) return sum(ne(x, 0).to(x.dtype()), dims, keepdim);
+  if (p == 0) return sum(to(ne(x, 0), x.dtype()), dims, keepdim);
   return pow(sum(pow(abs(x), p), dims, keepdim), 1.0 / p);
 }
 
@@ -146,4 +146,4 @@ Tensor argmin(const Tensor& x, int64_t dim, bool keepdim) {
   return arg_reduce_op(ReduceOp::Min, "argmin", x, dim, keepdim).second;
 }
 
-}  // namespace kiln
+}  // namespace kiln::raw

@@ -2,15 +2,15 @@
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
-namespace kiln {
+namespace kiln::raw {
 
 namespace {
 Tensor scan_op(ScanOp op, const char* name, const Tensor& x, int64_t dim) {
   const int d = wrap_dim(dim, x.dim(), name);
   const DType dtype = x.dtype() == kBool ? kInt64 : x.dtype();
-  if (x.dim() == 0) return x.to(dtype).clone();
+  if (x.dim() == 0) return clone(to(x, dtype));
   Tensor out = make_tensor(x.shape(), dtype, x.device());
-  if (x.numel() > 0) detail::backend_of(x).scan(op, out, x.to(dtype), d);
+  if (x.numel() > 0) detail::backend_of(x).scan(op, out, to(x, dtype), d);
   return out;
 }
 }  // namespace
@@ -25,7 +25,7 @@ Tensor cumprod(const Tensor& x, int64_t dim) {
 std::pair<Tensor, Tensor> sort(const Tensor& x, int64_t dim, bool descending) {
   const int d = wrap_dim(dim, x.dim(), "sort");
   if (x.dim() == 0) {
-    return {x.clone(), make_tensor({}, kInt64, x.device()).fill_(0)};
+    return {clone(x), fill_(make_tensor({}, kInt64, x.device()), 0)};
   }
   Tensor values = make_tensor(x.shape(), x.dtype(), x.device());
   Tensor indices = make_tensor(x.shape(), kInt64, x.device());
@@ -40,7 +40,7 @@ std::pair<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim, bool lar
              extent);
   auto [values, indices] = sort(x, d, largest);
   if (x.dim() == 0) return {values, indices};
-  return {values.narrow(d, 0, k).contiguous(), indices.narrow(d, 0, k).contiguous()};
+  return {contiguous(narrow(values, d, 0, k)), contiguous(narrow(indices, d, 0, k))};
 }
 
-}  // namespace kiln
+}  // namespace kiln::raw

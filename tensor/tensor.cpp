@@ -67,7 +67,7 @@ T Tensor::item() const {
 
 template <typename T>
 std::vector<T> Tensor::to_vector() const {
-  const Tensor host = to(kCPU).contiguous();
+  const Tensor host = raw::contiguous(raw::to(*this, kCPU));
   std::vector<T> values(host.numel());
   visit_dtype(host.dtype(), [&](auto tag) {
     using Source = typename decltype(tag)::type;
@@ -86,220 +86,76 @@ KILN_INSTANTIATE_READS(float)
 KILN_INSTANTIATE_READS(double)
 #undef KILN_INSTANTIATE_READS
 
-Tensor Tensor::contiguous() const {
-  return is_contiguous() ? *this : clone();
+namespace raw {
+
+Tensor contiguous(const Tensor& x) {
+  return x.is_contiguous() ? x : clone(x);
 }
 
-Tensor Tensor::clone() const {
-  Tensor out = make_tensor(shape(), dtype(), device());
-  backend(device().type).copy(out, *this);
+Tensor clone(const Tensor& x) {
+  Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
+  backend(x.device().type).copy(out, x);
   return out;
 }
 
-Tensor Tensor::to(DType target) const {
-  if (target == dtype()) return *this;
-  Tensor out = make_tensor(shape(), target, device());
-  backend(device().type).copy(out, *this);
+Tensor to(const Tensor& x, DType target) {
+  if (target == x.dtype()) return x;
+  Tensor out = make_tensor(x.shape(), target, x.device());
+  backend(x.device().type).copy(out, x);
   return out;
 }
 
-Tensor Tensor::to(Device target) const {
-  if (target == device()) return *this;
+Tensor to(const Tensor& x, Device target) {
+  if (target == x.device()) return x;
   // One side of every transfer is the host; device-to-device goes through it.
-  if (!device().is_cpu() && !target.is_cpu()) return to(kCPU).to(target);
-  const Tensor source = contiguous();
-  Tensor out = make_tensor(shape(), dtype(), target);
-  const size_t nbytes = numel() * itemsize(dtype());
+  if (!x.device().is_cpu() && !target.is_cpu()) return to(to(x, kCPU), target);
+  const Tensor source = contiguous(x);
+  Tensor out = make_tensor(x.shape(), x.dtype(), target);
+  const size_t nbytes = x.numel() * itemsize(x.dtype());
   if (target.is_cpu()) {
-    backend(device().type).copy_to_host(out.data_ptr(), source.data_ptr(), nbytes);
+    backend(x.device().type).copy_to_host(out.data_ptr(), source.data_ptr(), nbytes);
   } else {
     backend(target.type).copy_from_host(out.data_ptr(), source.data_ptr(), nbytes);
   }
   return out;
 }
 
-Tensor& Tensor::fill_(Scalar value) {
-  detail::check_writable("fill_", *this);
-  detail::check_representable("fill_", value, dtype());
-  backend(device().type).fill(*this, value);
-  return *this;
+Tensor fill_(const Tensor& x, Scalar value) {
+  detail::check_writable("fill_", x);
+  detail::check_representable("fill_", value, x.dtype());
+  backend(x.device().type).fill(x, value);
+  x.storage()->bump_version();
+  return x;
 }
 
-Tensor& Tensor::zero_() {
-  return fill_(0);
-}
-
-Tensor& Tensor::copy_(const Tensor& source) {
-  KILN_CHECK(source.device() == device(), "copy_: source is on ", source.device(),
-             " but the destination is on ", device());
-  detail::check_writable("copy_", *this);
-  Shape target = broadcast_shapes(shape(), source.shape(), "copy_");
-  KILN_CHECK(target == shape(), "copy_: source of shape ", source.shape(),
-             " does not broadcast to the destination's shape ", shape());
+Tensor copy_(const Tensor& x, const Tensor& source) {
+  KILN_CHECK(source.device() == x.device(), "copy_: source is on ", source.device(),
+             " but the destination is on ", x.device());
+  detail::check_writable("copy_", x);
+  Shape target = broadcast_shapes(x.shape(), source.shape(), "copy_");
+  KILN_CHECK(target == x.shape(), "copy_: source of shape ", source.shape(),
+             " does not broadcast to the destination's shape ", x.shape());
   // Copying a tensor into an overlapping view of itself would read what it has written.
-  const Tensor from = source.shares_storage(*this) ? source.clone() : source;
-  backend(device().type).copy(*this, from.expand(shape()));
-  return *this;
+  const Tensor from = source.shares_storage(x) ? clone(source) : source;
+  backend(x.device().type).copy(x, expand(from, x.shape()));
+  x.storage()->bump_version();
+  return x;
 }
 
 namespace {
 // In place, a floating tensor takes an operand of any dtype, converted to its own first (as
 // in PyTorch); an integral one keeps the _out rule that the result dtype must match.
 Tensor in_place_operand(const Tensor& self, const Tensor& other) {
-  return is_floating(self.dtype()) ? other.to(self.dtype()) : other;
+  return is_floating(self.dtype()) ? to(other, self.dtype()) : other;
 }
 }  // namespace
 
-Tensor& Tensor::add_(const Tensor& other) {
-  return add_out(*this, *this, in_place_operand(*this, other));
+Tensor add_(const Tensor& x, const Tensor& other) {
+  return add_out(x, x, in_place_operand(x, other));
 }
-Tensor& Tensor::mul_(const Tensor& other) {
-  return mul_out(*this, *this, in_place_operand(*this, other));
-}
-
-#define KILN_DEFINE_UNARY_METHOD(name, ...) \
-  Tensor Tensor::name() const {             \
-    return kiln::name(*this);               \
-  }
-KILN_UNARY_OPS(KILN_DEFINE_UNARY_METHOD)
-#undef KILN_DEFINE_UNARY_METHOD
-#define KILN_DEFINE_BINARY_METHOD(name, ...)       \
-  Tensor Tensor::name(const Tensor& other) const { \
-    return kiln::name(*this, other);               \
-  }
-KILN_BINARY_OPS(KILN_DEFINE_BINARY_METHOD)
-#undef KILN_DEFINE_BINARY_METHOD
-
-Tensor Tensor::gelu(GeluApproximation approximation) const {
-  return kiln::gelu(*this, approximation);
-}
-Tensor Tensor::pow(double exponent) const {
-  return kiln::pow(*this, exponent);
-}
-Tensor Tensor::clamp(std::optional<double> min, std::optional<double> max) const {
-  return kiln::clamp(*this, min, max);
-}
-Tensor Tensor::logical_not() const {
-  return kiln::logical_not(*this);
-}
-Tensor Tensor::masked_fill(const Tensor& mask, Scalar value) const {
-  return kiln::masked_fill(*this, mask, value);
-}
-Tensor Tensor::lerp(const Tensor& end, const Tensor& weight) const {
-  return kiln::lerp(*this, end, weight);
+Tensor mul_(const Tensor& x, const Tensor& other) {
+  return mul_out(x, x, in_place_operand(x, other));
 }
 
-Tensor Tensor::sum(const Dims& dims, bool keepdim) const {
-  return kiln::sum(*this, dims, keepdim);
-}
-Tensor Tensor::mean(const Dims& dims, bool keepdim) const {
-  return kiln::mean(*this, dims, keepdim);
-}
-Tensor Tensor::prod(const Dims& dims, bool keepdim) const {
-  return kiln::prod(*this, dims, keepdim);
-}
-Tensor Tensor::amax(const Dims& dims, bool keepdim) const {
-  return kiln::amax(*this, dims, keepdim);
-}
-Tensor Tensor::amin(const Dims& dims, bool keepdim) const {
-  return kiln::amin(*this, dims, keepdim);
-}
-Tensor Tensor::all(const Dims& dims, bool keepdim) const {
-  return kiln::all(*this, dims, keepdim);
-}
-Tensor Tensor::any(const Dims& dims, bool keepdim) const {
-  return kiln::any(*this, dims, keepdim);
-}
-Tensor Tensor::var(const Dims& dims, bool unbiased, bool keepdim) const {
-  return kiln::var(*this, dims, unbiased, keepdim);
-}
-Tensor Tensor::std(const Dims& dims, bool unbiased, bool keepdim) const {
-  return kiln::std(*this, dims, unbiased, keepdim);
-}
-Tensor Tensor::logsumexp(const Dims& dims, bool keepdim) const {
-  return kiln::logsumexp(*this, dims, keepdim);
-}
-Tensor Tensor::norm(double p, const Dims& dims, bool keepdim) const {
-  return kiln::norm(*this, p, dims, keepdim);
-}
-Tensor Tensor::argmax(int64_t dim, bool keepdim) const {
-  return kiln::argmax(*this, dim, keepdim);
-}
-Tensor Tensor::argmin(int64_t dim, bool keepdim) const {
-  return kiln::argmin(*this, dim, keepdim);
-}
-Tensor Tensor::matmul(const Tensor& other) const {
-  return kiln::matmul(*this, other);
-}
-Tensor Tensor::softmax(int64_t dim) const {
-  return kiln::softmax(*this, dim);
-}
-Tensor Tensor::log_softmax(int64_t dim) const {
-  return kiln::log_softmax(*this, dim);
-}
-Tensor Tensor::cumsum(int64_t dim) const {
-  return kiln::cumsum(*this, dim);
-}
-Tensor Tensor::cumprod(int64_t dim) const {
-  return kiln::cumprod(*this, dim);
-}
-Tensor Tensor::tril(int64_t diagonal) const {
-  return kiln::tril(*this, diagonal);
-}
-Tensor Tensor::triu(int64_t diagonal) const {
-  return kiln::triu(*this, diagonal);
-}
-Tensor Tensor::index_select(int64_t dim, const Tensor& index) const {
-  return kiln::index_select(*this, dim, index);
-}
-Tensor Tensor::gather(int64_t dim, const Tensor& index) const {
-  return kiln::gather(*this, dim, index);
-}
-std::vector<Tensor> Tensor::split(int64_t split_size, int64_t dim) const {
-  return kiln::split(*this, split_size, dim);
-}
-std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const {
-  return kiln::chunk(*this, chunks, dim);
-}
-
-Tensor operator+(const Tensor& a, const Tensor& b) {
-  return add(a, b);
-}
-Tensor operator-(const Tensor& a, const Tensor& b) {
-  return sub(a, b);
-}
-Tensor operator*(const Tensor& a, const Tensor& b) {
-  return mul(a, b);
-}
-Tensor operator/(const Tensor& a, const Tensor& b) {
-  return div(a, b);
-}
-Tensor operator-(const Tensor& a) {
-  return neg(a);
-}
-Tensor operator+(const Tensor& a, Scalar b) {
-  return add(a, b);
-}
-Tensor operator-(const Tensor& a, Scalar b) {
-  return sub(a, b);
-}
-Tensor operator*(const Tensor& a, Scalar b) {
-  return mul(a, b);
-}
-Tensor operator/(const Tensor& a, Scalar b) {
-  return div(a, b);
-}
-Tensor operator+(Scalar a, const Tensor& b) {
-  return add(b, a);
-}
-Tensor operator-(Scalar a, const Tensor& b) {
-  return sub(a, b);
-}
-Tensor operator*(Scalar a, const Tensor& b) {
-  return mul(b, a);
-}
-Tensor operator/(Scalar a, const Tensor& b) {
-  return div(a, b);
-}
-
+}  // namespace raw
 }  // namespace kiln

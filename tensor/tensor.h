@@ -16,7 +16,14 @@
 #include "tensor/scalar.h"
 #include "tensor/storage.h"
 
+#include <functional>
+
 namespace kiln {
+
+namespace autograd {
+class Node;
+struct AutogradMeta;
+}  // namespace autograd
 
 // Shape, strides (in elements) and offset into a storage: what a view changes.
 struct TensorImpl {
@@ -30,12 +37,18 @@ struct TensorImpl {
   int64_t numel;
   DType dtype;
   bool contiguous;
+  // Set only on tensors that take part in autograd (autograd/autograd_meta.h).
+  std::shared_ptr<autograd::AutogradMeta> autograd;
 };
 
 enum class GeluApproximation : uint8_t { Erf, Tanh };
 
 // A cheap, shared handle to a TensorImpl: copying a Tensor never copies data, and views
 // (view, permute, narrow, expand, ...) share the storage of the tensor they come from.
+//
+// The op methods below are differentiable and are defined in autograd/ (as PyTorch's
+// Tensor methods are defined above its autograd layer); tensor/ itself only calls the raw
+// ops of tensor/ops.h.
 class Tensor {
  public:
   Tensor() = default;
@@ -144,11 +157,43 @@ class Tensor {
   Tensor& fill_(Scalar value);
   Tensor& copy_(const Tensor& source);
 
+  // Autograd (autograd/variable.cpp).
+  bool requires_grad() const;
+  // Marks a leaf tensor as a parameter whose gradient backward() accumulates into grad().
+  Tensor& requires_grad_(bool requires_grad = true);
+  // True for tensors that no differentiable op produced: their gradients accumulate.
+  bool is_leaf() const;
+  // The accumulated gradient (undefined until a backward pass reaches this tensor).
+  Tensor grad() const;
+  void set_grad(const Tensor& grad) const;
+  // The node that produced this tensor; null for leaves.
+  std::shared_ptr<autograd::Node> grad_fn() const;
+  // Back-propagates `gradient` (may be omitted for a one-element tensor) to every leaf
+  // reached. The graph is freed unless `retain_graph`; `create_graph` records the backward
+  // pass itself, for higher derivatives.
+  void backward(const Tensor& gradient = {}, bool retain_graph = false,
+                bool create_graph = false) const;
+  // A tensor sharing this one's storage, outside every graph.
+  Tensor detach() const;
+  // Keeps the gradient of this non-leaf in grad() after backward.
+  void retain_grad() const;
+  // Calls `hook` with the gradient with respect to this tensor; a defined return value
+  // replaces the gradient.
+  void register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  // Counts in-place writes to the storage.
+  uint64_t version() const {
+    return storage()->version();
+  }
+
   std::string to_string() const;
 
   const TensorImpl& impl() const {
     KILN_CHECK(impl_ != nullptr, "operation on an undefined tensor");
     return *impl_;
+  }
+  // The shared implementation, for autograd's bookkeeping.
+  const std::shared_ptr<TensorImpl>& impl_ptr() const {
+    return impl_;
   }
 
  private:

@@ -2,9 +2,9 @@
 // when no strides can describe the result).
 #include <optional>
 
-#include "tensor/tensor.h"
+#include "tensor/ops.h"
 
-namespace kiln {
+namespace kiln::raw {
 
 namespace {
 
@@ -71,72 +71,71 @@ std::optional<Strides> view_strides(const Shape& old_shape, const Strides& old_s
 
 }  // namespace
 
-Tensor Tensor::view(const Shape& requested) const {
-  const Shape shape = infer_shape(requested, numel(), "view");
-  const std::optional<Strides> strides = view_strides(this->shape(), this->strides(), shape);
+Tensor view(const Tensor& x, const Shape& requested) {
+  const Shape shape = infer_shape(requested, x.numel(), "view");
+  const std::optional<Strides> strides = view_strides(x.shape(), x.strides(), shape);
   KILN_CHECK(strides.has_value(), "view: shape ", requested, " is incompatible with the strides ",
-             this->strides(), " of a tensor of shape ", this->shape(),
-             "; use reshape (which copies)");
-  return make_view(*this, shape, *strides, storage_offset());
+             x.strides(), " of a tensor of shape ", x.shape(), "; use reshape (which copies)");
+  return make_view(x, shape, *strides, x.storage_offset());
 }
 
-Tensor Tensor::reshape(const Shape& requested) const {
-  const Shape shape = infer_shape(requested, numel(), "reshape");
-  if (view_strides(this->shape(), strides(), shape)) return view(shape);
-  return clone().view(shape);
+Tensor reshape(const Tensor& x, const Shape& requested) {
+  const Shape shape = infer_shape(requested, x.numel(), "reshape");
+  if (view_strides(x.shape(), x.strides(), shape)) return view(x, shape);
+  return view(clone(x), shape);
 }
 
-Tensor Tensor::permute(const Dims& order) const {
-  KILN_CHECK(order.size() == dim(), "permute: order ", order, " has ", order.size(),
-             " entries for a tensor of ", dim(), " dimension(s)");
-  Shape shape = this->shape();
-  Strides strides = this->strides();
-  Dims seen = Dims::filled(dim(), 0);
+Tensor permute(const Tensor& x, const Dims& order) {
+  KILN_CHECK(order.size() == x.dim(), "permute: order ", order, " has ", order.size(),
+             " entries for a tensor of ", x.dim(), " dimension(s)");
+  Shape shape = x.shape();
+  Strides strides = x.strides();
+  Dims seen = Dims::filled(x.dim(), 0);
   for (int i = 0; i < order.size(); ++i) {
-    const int source = wrap_dim(order[i], dim(), "permute");
+    const int source = wrap_dim(order[i], x.dim(), "permute");
     KILN_CHECK(!seen[source], "permute: dim ", order[i], " repeats in order ", order);
     seen[source] = 1;
-    shape[i] = this->shape()[source];
-    strides[i] = this->strides()[source];
+    shape[i] = x.shape()[source];
+    strides[i] = x.strides()[source];
   }
-  return make_view(*this, shape, strides, storage_offset());
+  return make_view(x, shape, strides, x.storage_offset());
 }
 
-Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
-  const int a = wrap_dim(dim0, dim(), "transpose");
-  const int b = wrap_dim(dim1, dim(), "transpose");
-  Shape shape = this->shape();
-  Strides strides = this->strides();
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
+  const int a = wrap_dim(dim0, x.dim(), "transpose");
+  const int b = wrap_dim(dim1, x.dim(), "transpose");
+  Shape shape = x.shape();
+  Strides strides = x.strides();
   std::swap(shape[a], shape[b]);
   std::swap(strides[a], strides[b]);
-  return make_view(*this, shape, strides, storage_offset());
+  return make_view(x, shape, strides, x.storage_offset());
 }
 
-Tensor Tensor::t() const {
-  KILN_CHECK(dim() <= 2, "t: expects a tensor of at most 2 dimensions, got shape ", shape());
-  return dim() < 2 ? *this : transpose(0, 1);
+Tensor t(const Tensor& x) {
+  KILN_CHECK(x.dim() <= 2, "t: expects a tensor of at most 2 dimensions, got shape ", x.shape());
+  return x.dim() < 2 ? x : transpose(x, 0, 1);
 }
 
-Tensor Tensor::narrow(int64_t dim, int64_t start, int64_t length) const {
-  const int d = wrap_dim(dim, this->dim(), "narrow");
-  KILN_CHECK(this->dim() > 0, "narrow: cannot narrow a 0-dim tensor");
-  const int64_t extent = shape()[d];
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
+  const int d = wrap_dim(dim, x.dim(), "narrow");
+  KILN_CHECK(x.dim() > 0, "narrow: cannot narrow a 0-dim tensor");
+  const int64_t extent = x.shape()[d];
   KILN_CHECK(start >= -extent && start <= extent, "narrow: start ", start,
              " is out of range for dim ", d, " of size ", extent);
   if (start < 0) start += extent;
   KILN_CHECK(length >= 0 && length <= extent - start, "narrow: start ", start, " + length ", length,
              " exceeds dim ", d, " of size ", extent);
-  Shape shape = this->shape();
+  Shape shape = x.shape();
   shape[d] = length;
-  return make_view(*this, shape, strides(), storage_offset() + start * strides()[d]);
+  return make_view(x, shape, x.strides(), x.storage_offset() + start * x.strides()[d]);
 }
 
-Tensor Tensor::slice(int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end,
-                     int64_t step) const {
-  KILN_CHECK(this->dim() > 0, "slice: cannot slice a 0-dim tensor");
-  const int d = wrap_dim(dim, this->dim(), "slice");
+Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end,
+             int64_t step) {
+  KILN_CHECK(x.dim() > 0, "slice: cannot slice a 0-dim tensor");
+  const int d = wrap_dim(dim, x.dim(), "slice");
   KILN_CHECK(step > 0, "slice: step must be positive, got ", step);
-  const int64_t extent = shape()[d];
+  const int64_t extent = x.shape()[d];
   // Python semantics: negative bounds count from the end, then clamp to [0, extent].
   auto resolve = [extent](int64_t bound) {
     if (bound < 0) bound += extent;
@@ -144,31 +143,31 @@ Tensor Tensor::slice(int64_t dim, std::optional<int64_t> start, std::optional<in
   };
   const int64_t first = resolve(start.value_or(0));
   const int64_t last = std::max(first, resolve(end.value_or(extent)));
-  Shape shape = this->shape();
-  Strides strides = this->strides();
+  Shape shape = x.shape();
+  Strides strides = x.strides();
   shape[d] = last == first ? 0 : (last - first - 1) / step + 1;
   strides[d] *= step;
-  return make_view(*this, shape, strides, storage_offset() + first * this->strides()[d]);
+  return make_view(x, shape, strides, x.storage_offset() + first * x.strides()[d]);
 }
 
-Tensor Tensor::select(int64_t dim, int64_t index) const {
-  KILN_CHECK(this->dim() > 0, "select: cannot select from a 0-dim tensor");
-  const int d = wrap_dim(dim, this->dim(), "select");
-  const int64_t extent = shape()[d];
+Tensor select(const Tensor& x, int64_t dim, int64_t index) {
+  KILN_CHECK(x.dim() > 0, "select: cannot select from a 0-dim tensor");
+  const int d = wrap_dim(dim, x.dim(), "select");
+  const int64_t extent = x.shape()[d];
   KILN_CHECK(index >= -extent && index < extent, "select: index ", index,
              " is out of range for dim ", d, " of size ", extent);
   if (index < 0) index += extent;
-  Shape shape = this->shape();
-  Strides strides = this->strides();
+  Shape shape = x.shape();
+  Strides strides = x.strides();
   shape.erase(d);
   strides.erase(d);
-  return make_view(*this, shape, strides, storage_offset() + index * this->strides()[d]);
+  return make_view(x, shape, strides, x.storage_offset() + index * x.strides()[d]);
 }
 
-Tensor Tensor::expand(const Shape& requested) const {
-  KILN_CHECK(requested.size() >= dim(), "expand: target shape ", requested,
-             " has fewer dimensions than the tensor's shape ", shape());
-  const int leading = requested.size() - dim();
+Tensor expand(const Tensor& x, const Shape& requested) {
+  KILN_CHECK(requested.size() >= x.dim(), "expand: target shape ", requested,
+             " has fewer dimensions than the tensor's shape ", x.shape());
+  const int leading = requested.size() - x.dim();
   Shape shape = requested;
   Strides strides = Dims::filled(requested.size(), 0);
   for (int i = 0; i < requested.size(); ++i) {
@@ -178,79 +177,79 @@ Tensor Tensor::expand(const Shape& requested) const {
                  " (target ", requested, ")");
       continue;
     }
-    const int64_t extent = this->shape()[source];
+    const int64_t extent = x.shape()[source];
     if (requested[i] == -1 || requested[i] == extent) {
       shape[i] = extent;
-      strides[i] = this->strides()[source];
+      strides[i] = x.strides()[source];
     } else {
-      KILN_CHECK(extent == 1 && requested[i] >= 0, "expand: cannot expand shape ", this->shape(),
+      KILN_CHECK(extent == 1 && requested[i] >= 0, "expand: cannot expand shape ", x.shape(),
                  " to ", requested, " (dim ", i, ": ", extent, " to ", requested[i], ")");
     }
   }
-  return make_view(*this, shape, strides, storage_offset());
+  return make_view(x, shape, strides, x.storage_offset());
 }
 
-Tensor Tensor::squeeze() const {
+Tensor squeeze(const Tensor& x) {
   Shape shape;
   Strides strides;
-  for (int i = 0; i < dim(); ++i) {
-    if (this->shape()[i] == 1) continue;
-    shape.push_back(this->shape()[i]);
-    strides.push_back(this->strides()[i]);
+  for (int i = 0; i < x.dim(); ++i) {
+    if (x.shape()[i] == 1) continue;
+    shape.push_back(x.shape()[i]);
+    strides.push_back(x.strides()[i]);
   }
-  return make_view(*this, shape, strides, storage_offset());
+  return make_view(x, shape, strides, x.storage_offset());
 }
 
-Tensor Tensor::squeeze(int64_t dim) const {
-  const int d = wrap_dim(dim, this->dim(), "squeeze");
-  if (this->dim() == 0 || shape()[d] != 1) return *this;
-  Shape shape = this->shape();
-  Strides strides = this->strides();
+Tensor squeeze(const Tensor& x, int64_t dim) {
+  const int d = wrap_dim(dim, x.dim(), "squeeze");
+  if (x.dim() == 0 || x.shape()[d] != 1) return x;
+  Shape shape = x.shape();
+  Strides strides = x.strides();
   shape.erase(d);
   strides.erase(d);
-  return make_view(*this, shape, strides, storage_offset());
+  return make_view(x, shape, strides, x.storage_offset());
 }
 
-Tensor Tensor::unsqueeze(int64_t dim) const {
-  const int d = wrap_dim(dim, this->dim() + 1, "unsqueeze");
-  Shape shape = this->shape();
-  Strides strides = this->strides();
-  const int64_t stride = d < this->dim() ? this->strides()[d] * this->shape()[d] : 1;
+Tensor unsqueeze(const Tensor& x, int64_t dim) {
+  const int d = wrap_dim(dim, x.dim() + 1, "unsqueeze");
+  Shape shape = x.shape();
+  Strides strides = x.strides();
+  const int64_t stride = d < x.dim() ? x.strides()[d] * x.shape()[d] : 1;
   shape.insert(d, 1);
   strides.insert(d, stride);
-  return make_view(*this, shape, strides, storage_offset());
+  return make_view(x, shape, strides, x.storage_offset());
 }
 
-Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
-  if (dim() == 0) return reshape({1});
-  const int first = wrap_dim(start_dim, dim(), "flatten");
-  const int last = wrap_dim(end_dim, dim(), "flatten");
+Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
+  if (x.dim() == 0) return reshape(x, {1});
+  const int first = wrap_dim(start_dim, x.dim(), "flatten");
+  const int last = wrap_dim(end_dim, x.dim(), "flatten");
   KILN_CHECK(first <= last, "flatten: start_dim ", start_dim, " comes after end_dim ", end_dim);
   Shape shape;
-  for (int i = 0; i < first; ++i) shape.push_back(this->shape()[i]);
+  for (int i = 0; i < first; ++i) shape.push_back(x.shape()[i]);
   int64_t merged = 1;
-  for (int i = first; i <= last; ++i) merged *= this->shape()[i];
+  for (int i = first; i <= last; ++i) merged *= x.shape()[i];
   shape.push_back(merged);
-  for (int i = last + 1; i < dim(); ++i) shape.push_back(this->shape()[i]);
-  return reshape(shape);
+  for (int i = last + 1; i < x.dim(); ++i) shape.push_back(x.shape()[i]);
+  return reshape(x, shape);
 }
 
-Tensor Tensor::unfold(int64_t dim, int64_t size, int64_t step) const {
-  const int d = wrap_dim(dim, this->dim(), "unfold");
-  const int64_t extent = this->dim() == 0 ? 1 : shape()[d];
+Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step) {
+  const int d = wrap_dim(dim, x.dim(), "unfold");
+  const int64_t extent = x.dim() == 0 ? 1 : x.shape()[d];
   KILN_CHECK(size >= 0 && size <= extent, "unfold: window size ", size, " exceeds dim ", d,
              " of size ", extent);
   KILN_CHECK(step > 0, "unfold: step must be positive, got ", step);
-  Shape shape = this->shape();
-  Strides strides = this->strides();
-  const int64_t stride = this->dim() == 0 ? 1 : strides[d];
-  if (this->dim() > 0) {
+  Shape shape = x.shape();
+  Strides strides = x.strides();
+  const int64_t stride = x.dim() == 0 ? 1 : strides[d];
+  if (x.dim() > 0) {
     shape[d] = (extent - size) / step + 1;
     strides[d] = stride * step;
   }
   shape.push_back(size);
   strides.push_back(stride);
-  return make_view(*this, shape, strides, storage_offset());
+  return make_view(x, shape, strides, x.storage_offset());
 }
 
-}  // namespace kiln
+}  // namespace kiln::raw

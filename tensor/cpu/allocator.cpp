@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 
 #include "tensor/cpu/block_cache.h"
@@ -27,6 +28,8 @@ size_t block_size(size_t nbytes) {
   return aligned >= kHugePage ? round_up(aligned, kHugePage) : aligned;
 }
 
+std::atomic<size_t> allocated_bytes{0};
+
 // Never destroyed: tensors with static lifetime may release blocks during exit.
 BlockCache& block_cache() {
   static BlockCache* cache = new BlockCache;
@@ -37,11 +40,13 @@ BlockCache& block_cache() {
 
 void* CpuBackend::allocate(size_t nbytes, int) {
   const size_t size = block_size(nbytes);
+  allocated_bytes.fetch_add(size, std::memory_order_relaxed);
   if (size >= BlockCache::kMinBlock) {
     if (void* cached = block_cache().take(size)) return cached;
   }
   const bool huge = size >= kHugePage;
   void* data = std::aligned_alloc(huge ? kHugePage : kAlignment, size);
+  if (data == nullptr) allocated_bytes.fetch_sub(size, std::memory_order_relaxed);
   KILN_CHECK(data != nullptr, "cpu: out of memory allocating ", nbytes, " bytes");
   // Transparent huge pages for large blocks: a streaming op over tens of megabytes
   // otherwise spends a good part of its time on TLB misses (measured: a 4M-element add
@@ -52,6 +57,7 @@ void* CpuBackend::allocate(size_t nbytes, int) {
 
 void CpuBackend::deallocate(void* data, size_t nbytes) noexcept {
   const size_t size = block_size(nbytes);
+  allocated_bytes.fetch_sub(size, std::memory_order_relaxed);
   if (size >= BlockCache::kMinBlock && block_cache().keep(data, size)) return;
   std::free(data);
 }
@@ -59,6 +65,9 @@ void CpuBackend::deallocate(void* data, size_t nbytes) noexcept {
 }  // namespace kiln::cpu
 
 namespace kiln {
+size_t cpu_allocated_bytes() {
+  return cpu::allocated_bytes.load(std::memory_order_relaxed);
+}
 size_t cpu_cached_bytes() {
   return cpu::block_cache().cached_bytes();
 }

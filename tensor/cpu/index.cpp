@@ -6,6 +6,7 @@
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/loops.h"
 #include "tensor/cpu/vec_math.h"
+#include "tensor/ops.h"
 
 namespace kiln::cpu {
 
@@ -52,8 +53,8 @@ int64_t offset_of(const Dims& coords, const Strides& strides) {
 }  // namespace
 
 void CpuBackend::index_select(const Tensor& out, const Tensor& in, int dim, const Tensor& index) {
-  const Tensor source = in.contiguous();
-  const Tensor positions = index.contiguous();
+  const Tensor source = raw::contiguous(in);
+  const Tensor positions = raw::contiguous(index);
   const AroundDim extents(in.shape(), dim);
   const int64_t* picked = static_cast<const int64_t*>(positions.data_ptr());
   const int64_t count = index.numel();
@@ -112,13 +113,13 @@ void CpuBackend::scatter(const Tensor& self, int dim, const Tensor& index, const
 }
 
 void CpuBackend::index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) {
-  const Tensor positions = index.contiguous();
+  const Tensor positions = raw::contiguous(index);
   const int64_t* picked = static_cast<const int64_t*>(positions.data_ptr());
   const int64_t extent = self.dim() == 0 ? 1 : self.shape()[dim];
   for (int64_t i = 0; i < index.numel(); ++i) check_index("index_add", picked[i], extent, dim);
   for (int64_t i = 0; i < index.numel(); ++i) {
-    const Tensor target = self.dim() == 0 ? self : self.select(dim, picked[i]);
-    const Tensor addend = src.dim() == 0 ? src : src.select(dim, i);
+    const Tensor target = self.dim() == 0 ? self : raw::select(self, dim, picked[i]);
+    const Tensor addend = src.dim() == 0 ? src : raw::select(src, dim, i);
     visit_dtype(self.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       map_elementwise<T, T, T>([](T a, T b) { return add_values(a, b); }, target, {target, addend});

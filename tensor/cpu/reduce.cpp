@@ -8,6 +8,7 @@
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"
+#include "tensor/ops.h"
 
 namespace kiln::cpu {
 
@@ -187,7 +188,7 @@ void run_reduce(const Tensor& out, const Tensor& in, const Dims& dims) {
       order.push_back(d);
   }
   for (int64_t d : dims) order.push_back(d);
-  const Tensor rows = in.permute(order).contiguous();
+  const Tensor rows = raw::contiguous(raw::permute(in, order));
   reduce_rows<R>(result, static_cast<const T*>(rows.data_ptr()), outer, length);
 }
 
@@ -222,7 +223,7 @@ void CpuBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& in, const 
 
 void CpuBackend::arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices,
                             const Tensor& in, int dim) {
-  const Tensor rows = in.permute(dim_last_order(in.dim(), dim)).contiguous();
+  const Tensor rows = raw::permute(in, dim_last_order(in.dim(), dim)).contiguous();
   const int64_t length = in.shape()[dim];
   const int64_t count = values.numel();
   const bool want_max = op == ReduceOp::Max;

@@ -7,11 +7,12 @@
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"
+#include "tensor/ops.h"
 
 namespace kiln::cpu {
 
 void CpuBackend::scan(ScanOp op, const Tensor& out, const Tensor& in, int dim) {
-  const Tensor x = in.contiguous();
+  const Tensor x = raw::contiguous(in);
   const AroundDim extents(in.shape(), dim);
   visit_numeric(in.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -45,7 +46,7 @@ void CpuBackend::scan(ScanOp op, const Tensor& out, const Tensor& in, int dim) {
 void CpuBackend::sort(const Tensor& values, const Tensor& indices, const Tensor& in, int dim,
                       bool descending) {
   const Dims order = dim_last_order(in.dim(), dim);
-  const Tensor rows = in.permute(order).contiguous();
+  const Tensor rows = raw::contiguous(raw::permute(in, order));
   const int64_t length = in.shape()[dim];
   const int64_t count = in.numel() / length;
   Tensor sorted_values = make_tensor(rows.shape(), in.dtype(), in.device());
@@ -79,8 +80,8 @@ void CpuBackend::sort(const Tensor& values, const Tensor& indices, const Tensor&
                    }
                  });
   });
-  copy(values.permute(order), sorted_values);
-  copy(indices.permute(order), sorted_indices);
+  copy(raw::permute(values, order), sorted_values);
+  copy(raw::permute(indices, order), sorted_indices);
 }
 
 }  // namespace kiln::cpu

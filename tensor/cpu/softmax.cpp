@@ -8,6 +8,7 @@
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"
+#include "tensor/ops.h"
 
 namespace kiln::cpu {
 
@@ -83,7 +84,7 @@ void softmax_columns(const T* x, T* y, int64_t length, int64_t inner, bool log,
 }  // namespace
 
 void CpuBackend::softmax(const Tensor& out, const Tensor& in, int dim, bool log) {
-  const Tensor x = in.contiguous();
+  const Tensor x = raw::contiguous(in);
   const AroundDim extents(in.shape(), dim);
   const int64_t outer = extents.outer, length = extents.length, inner = extents.inner;
   const int64_t slice = length * inner;

@@ -56,6 +56,8 @@ T unary_value(T x, const UnaryParams& params) {
     return std::sin(x);
   else if constexpr (op == UnaryOp::Cos)
     return std::cos(x);
+  else if constexpr (op == UnaryOp::Erf)
+    return std::erf(x);
   else if constexpr (op == UnaryOp::Tanh) {
     if constexpr (kIsFloat32<T>)
       return tanh_f32(x);

@@ -9,7 +9,7 @@
 
 #include "tensor/creation.h"
 #include "tensor/cuda/cuda.h"
-#include "tensor/ops.h"
+#include "autograd/functions.h"
 
 namespace kiln {
 namespace {

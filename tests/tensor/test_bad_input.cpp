@@ -17,7 +17,7 @@
 #include "tensor/dims.h"
 #include "tensor/dtype.h"
 #include "tensor/error.h"
-#include "tensor/ops.h"
+#include "autograd/functions.h"
 #include "tensor/parallel.h"
 #include "tensor/tensor.h"
 

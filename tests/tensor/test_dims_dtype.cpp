@@ -4,7 +4,7 @@
 #include "tensor/dims.h"
 #include "tensor/dtype.h"
 #include "tensor/error.h"
-#include "tensor/ops.h"
+#include "autograd/functions.h"
 
 namespace kiln {
 namespace {

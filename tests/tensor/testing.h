@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/functions.h"
 
 namespace kiln::testing {
 

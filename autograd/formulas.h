@@ -1,0 +1,23 @@
+#pragma once
+
+// Small pieces that several backward formulas share.
+#include "autograd/functions.h"
+#include "tensor/creation.h"
+
+namespace kiln::autograd {
+
+// grad where mask is true, zero elsewhere (differentiable in grad).
+inline Tensor keep_where(const Tensor& mask, const Tensor& grad) {
+  return where(mask, grad, scalar_tensor(0, {.dtype = grad.dtype(), .device = grad.device()}));
+}
+
+// A reduction's output gradient given back the reduced dims (as size 1) and broadcast to
+// the input's shape.
+Tensor expand_reduced(const Tensor& grad, const Shape& input_shape, const Dims& dims, bool keepdim);
+
+// The gradient of a view that picks `index` along `dim` of a tensor of `input_shape`: zeros
+// with grad added at those positions. index_add, so that it is itself differentiable.
+Tensor scatter_into_zeros(const Tensor& grad, const Shape& input_shape, int64_t dim,
+                          const Tensor& index);
+
+}  // namespace kiln::autograd

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace kiln::autograd {
+
+class Node;
+
+using Grads = std::vector<Tensor>;
+using TensorHook = std::function<Tensor(const Tensor&)>;
+
+// Where the gradient for one input of a node goes: the node that produced the input (or
+// the input's gradient accumulator, for a leaf), and the input's shape and dtype, to which
+// the engine reduces a broadcast gradient. A null node means the input needs no gradient.
+struct Edge {
+  std::shared_ptr<Node> node;
+  Shape shape;
+  DType dtype = kFloat32;
+};
+
+// One recorded op: maps the gradient with respect to its output to the gradients with
+// respect to its inputs. Every kiln op has one output; multi-output functions (split,
+// max with indices) are views or pairs whose second member has no gradient.
+class Node {
+ public:
+  explicit Node(const char* name);
+  virtual ~Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // The op's name, for error messages and graph printing.
+  const char* name() const { return name_; }
+  const std::vector<Edge>& next_edges() const { return edges_; }
+  std::vector<Edge>& mutable_next_edges() { return edges_; }
+  bool needs_input_grad(size_t input) const {
+    return input < edges_.size() && edges_[input].node != nullptr;
+  }
+  // Creation order; the engine runs later nodes first among those that are ready.
+  uint64_t sequence_nr() const { return sequence_nr_; }
+
+  // Gradients with respect to each input (undefined where none is needed). `self` is the
+  // owning pointer to this node, so that a saved output can be rebuilt with its grad_fn.
+  virtual Grads apply(const std::shared_ptr<Node>& self, const Tensor& grad) = 0;
+  // Frees what the node saved for backward; a later apply() throws.
+  virtual void release() {}
+  // Runs the hooks registered on the output tensor; returns the gradient to use.
+  virtual Tensor run_hooks(Tensor grad);
+  void add_hook(TensorHook hook) { hooks_.push_back(std::move(hook)); }
+
+ private:
+  const char* name_;
+  uint64_t sequence_nr_;
+  std::vector<Edge> edges_;
+  std::vector<TensorHook> hooks_;
+};
+
+// The sink of a leaf tensor: adds the incoming gradient into the leaf's grad().
+class AccumulateGrad final : public Node {
+ public:
+  explicit AccumulateGrad(Tensor variable);
+  Grads apply(const std::shared_ptr<Node>& self, const Tensor& grad) override;
+  Tensor run_hooks(Tensor grad) override;
+  const Tensor& variable() const { return variable_; }
+
+ private:
+  Tensor variable_;
+};
+
+}  // namespace kiln::autograd

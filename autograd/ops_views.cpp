@@ -1,0 +1,172 @@
+// Views and copies. A view's backward maps the gradient back onto the input's layout; for
+// views that pick elements (narrow, slice, select, unfold) that is an index_add into zeros.
+// Views keep the input saved: if its storage is written in place afterwards, the backward
+// pass throws rather than differentiate values that are gone.
+#include <algorithm>
+
+#include "autograd/formulas.h"
+#include "autograd/function_node.h"
+#include "tensor/creation.h"
+#include "tensor/ops.h"
+
+namespace kiln {
+
+using autograd::any_requires_grad;
+using autograd::BackwardContext;
+using autograd::Grads;
+using autograd::record;
+using autograd::SavedTensor;
+using autograd::scatter_into_zeros;
+
+namespace {
+
+// Records a view whose gradient is backward(grad, input shape).
+template <typename Backward>
+Tensor view_op(const char* name, const Tensor& x, Tensor y, Backward backward) {
+  if (!any_requires_grad(x)) return y;
+  return record(name, std::move(y), {x},
+                [x = SavedTensor(x), backward](const BackwardContext& ctx) -> Grads {
+                  return {backward(ctx.grad(), x.get().shape())};
+                });
+}
+
+Tensor as_shape(const Tensor& grad, const Shape& shape) {
+  return grad.reshape(shape);
+}
+
+Tensor indices(int64_t start, int64_t count, int64_t step, Device device) {
+  return arange(start, start + count * step, step, {.dtype = kInt64, .device = device});
+}
+
+}  // namespace
+
+Tensor view(const Tensor& x, const Shape& shape) {
+  return view_op("view", x, raw::view(x, shape), as_shape);
+}
+Tensor reshape(const Tensor& x, const Shape& shape) {
+  return view_op("reshape", x, raw::reshape(x, shape), as_shape);
+}
+Tensor squeeze(const Tensor& x) {
+  return view_op("squeeze", x, raw::squeeze(x), as_shape);
+}
+Tensor squeeze(const Tensor& x, int64_t dim) {
+  return view_op("squeeze", x, raw::squeeze(x, dim), as_shape);
+}
+Tensor unsqueeze(const Tensor& x, int64_t dim) {
+  return view_op("unsqueeze", x, raw::unsqueeze(x, dim), as_shape);
+}
+Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
+  return view_op("flatten", x, raw::flatten(x, start_dim, end_dim), as_shape);
+}
+
+Tensor permute(const Tensor& x, const Dims& order) {
+  Tensor y = raw::permute(x, order);
+  Dims inverse = Dims::filled(order.size(), 0);
+  for (int i = 0; i < order.size(); ++i) inverse[wrap_dim(order[i], x.dim(), "permute")] = i;
+  return view_op("permute", x, std::move(y),
+                 [inverse](const Tensor& grad, const Shape&) { return grad.permute(inverse); });
+}
+
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
+  return view_op(
+      "transpose", x, raw::transpose(x, dim0, dim1),
+      [dim0, dim1](const Tensor& grad, const Shape&) { return grad.transpose(dim0, dim1); });
+}
+
+Tensor t(const Tensor& x) {
+  return view_op("t", x, raw::t(x), [](const Tensor& grad, const Shape&) { return grad.t(); });
+}
+
+// Broadcast dims are summed back by the engine, as for any broadcast input.
+Tensor expand(const Tensor& x, const Shape& shape) {
+  return view_op("expand", x, raw::expand(x, shape),
+                 [](const Tensor& grad, const Shape&) { return grad; });
+}
+
+Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end,
+             int64_t step) {
+  Tensor y = raw::slice(x, dim, start, end, step);
+  if (!any_requires_grad(x)) return y;
+  const int d = wrap_dim(dim, x.dim(), "slice");
+  const int64_t extent = x.size(d);
+  const int64_t begin = start.value_or(0);
+  const int64_t first = std::clamp<int64_t>(begin < 0 ? begin + extent : begin, 0, extent);
+  const int64_t count = y.size(d);
+  return view_op(
+      "slice", x, std::move(y), [d, first, count, step](const Tensor& grad, const Shape& shape) {
+        return scatter_into_zeros(grad, shape, d, indices(first, count, step, grad.device()));
+      });
+}
+
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
+  Tensor y = raw::narrow(x, dim, start, length);
+  if (!any_requires_grad(x)) return y;
+  const int d = wrap_dim(dim, x.dim(), "narrow");
+  const int64_t first = start < 0 ? start + x.size(d) : start;
+  return view_op(
+      "narrow", x, std::move(y), [d, first, length](const Tensor& grad, const Shape& shape) {
+        return scatter_into_zeros(grad, shape, d, indices(first, length, 1, grad.device()));
+      });
+}
+
+Tensor select(const Tensor& x, int64_t dim, int64_t index) {
+  Tensor y = raw::select(x, dim, index);
+  if (!any_requires_grad(x)) return y;
+  const int d = wrap_dim(dim, x.dim(), "select");
+  const int64_t position = index < 0 ? index + x.size(d) : index;
+  return view_op("select", x, std::move(y), [d, position](const Tensor& grad, const Shape& shape) {
+    return scatter_into_zeros(grad.unsqueeze(d), shape, d, indices(position, 1, 1, grad.device()));
+  });
+}
+
+// Window w, element j of the unfolded dim is input element w * step + j: the gradient is
+// the windows laid side by side along dim, index-added at those positions.
+Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step) {
+  Tensor y = raw::unfold(x, dim, size, step);
+  if (!any_requires_grad(x)) return y;
+  return view_op("unfold", x, std::move(y),
+                 [dim, size, step](const Tensor& grad, const Shape& shape) {
+                   if (shape.empty()) return grad.sum().reshape({});
+                   const int d = wrap_dim(dim, shape.size(), "unfold");
+                   const int64_t windows = grad.size(d);
+                   const Tensor laid_out =
+                       grad.unsqueeze(d + 1).transpose(d + 1, -1).squeeze(-1).flatten(d, d + 1);
+                   const Tensor starts = indices(0, windows, step, grad.device()).unsqueeze(1);
+                   const Tensor offsets = indices(0, size, 1, grad.device()).unsqueeze(0);
+                   return scatter_into_zeros(laid_out, shape, d,
+                                             raw::reshape(raw::add(starts, offsets), {-1}));
+                 });
+}
+
+Tensor contiguous(const Tensor& x) {
+  if (x.is_contiguous()) return x;
+  return clone(x);
+}
+
+Tensor clone(const Tensor& x) {
+  Tensor y = raw::clone(x);
+  if (!any_requires_grad(x)) return y;
+  return record("clone", std::move(y), {x},
+                [](const BackwardContext& ctx) -> Grads { return {ctx.grad()}; });
+}
+
+// The engine converts the gradient back to the input's dtype.
+Tensor to(const Tensor& x, DType dtype) {
+  if (dtype == x.dtype()) return x;
+  Tensor y = raw::to(x, dtype);
+  if (!any_requires_grad(x)) return y;
+  return record("to", std::move(y), {x},
+                [](const BackwardContext& ctx) -> Grads { return {ctx.grad()}; });
+}
+
+Tensor to(const Tensor& x, Device device) {
+  if (device == x.device()) return x;
+  Tensor y = raw::to(x, device);
+  if (!any_requires_grad(x)) return y;
+  return record("to", std::move(y), {x},
+                [source = x.device()](const BackwardContext& ctx) -> Grads {
+                  return {ctx.grad().to(source)};
+                });
+}
+
+}  // namespace kiln
