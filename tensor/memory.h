@@ -11,4 +11,14 @@ size_t cpu_cached_bytes();
 size_t cpu_allocated_bytes();
 void release_cached_memory();
 
+// While alive, every new CPU allocation is filled with 0xFF bytes (NaN for floats), so that
+// a kernel that leaves part of its output unwritten shows up as NaN (gradcheck uses this).
+class PoisonNewAllocations {
+ public:
+  PoisonNewAllocations();
+  ~PoisonNewAllocations();
+  PoisonNewAllocations(const PoisonNewAllocations&) = delete;
+  PoisonNewAllocations& operator=(const PoisonNewAllocations&) = delete;
+};
+
 }  // namespace kiln
