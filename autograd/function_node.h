@@ -6,7 +6,7 @@
 //   Tensor exp(const Tensor& x) {
 //     Tensor result = raw::exp(x);
 //     if (!any_requires_grad(x)) return result;
-//     return record("exp", result, {x}, [](const BackwardContext& ctx) -> Grads {
+//     return record(Op::exp, result, {x}, [](const BackwardContext& ctx) -> Grads {
 //       return {ctx.grad() * ctx.result()};
 //     }, Save::Result);
 //   }
@@ -19,6 +19,7 @@
 #include "autograd/autograd_meta.h"
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
+#include "autograd/op_list.h"
 #include "autograd/saved_tensor.h"
 
 namespace kiln::autograd {
@@ -90,15 +91,15 @@ Tensor attach(std::shared_ptr<FunctionNode> node, Tensor result, std::span<const
               Save save);
 
 template <typename Backward>
-Tensor record(const char* name, Tensor result, std::span<const Tensor> inputs, Backward backward,
+Tensor record(Op op, Tensor result, std::span<const Tensor> inputs, Backward backward,
               Save save = Save::Nothing) {
-  return attach(std::make_shared<LambdaNode<Backward>>(name, std::move(backward)),
+  return attach(std::make_shared<LambdaNode<Backward>>(op_name(op), std::move(backward)),
                 std::move(result), inputs, save);
 }
 template <typename Backward>
-Tensor record(const char* name, Tensor result, std::initializer_list<Tensor> inputs,
+Tensor record(Op op, Tensor result, std::initializer_list<Tensor> inputs,
               Backward backward, Save save = Save::Nothing) {
-  return record(name, std::move(result), std::span<const Tensor>(inputs.begin(), inputs.size()),
+  return record(op, std::move(result), std::span<const Tensor>(inputs.begin(), inputs.size()),
                 std::move(backward), save);
 }
 

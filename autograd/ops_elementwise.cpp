@@ -7,6 +7,7 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
+using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
 using autograd::keep_where;
@@ -21,7 +22,7 @@ enum class Uses { Input, Result, Both };
 // y = f(x) with dy/dx = derivative(x, y): grad_x = grad * derivative. Only what the
 // formula uses is saved; the other argument arrives undefined.
 template <typename Derivative>
-Tensor pointwise(const char* name, const Tensor& x, Tensor y, Uses uses, Derivative derivative) {
+Tensor pointwise(Op name, const Tensor& x, Tensor y, Uses uses, Derivative derivative) {
   if (!any_requires_grad(x)) return y;
   const SavedTensor input(uses == Uses::Result ? Tensor() : x);
   return record(
@@ -43,24 +44,24 @@ constexpr double kGeluTanhCubic = 0.044715;
 Tensor neg(const Tensor& x) {
   Tensor y = raw::neg(x);
   if (!any_requires_grad(x)) return y;
-  return record("neg", std::move(y), {x},
+  return record(Op::neg, std::move(y), {x},
                 [](const BackwardContext& ctx) -> Grads { return {-ctx.grad()}; });
 }
 
 Tensor abs(const Tensor& x) {
-  return pointwise("abs", x, raw::abs(x), Uses::Input,
+  return pointwise(Op::abs, x, raw::abs(x), Uses::Input,
                    [](const Tensor& x, const Tensor&) { return sign(x); });
 }
 
 Tensor square(const Tensor& x) {
-  return pointwise("square", x, raw::square(x), Uses::Input,
+  return pointwise(Op::square, x, raw::square(x), Uses::Input,
                    [](const Tensor& x, const Tensor&) { return 2 * x; });
 }
 
 Tensor sign(const Tensor& x) {
   Tensor y = raw::sign(x);
   if (!any_requires_grad(x)) return y;
-  return record("sign", std::move(y), {x},
+  return record(Op::sign, std::move(y), {x},
                 [](const BackwardContext& ctx) -> Grads { return {zeros_like(ctx.grad())}; });
 }
 
@@ -68,7 +69,7 @@ Tensor relu(const Tensor& x) {
   Tensor y = raw::relu(x);
   if (!any_requires_grad(x)) return y;
   return record(
-      "relu", std::move(y), {x},
+      Op::relu, std::move(y), {x},
       [](const BackwardContext& ctx) -> Grads {
         return {keep_where(raw::gt(ctx.result(), 0), ctx.grad())};
       },
@@ -76,7 +77,7 @@ Tensor relu(const Tensor& x) {
 }
 
 Tensor exp(const Tensor& x) {
-  return pointwise("exp", x, raw::exp(x), Uses::Result,
+  return pointwise(Op::exp, x, raw::exp(x), Uses::Result,
                    [](const Tensor&, const Tensor& y) { return y; });
 }
 
@@ -84,21 +85,21 @@ Tensor log(const Tensor& x) {
   Tensor y = raw::log(x);
   if (!any_requires_grad(x)) return y;
   return record(
-      "log", std::move(y), {x},
+      Op::log, std::move(y), {x},
       [x = SavedTensor(x)](const BackwardContext& ctx) -> Grads { return {ctx.grad() / x.get()}; });
 }
 
 Tensor log1p(const Tensor& x) {
   Tensor y = raw::log1p(x);
   if (!any_requires_grad(x)) return y;
-  return record("log1p", std::move(y), {x},
+  return record(Op::log1p, std::move(y), {x},
                 [x = SavedTensor(x)](const BackwardContext& ctx) -> Grads {
                   return {ctx.grad() / (x.get() + 1)};
                 });
 }
 
 Tensor expm1(const Tensor& x) {
-  return pointwise("expm1", x, raw::expm1(x), Uses::Result,
+  return pointwise(Op::expm1, x, raw::expm1(x), Uses::Result,
                    [](const Tensor&, const Tensor& y) { return y + 1; });
 }
 
@@ -107,40 +108,40 @@ Tensor sqrt(const Tensor& x) {
   Tensor y = raw::sqrt(x);
   if (!any_requires_grad(x)) return y;
   return record(
-      "sqrt", std::move(y), {x},
+      Op::sqrt, std::move(y), {x},
       [](const BackwardContext& ctx) -> Grads { return {ctx.grad() / (2 * ctx.result())}; },
       Save::Result);
 }
 
 // d x^(-1/2) = -x^(-3/2) / 2 = -y^3 / 2
 Tensor rsqrt(const Tensor& x) {
-  return pointwise("rsqrt", x, raw::rsqrt(x), Uses::Result,
+  return pointwise(Op::rsqrt, x, raw::rsqrt(x), Uses::Result,
                    [](const Tensor&, const Tensor& y) { return -0.5 * y.pow(3); });
 }
 
 Tensor sin(const Tensor& x) {
-  return pointwise("sin", x, raw::sin(x), Uses::Input,
+  return pointwise(Op::sin, x, raw::sin(x), Uses::Input,
                    [](const Tensor& x, const Tensor&) { return cos(x); });
 }
 
 Tensor cos(const Tensor& x) {
-  return pointwise("cos", x, raw::cos(x), Uses::Input,
+  return pointwise(Op::cos, x, raw::cos(x), Uses::Input,
                    [](const Tensor& x, const Tensor&) { return -sin(x); });
 }
 
 // d erf(x) = 2/sqrt(pi) exp(-x^2)
 Tensor erf(const Tensor& x) {
-  return pointwise("erf", x, raw::erf(x), Uses::Input,
+  return pointwise(Op::erf, x, raw::erf(x), Uses::Input,
                    [](const Tensor& x, const Tensor&) { return kTwoOverSqrtPi * exp(-square(x)); });
 }
 
 Tensor tanh(const Tensor& x) {
-  return pointwise("tanh", x, raw::tanh(x), Uses::Result,
+  return pointwise(Op::tanh, x, raw::tanh(x), Uses::Result,
                    [](const Tensor&, const Tensor& y) { return 1 - square(y); });
 }
 
 Tensor sigmoid(const Tensor& x) {
-  return pointwise("sigmoid", x, raw::sigmoid(x), Uses::Result,
+  return pointwise(Op::sigmoid, x, raw::sigmoid(x), Uses::Result,
                    [](const Tensor&, const Tensor& y) { return y * (1 - y); });
 }
 
@@ -148,7 +149,7 @@ Tensor sigmoid(const Tensor& x) {
 // phi(x) = exp(-x^2/2)/sqrt(2 pi).
 Tensor gelu_erf(const Tensor& x) {
   return pointwise(
-      "gelu_erf", x, raw::gelu_erf(x), Uses::Input, [](const Tensor& x, const Tensor&) {
+      Op::gelu_erf, x, raw::gelu_erf(x), Uses::Input, [](const Tensor& x, const Tensor&) {
         return 0.5 * (1 + erf(kInvSqrt2 * x)) + kInvSqrt2Pi * x * exp(-0.5 * square(x));
       });
 }
@@ -157,7 +158,7 @@ Tensor gelu_erf(const Tensor& x) {
 // d = (1 + tanh u)/2 + x/2 (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2).
 Tensor gelu_tanh(const Tensor& x) {
   return pointwise(
-      "gelu_tanh", x, raw::gelu_tanh(x), Uses::Input, [](const Tensor& x, const Tensor&) {
+      Op::gelu_tanh, x, raw::gelu_tanh(x), Uses::Input, [](const Tensor& x, const Tensor&) {
         const Tensor x2 = square(x);
         const Tensor th = tanh(kSqrt2OverPi * x * (1 + kGeluTanhCubic * x2));
         return 0.5 * (1 + th) +
@@ -171,7 +172,7 @@ Tensor gelu(const Tensor& x, GeluApproximation approximation) {
 
 // silu(x) = x s(x), s = sigmoid: d = s(x) (1 + x (1 - s(x)))
 Tensor silu(const Tensor& x) {
-  return pointwise("silu", x, raw::silu(x), Uses::Input, [](const Tensor& x, const Tensor&) {
+  return pointwise(Op::silu, x, raw::silu(x), Uses::Input, [](const Tensor& x, const Tensor&) {
     const Tensor s = sigmoid(x);
     return s * (1 + x * (1 - s));
   });
@@ -180,7 +181,7 @@ Tensor silu(const Tensor& x) {
 // softplus(x) = log(1 + e^x): d = sigmoid(x) (exactly 1 above the threshold of 20, where
 // the forward returns x itself).
 Tensor softplus(const Tensor& x) {
-  return pointwise("softplus", x, raw::softplus(x), Uses::Input,
+  return pointwise(Op::softplus, x, raw::softplus(x), Uses::Input,
                    [](const Tensor& x, const Tensor&) {
                      return where(raw::gt(x, 20), ones_like(x), sigmoid(x));
                    });
@@ -188,7 +189,7 @@ Tensor softplus(const Tensor& x) {
 
 // d x^p = p x^(p-1)
 Tensor pow(const Tensor& x, double exponent) {
-  return pointwise("pow", x, raw::pow(x, exponent), Uses::Input,
+  return pointwise(Op::pow_scalar, x, raw::pow(x, exponent), Uses::Input,
                    [exponent](const Tensor& x, const Tensor&) {
                      return exponent == 0 ? zeros_like(x) : exponent * x.pow(exponent - 1);
                    });
@@ -198,7 +199,7 @@ Tensor pow(const Tensor& x, double exponent) {
 Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max) {
   Tensor y = raw::clamp(x, min, max);
   if (!any_requires_grad(x)) return y;
-  return record("clamp", std::move(y), {x},
+  return record(Op::clamp, std::move(y), {x},
                 [x = SavedTensor(x), min, max](const BackwardContext& ctx) -> Grads {
                   Tensor inside = ones_like(x.get()).to(kBool);
                   if (min) inside = logical_and(inside, raw::ge(x.get(), *min));
@@ -217,7 +218,7 @@ namespace {
 
 // grad_a, grad_b of a binary op; the engine sums them back over broadcast dims.
 template <typename Backward>
-Tensor binary(const char* name, const Tensor& a, const Tensor& b, Tensor y, Backward backward,
+Tensor binary(Op name, const Tensor& a, const Tensor& b, Tensor y, Backward backward,
               Save save = Save::Nothing) {
   if (!any_requires_grad(a, b)) return y;
   return record(name, std::move(y), {a, b}, std::move(backward), save);
@@ -226,19 +227,19 @@ Tensor binary(const char* name, const Tensor& a, const Tensor& b, Tensor y, Back
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
-  return binary("add", a, b, raw::add(a, b), [](const BackwardContext& ctx) -> Grads {
+  return binary(Op::add, a, b, raw::add(a, b), [](const BackwardContext& ctx) -> Grads {
     return {ctx.grad(), ctx.grad()};
   });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
-  return binary("sub", a, b, raw::sub(a, b), [](const BackwardContext& ctx) -> Grads {
+  return binary(Op::sub, a, b, raw::sub(a, b), [](const BackwardContext& ctx) -> Grads {
     return {ctx.grad(), ctx.needs_grad(1) ? -ctx.grad() : Tensor()};
   });
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
-  return binary("mul", a, b, raw::mul(a, b),
+  return binary(Op::mul, a, b, raw::mul(a, b),
                 [a = SavedTensor(a), b = SavedTensor(b)](const BackwardContext& ctx) -> Grads {
                   return {ctx.needs_grad(0) ? ctx.grad() * b.get() : Tensor(),
                           ctx.needs_grad(1) ? ctx.grad() * a.get() : Tensor()};
@@ -247,7 +248,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 
 // d(a/b) = da / b - a db / b^2
 Tensor div(const Tensor& a, const Tensor& b) {
-  return binary("div", a, b, raw::div(a, b),
+  return binary(Op::div, a, b, raw::div(a, b),
                 [a = SavedTensor(a), b = SavedTensor(b)](const BackwardContext& ctx) -> Grads {
                   return {ctx.needs_grad(0) ? ctx.grad() / b.get() : Tensor(),
                           ctx.needs_grad(1) ? -ctx.grad() * a.get() / square(b.get()) : Tensor()};
@@ -258,7 +259,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
 // (as PyTorch: the limit along the positive axis).
 Tensor pow(const Tensor& a, const Tensor& b) {
   return binary(
-      "pow", a, b, raw::pow(a, b),
+      Op::pow, a, b, raw::pow(a, b),
       [a = SavedTensor(a), b = SavedTensor(b)](const BackwardContext& ctx) -> Grads {
         const Tensor& base = a.get();
         const Tensor& exponent = b.get();
@@ -278,7 +279,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
 
 namespace {
 // maximum/minimum: the gradient goes to the chosen operand, split evenly on ties.
-Tensor extremum(const char* name, const Tensor& a, const Tensor& b, Tensor y, bool maximum) {
+Tensor extremum(Op name, const Tensor& a, const Tensor& b, Tensor y, bool maximum) {
   return binary(
       name, a, b, std::move(y),
       [a = SavedTensor(a), b = SavedTensor(b), maximum](const BackwardContext& ctx) -> Grads {
@@ -292,10 +293,10 @@ Tensor extremum(const char* name, const Tensor& a, const Tensor& b, Tensor y, bo
 }  // namespace
 
 Tensor maximum(const Tensor& a, const Tensor& b) {
-  return extremum("maximum", a, b, raw::maximum(a, b), true);
+  return extremum(Op::maximum, a, b, raw::maximum(a, b), true);
 }
 Tensor minimum(const Tensor& a, const Tensor& b) {
-  return extremum("minimum", a, b, raw::minimum(a, b), false);
+  return extremum(Op::minimum, a, b, raw::minimum(a, b), false);
 }
 
 #define KILN_NON_DIFFERENTIABLE_BINARY(name)      \
@@ -315,42 +316,42 @@ KILN_NON_DIFFERENTIABLE_BINARY(logical_or)
 // A number operand is a constant: these record one input.
 namespace {
 template <typename Backward>
-Tensor with_number(const char* name, const Tensor& x, Tensor y, Backward backward) {
+Tensor with_number(Op name, const Tensor& x, Tensor y, Backward backward) {
   if (!any_requires_grad(x)) return y;
   return record(name, std::move(y), {x}, std::move(backward));
 }
 }  // namespace
 
 Tensor add(const Tensor& a, Scalar b) {
-  return with_number("add", a, raw::add(a, b),
+  return with_number(Op::add_scalar, a, raw::add(a, b),
                      [](const BackwardContext& ctx) -> Grads { return {ctx.grad()}; });
 }
 Tensor sub(const Tensor& a, Scalar b) {
-  return with_number("sub", a, raw::sub(a, b),
+  return with_number(Op::sub_scalar, a, raw::sub(a, b),
                      [](const BackwardContext& ctx) -> Grads { return {ctx.grad()}; });
 }
 Tensor sub(Scalar a, const Tensor& b) {
-  return with_number("sub", b, raw::sub(a, b),
+  return with_number(Op::rsub_scalar, b, raw::sub(a, b),
                      [](const BackwardContext& ctx) -> Grads { return {-ctx.grad()}; });
 }
 Tensor mul(const Tensor& a, Scalar b) {
-  return with_number("mul", a, raw::mul(a, b),
+  return with_number(Op::mul_scalar, a, raw::mul(a, b),
                      [b](const BackwardContext& ctx) -> Grads { return {ctx.grad() * b}; });
 }
 Tensor div(const Tensor& a, Scalar b) {
-  return with_number("div", a, raw::div(a, b),
+  return with_number(Op::div_scalar, a, raw::div(a, b),
                      [b](const BackwardContext& ctx) -> Grads { return {ctx.grad() / b}; });
 }
 // d (a / b) / db = -a / b^2
 Tensor div(Scalar a, const Tensor& b) {
-  return with_number("div", b, raw::div(a, b),
+  return with_number(Op::rdiv_scalar, b, raw::div(a, b),
                      [a, b = SavedTensor(b)](const BackwardContext& ctx) -> Grads {
                        return {-ctx.grad() * a / square(b.get())};
                      });
 }
 Tensor pow(const Tensor& a, Scalar b) {
   const double exponent = b.to<double>();
-  return with_number("pow", a, raw::pow(a, b),
+  return with_number(Op::pow_scalar, a, raw::pow(a, b),
                      [a = SavedTensor(a), exponent](const BackwardContext& ctx) -> Grads {
                        if (exponent == 0) return {zeros_like(ctx.grad())};
                        return {ctx.grad() * exponent * a.get().pow(exponent - 1)};
@@ -358,7 +359,7 @@ Tensor pow(const Tensor& a, Scalar b) {
 }
 
 namespace {
-Tensor extremum_with_number(const char* name, const Tensor& a, Scalar b, Tensor y, bool maximum) {
+Tensor extremum_with_number(Op name, const Tensor& a, Scalar b, Tensor y, bool maximum) {
   return with_number(
       name, a, std::move(y), [a = SavedTensor(a), b, maximum](const BackwardContext& ctx) -> Grads {
         const Tensor wins = maximum ? raw::gt(a.get(), b) : raw::lt(a.get(), b);
@@ -371,10 +372,10 @@ Tensor extremum_with_number(const char* name, const Tensor& a, Scalar b, Tensor 
 }  // namespace
 
 Tensor maximum(const Tensor& a, Scalar b) {
-  return extremum_with_number("maximum", a, b, raw::maximum(a, b), true);
+  return extremum_with_number(Op::maximum_scalar, a, b, raw::maximum(a, b), true);
 }
 Tensor minimum(const Tensor& a, Scalar b) {
-  return extremum_with_number("minimum", a, b, raw::minimum(a, b), false);
+  return extremum_with_number(Op::minimum_scalar, a, b, raw::minimum(a, b), false);
 }
 
 #define KILN_NON_DIFFERENTIABLE_BINARY(name) \
@@ -405,7 +406,7 @@ KILN_BINARY_OPS(KILN_BINARY_OUT)
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   Tensor y = raw::where(condition, a, b);
   if (!any_requires_grad(a, b)) return y;
-  return record("where", std::move(y), {a, b},
+  return record(Op::where, std::move(y), {a, b},
                 [condition = SavedTensor(condition)](const BackwardContext& ctx) -> Grads {
                   return {ctx.needs_grad(0) ? keep_where(condition.get(), ctx.grad()) : Tensor(),
                           ctx.needs_grad(1) ? keep_where(logical_not(condition.get()), ctx.grad())
@@ -416,7 +417,7 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
 Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
   Tensor y = raw::masked_fill(x, mask, value);
   if (!any_requires_grad(x)) return y;
-  return record("masked_fill", std::move(y), {x},
+  return record(Op::masked_fill, std::move(y), {x},
                 [mask = SavedTensor(mask)](const BackwardContext& ctx) -> Grads {
                   return {masked_fill(ctx.grad(), mask.get(), 0)};
                 });
@@ -426,7 +427,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
 Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
   Tensor y = raw::lerp(start, end, weight);
   if (!any_requires_grad(start, end, weight)) return y;
-  return record("lerp", std::move(y), {start, end, weight},
+  return record(Op::lerp, std::move(y), {start, end, weight},
                 [start = SavedTensor(start), end = SavedTensor(end),
                  weight = SavedTensor(weight)](const BackwardContext& ctx) -> Grads {
                   const Tensor& g = ctx.grad();
@@ -440,7 +441,7 @@ Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight) {
   Tensor y = raw::lerp(start, end, weight);
   if (!any_requires_grad(start, end)) return y;
   const double w = weight.to<double>();
-  return record("lerp", std::move(y), {start, end}, [w](const BackwardContext& ctx) -> Grads {
+  return record(Op::lerp_scalar, std::move(y), {start, end}, [w](const BackwardContext& ctx) -> Grads {
     return {ctx.grad() * (1 - w), ctx.grad() * w};
   });
 }

@@ -10,6 +10,7 @@ namespace kiln {
 
 using autograd::alias_of;
 using autograd::any_requires_grad;
+using autograd::Op;
 using autograd::BackwardContext;
 using autograd::ensure_meta;
 using autograd::Grads;
@@ -37,7 +38,7 @@ Tensor history_of(const Tensor& self) {
 }
 
 template <typename Backward>
-void rebase(const char* name, Tensor& self, std::initializer_list<Tensor> inputs,
+void rebase(Op name, Tensor& self, std::initializer_list<Tensor> inputs,
             Backward backward) {
   autograd::record(name, self, inputs, std::move(backward));
 }
@@ -50,7 +51,7 @@ Tensor& Tensor::add_(const Tensor& other) {
   const Tensor old = recording ? history_of(*this) : Tensor();
   raw::add_(*this, other);
   if (recording) {
-    rebase("add_", *this, {old, other.impl_ptr() == impl_ptr() ? old : other},
+    rebase(Op::add_, *this, {old, other.impl_ptr() == impl_ptr() ? old : other},
            [](const BackwardContext& ctx) -> Grads {
              return {ctx.grad(), ctx.grad()};
            });
@@ -67,7 +68,7 @@ Tensor& Tensor::mul_(const Tensor& other) {
       recording && autograd::requires_grad(other) ? raw::clone(*this) : Tensor();
   raw::mul_(*this, other);
   if (recording) {
-    rebase("mul_", *this, {old, other.impl_ptr() == impl_ptr() ? old : other},
+    rebase(Op::mul_, *this, {old, other.impl_ptr() == impl_ptr() ? old : other},
            [other = SavedTensor(other), old_values](const BackwardContext& ctx) -> Grads {
              return {ctx.needs_grad(0) ? ctx.grad() * other.get() : Tensor(),
                      ctx.needs_grad(1) ? ctx.grad() * old_values : Tensor()};
@@ -82,7 +83,7 @@ Tensor& Tensor::fill_(Scalar value) {
   const Tensor old = recording ? history_of(*this) : Tensor();
   raw::fill_(*this, value);
   if (recording) {
-    rebase("fill_", *this, {old},
+    rebase(Op::fill_, *this, {old},
            [](const BackwardContext& ctx) -> Grads { return {zeros_like(ctx.grad())}; });
   }
   return *this;
@@ -98,7 +99,7 @@ Tensor& Tensor::copy_(const Tensor& source) {
   const Tensor old = recording ? history_of(*this) : Tensor();
   raw::copy_(*this, source);
   if (recording) {
-    rebase("copy_", *this, {old, source}, [](const BackwardContext& ctx) -> Grads {
+    rebase(Op::copy_, *this, {old, source}, [](const BackwardContext& ctx) -> Grads {
       return {ctx.needs_grad(0) ? zeros_like(ctx.grad()) : Tensor(), ctx.grad()};
     });
   }

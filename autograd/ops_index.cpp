@@ -9,6 +9,7 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
+using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
 using autograd::record;
@@ -25,7 +26,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   Tensor y = raw::index_select(x, dim, index);
   if (!any_requires_grad(x)) return y;
   return record(
-      "index_select", std::move(y), {x},
+      Op::index_select, std::move(y), {x},
       [shape = x.shape(), dim, index = SavedTensor(index)](const BackwardContext& ctx) -> Grads {
         if (shape.empty()) return {ctx.grad().sum().reshape({})};
         return {scatter_into_zeros(ctx.grad(), shape, dim, index.get())};
@@ -36,7 +37,7 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   Tensor y = raw::gather(x, dim, index);
   if (!any_requires_grad(x)) return y;
   return record(
-      "gather", std::move(y), {x},
+      Op::gather, std::move(y), {x},
       [shape = x.shape(), dim, index = SavedTensor(index)](const BackwardContext& ctx) -> Grads {
         return {scatter_add(zeros_of(shape, ctx.grad()), dim, index.get(), ctx.grad())};
       });
@@ -46,7 +47,7 @@ Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& 
   Tensor y = raw::scatter(x, dim, index, src);
   if (!any_requires_grad(x, src)) return y;
   return record(
-      "scatter", std::move(y), {x, src},
+      Op::scatter, std::move(y), {x, src},
       [dim, index = SavedTensor(index),
        src_shape = src.shape()](const BackwardContext& ctx) -> Grads {
         const Tensor& g = ctx.grad();
@@ -59,7 +60,7 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
   Tensor y = raw::scatter_add(x, dim, index, src);
   if (!any_requires_grad(x, src)) return y;
   return record(
-      "scatter_add", std::move(y), {x, src},
+      Op::scatter_add, std::move(y), {x, src},
       [dim, index = SavedTensor(index)](const BackwardContext& ctx) -> Grads {
         return {ctx.grad(), ctx.needs_grad(1) ? gather(ctx.grad(), dim, index.get()) : Tensor()};
       });
@@ -69,7 +70,7 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
                  Scalar alpha) {
   Tensor y = raw::index_add(x, dim, index, src, alpha);
   if (!any_requires_grad(x, src)) return y;
-  return record("index_add", std::move(y), {x, src},
+  return record(Op::index_add, std::move(y), {x, src},
                 [dim, index = SavedTensor(index), alpha,
                  src_shape = src.shape()](const BackwardContext& ctx) -> Grads {
                   Tensor grad_src;
@@ -85,7 +86,7 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
 Tensor embedding(const Tensor& weight, const Tensor& indices) {
   Tensor y = raw::embedding(weight, indices);
   if (!any_requires_grad(weight)) return y;
-  return record("embedding", std::move(y), {weight},
+  return record(Op::embedding, std::move(y), {weight},
                 [shape = weight.shape(),
                  indices = SavedTensor(indices)](const BackwardContext& ctx) -> Grads {
                   return {scatter_into_zeros(ctx.grad().reshape({-1, shape[1]}), shape, 0,
@@ -100,7 +101,7 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes) {
 Tensor tril(const Tensor& x, int64_t diagonal) {
   Tensor y = raw::tril(x, diagonal);
   if (!any_requires_grad(x)) return y;
-  return record("tril", std::move(y), {x}, [diagonal](const BackwardContext& ctx) -> Grads {
+  return record(Op::tril, std::move(y), {x}, [diagonal](const BackwardContext& ctx) -> Grads {
     return {ctx.grad().tril(diagonal)};
   });
 }
@@ -108,7 +109,7 @@ Tensor tril(const Tensor& x, int64_t diagonal) {
 Tensor triu(const Tensor& x, int64_t diagonal) {
   Tensor y = raw::triu(x, diagonal);
   if (!any_requires_grad(x)) return y;
-  return record("triu", std::move(y), {x}, [diagonal](const BackwardContext& ctx) -> Grads {
+  return record(Op::triu, std::move(y), {x}, [diagonal](const BackwardContext& ctx) -> Grads {
     return {ctx.grad().triu(diagonal)};
   });
 }

@@ -7,6 +7,7 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
+using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
 using autograd::record;
@@ -24,7 +25,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     stretches.emplace_back(offset, length);
     if (!skipped) offset += length;
   }
-  return record("cat", std::move(y), std::span<const Tensor>(tensors),
+  return record(Op::cat, std::move(y), std::span<const Tensor>(tensors),
                 [stretches, d](const BackwardContext& ctx) -> Grads {
                   Grads grads;
                   for (size_t i = 0; i < stretches.size(); ++i) {
@@ -46,7 +47,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   Tensor y = raw::stack(tensors, dim);
   if (!any_requires_grad(std::span<const Tensor>(tensors))) return y;
   const int d = wrap_dim(dim, y.dim(), "stack");
-  return record("stack", std::move(y), std::span<const Tensor>(tensors),
+  return record(Op::stack, std::move(y), std::span<const Tensor>(tensors),
                 [count = tensors.size(), d](const BackwardContext& ctx) -> Grads {
                   Grads grads;
                   for (size_t i = 0; i < count; ++i) {

@@ -6,6 +6,7 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
+using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
 using autograd::record;
@@ -21,7 +22,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   }
   if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
   if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
-  return record("matmul", raw::matmul(a, b), {a, b},
+  return record(Op::matmul, raw::matmul(a, b), {a, b},
                 [a = SavedTensor(a), b = SavedTensor(b)](const BackwardContext& ctx) -> Grads {
                   const Tensor& g = ctx.grad();
                   return {ctx.needs_grad(0) ? matmul(g, b.get().transpose(-1, -2)) : Tensor(),

@@ -7,6 +7,7 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
+using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
 using autograd::record;
@@ -18,7 +19,7 @@ Tensor softmax(const Tensor& x, int64_t dim) {
   Tensor y = raw::softmax(x, dim);
   if (!any_requires_grad(x)) return y;
   return record(
-      "softmax", std::move(y), {x},
+      Op::softmax, std::move(y), {x},
       [dim](const BackwardContext& ctx) -> Grads {
         const Tensor y = ctx.result();
         if (y.dim() == 0) return {zeros_like(ctx.grad())};
@@ -32,7 +33,7 @@ Tensor log_softmax(const Tensor& x, int64_t dim) {
   Tensor y = raw::log_softmax(x, dim);
   if (!any_requires_grad(x)) return y;
   return record(
-      "log_softmax", std::move(y), {x},
+      Op::log_softmax, std::move(y), {x},
       [dim](const BackwardContext& ctx) -> Grads {
         const Tensor y = ctx.result();
         if (y.dim() == 0) return {zeros_like(ctx.grad())};
@@ -50,7 +51,7 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, dou
   raw::LayerNormResult result = raw::layer_norm_with_stats(x, weight, bias, eps);
   if (!any_requires_grad(x, weight, bias)) return result.output;
   return record(
-      "layer_norm", std::move(result.output), {x, weight, bias},
+      Op::layer_norm, std::move(result.output), {x, weight, bias},
       [x = SavedTensor(x), weight = SavedTensor(weight), mean = result.mean.unsqueeze(-1),
        rstd = result.rstd.unsqueeze(-1), eps](const BackwardContext& ctx) -> Grads {
         const Tensor& input = x.get();

@@ -11,6 +11,7 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
+using autograd::Op;
 using autograd::BackwardContext;
 using autograd::expand_reduced;
 using autograd::Grads;
@@ -21,7 +22,7 @@ using autograd::SavedTensor;
 Tensor sum(const Tensor& x, const Dims& dims, bool keepdim) {
   Tensor y = raw::sum(x, dims, keepdim);
   if (!any_requires_grad(x)) return y;
-  return record("sum", std::move(y), {x},
+  return record(Op::sum, std::move(y), {x},
                 [shape = x.shape(), dims, keepdim](const BackwardContext& ctx) -> Grads {
                   return {expand_reduced(ctx.grad(), shape, dims, keepdim)};
                 });
@@ -32,7 +33,7 @@ Tensor prod(const Tensor& x, const Dims& dims, bool keepdim) {
   Tensor y = raw::prod(x, dims, keepdim);
   if (!any_requires_grad(x)) return y;
   return record(
-      "prod", std::move(y), {x},
+      Op::prod, std::move(y), {x},
       [x = SavedTensor(x), dims, keepdim](const BackwardContext& ctx) -> Grads {
         const Shape& shape = x.get().shape();
         return {expand_reduced(ctx.grad() * ctx.result(), shape, dims, keepdim) / x.get()};
@@ -42,7 +43,7 @@ Tensor prod(const Tensor& x, const Dims& dims, bool keepdim) {
 
 namespace {
 // amax/amin: the gradient is shared evenly among the elements equal to the extreme.
-Tensor extreme(const char* name, const Tensor& x, const Dims& dims, bool keepdim, Tensor y) {
+Tensor extreme(Op name, const Tensor& x, const Dims& dims, bool keepdim, Tensor y) {
   if (!any_requires_grad(x)) return y;
   return record(
       name, std::move(y), {x},
@@ -58,16 +59,16 @@ Tensor extreme(const char* name, const Tensor& x, const Dims& dims, bool keepdim
 }  // namespace
 
 Tensor amax(const Tensor& x, const Dims& dims, bool keepdim) {
-  return extreme("amax", x, dims, keepdim, raw::amax(x, dims, keepdim));
+  return extreme(Op::amax, x, dims, keepdim, raw::amax(x, dims, keepdim));
 }
 Tensor amin(const Tensor& x, const Dims& dims, bool keepdim) {
-  return extreme("amin", x, dims, keepdim, raw::amin(x, dims, keepdim));
+  return extreme(Op::amin, x, dims, keepdim, raw::amin(x, dims, keepdim));
 }
 Tensor max(const Tensor& x) {
-  return extreme("max", x, {}, false, raw::max(x));
+  return extreme(Op::max, x, {}, false, raw::max(x));
 }
 Tensor min(const Tensor& x) {
-  return extreme("min", x, {}, false, raw::min(x));
+  return extreme(Op::min, x, {}, false, raw::min(x));
 }
 
 Tensor all(const Tensor& x, const Dims& dims, bool keepdim) {
@@ -101,7 +102,7 @@ Tensor logsumexp(const Tensor& x, const Dims& dims, bool keepdim) {
   Tensor y = raw::logsumexp(x, dims, keepdim);
   if (!any_requires_grad(x)) return y;
   return record(
-      "logsumexp", std::move(y), {x},
+      Op::logsumexp, std::move(y), {x},
       [x = SavedTensor(x), dims, keepdim](const BackwardContext& ctx) -> Grads {
         const Shape& shape = x.get().shape();
         return {expand_reduced(ctx.grad(), shape, dims, keepdim) *
@@ -121,7 +122,7 @@ Tensor norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
   Tensor y = raw::norm(x, p, dims, keepdim);
   if (!any_requires_grad(x)) return y;
   return record(
-      "norm", std::move(y), {x},
+      Op::norm, std::move(y), {x},
       [x = SavedTensor(x), dims, keepdim](const BackwardContext& ctx) -> Grads {
         const Shape& shape = x.get().shape();
         const Tensor length = expand_reduced(ctx.result(), shape, dims, keepdim);
@@ -134,7 +135,7 @@ Tensor norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
 
 namespace {
 // max/min along a dim: the gradient goes to the element the index names.
-std::pair<Tensor, Tensor> extreme_along(const char* name, const Tensor& x, int64_t dim,
+std::pair<Tensor, Tensor> extreme_along(Op name, const Tensor& x, int64_t dim,
                                         bool keepdim, std::pair<Tensor, Tensor> result) {
   if (!any_requires_grad(x)) return result;
   const Tensor indices = result.second;
@@ -154,10 +155,10 @@ std::pair<Tensor, Tensor> extreme_along(const char* name, const Tensor& x, int64
 }  // namespace
 
 std::pair<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) {
-  return extreme_along("max", x, dim, keepdim, raw::max(x, dim, keepdim));
+  return extreme_along(Op::max_dim, x, dim, keepdim, raw::max(x, dim, keepdim));
 }
 std::pair<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) {
-  return extreme_along("min", x, dim, keepdim, raw::min(x, dim, keepdim));
+  return extreme_along(Op::min_dim, x, dim, keepdim, raw::min(x, dim, keepdim));
 }
 
 Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {

@@ -7,6 +7,7 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
+using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
 using autograd::record;
@@ -23,7 +24,7 @@ Tensor reverse_cumsum(const Tensor& g, int64_t dim) {
 Tensor cumsum(const Tensor& x, int64_t dim) {
   Tensor y = raw::cumsum(x, dim);
   if (!any_requires_grad(x)) return y;
-  return record("cumsum", std::move(y), {x}, [dim](const BackwardContext& ctx) -> Grads {
+  return record(Op::cumsum, std::move(y), {x}, [dim](const BackwardContext& ctx) -> Grads {
     if (ctx.grad().dim() == 0) return {ctx.grad()};
     return {reverse_cumsum(ctx.grad(), dim)};
   });
@@ -34,7 +35,7 @@ Tensor cumprod(const Tensor& x, int64_t dim) {
   Tensor y = raw::cumprod(x, dim);
   if (!any_requires_grad(x)) return y;
   return record(
-      "cumprod", std::move(y), {x},
+      Op::cumprod, std::move(y), {x},
       [dim, x = SavedTensor(x)](const BackwardContext& ctx) -> Grads {
         if (ctx.grad().dim() == 0) return {ctx.grad()};
         return {reverse_cumsum(ctx.grad() * ctx.result(), dim) / x.get()};
@@ -44,7 +45,7 @@ Tensor cumprod(const Tensor& x, int64_t dim) {
 
 namespace {
 // The values of a sort or topk came from the positions the indices name.
-std::pair<Tensor, Tensor> reordered(const char* name, const Tensor& x, int64_t dim,
+std::pair<Tensor, Tensor> reordered(Op name, const Tensor& x, int64_t dim,
                                     std::pair<Tensor, Tensor> result) {
   if (!any_requires_grad(x)) return result;
   const Tensor indices = result.second;
@@ -61,11 +62,11 @@ std::pair<Tensor, Tensor> reordered(const char* name, const Tensor& x, int64_t d
 }  // namespace
 
 std::pair<Tensor, Tensor> sort(const Tensor& x, int64_t dim, bool descending) {
-  return reordered("sort", x, dim, raw::sort(x, dim, descending));
+  return reordered(Op::sort, x, dim, raw::sort(x, dim, descending));
 }
 
 std::pair<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim, bool largest) {
-  return reordered("topk", x, dim, raw::topk(x, k, dim, largest));
+  return reordered(Op::topk, x, dim, raw::topk(x, k, dim, largest));
 }
 
 }  // namespace kiln

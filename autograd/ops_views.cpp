@@ -12,6 +12,7 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
+using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
 using autograd::record;
@@ -22,7 +23,7 @@ namespace {
 
 // Records a view whose gradient is backward(grad, input shape).
 template <typename Backward>
-Tensor view_op(const char* name, const Tensor& x, Tensor y, Backward backward) {
+Tensor view_op(Op name, const Tensor& x, Tensor y, Backward backward) {
   if (!any_requires_grad(x)) return y;
   return record(name, std::move(y), {x},
                 [x = SavedTensor(x), backward](const BackwardContext& ctx) -> Grads {
@@ -41,45 +42,45 @@ Tensor indices(int64_t start, int64_t count, int64_t step, Device device) {
 }  // namespace
 
 Tensor view(const Tensor& x, const Shape& shape) {
-  return view_op("view", x, raw::view(x, shape), as_shape);
+  return view_op(Op::view, x, raw::view(x, shape), as_shape);
 }
 Tensor reshape(const Tensor& x, const Shape& shape) {
-  return view_op("reshape", x, raw::reshape(x, shape), as_shape);
+  return view_op(Op::reshape, x, raw::reshape(x, shape), as_shape);
 }
 Tensor squeeze(const Tensor& x) {
-  return view_op("squeeze", x, raw::squeeze(x), as_shape);
+  return view_op(Op::squeeze, x, raw::squeeze(x), as_shape);
 }
 Tensor squeeze(const Tensor& x, int64_t dim) {
-  return view_op("squeeze", x, raw::squeeze(x, dim), as_shape);
+  return view_op(Op::squeeze, x, raw::squeeze(x, dim), as_shape);
 }
 Tensor unsqueeze(const Tensor& x, int64_t dim) {
-  return view_op("unsqueeze", x, raw::unsqueeze(x, dim), as_shape);
+  return view_op(Op::unsqueeze, x, raw::unsqueeze(x, dim), as_shape);
 }
 Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
-  return view_op("flatten", x, raw::flatten(x, start_dim, end_dim), as_shape);
+  return view_op(Op::flatten, x, raw::flatten(x, start_dim, end_dim), as_shape);
 }
 
 Tensor permute(const Tensor& x, const Dims& order) {
   Tensor y = raw::permute(x, order);
   Dims inverse = Dims::filled(order.size(), 0);
   for (int i = 0; i < order.size(); ++i) inverse[wrap_dim(order[i], x.dim(), "permute")] = i;
-  return view_op("permute", x, std::move(y),
+  return view_op(Op::permute, x, std::move(y),
                  [inverse](const Tensor& grad, const Shape&) { return grad.permute(inverse); });
 }
 
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
   return view_op(
-      "transpose", x, raw::transpose(x, dim0, dim1),
+      Op::transpose, x, raw::transpose(x, dim0, dim1),
       [dim0, dim1](const Tensor& grad, const Shape&) { return grad.transpose(dim0, dim1); });
 }
 
 Tensor t(const Tensor& x) {
-  return view_op("t", x, raw::t(x), [](const Tensor& grad, const Shape&) { return grad.t(); });
+  return view_op(Op::t, x, raw::t(x), [](const Tensor& grad, const Shape&) { return grad.t(); });
 }
 
 // Broadcast dims are summed back by the engine, as for any broadcast input.
 Tensor expand(const Tensor& x, const Shape& shape) {
-  return view_op("expand", x, raw::expand(x, shape),
+  return view_op(Op::expand, x, raw::expand(x, shape),
                  [](const Tensor& grad, const Shape&) { return grad; });
 }
 
@@ -93,7 +94,7 @@ Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::op
   const int64_t first = std::clamp<int64_t>(begin < 0 ? begin + extent : begin, 0, extent);
   const int64_t count = y.size(d);
   return view_op(
-      "slice", x, std::move(y), [d, first, count, step](const Tensor& grad, const Shape& shape) {
+      Op::slice, x, std::move(y), [d, first, count, step](const Tensor& grad, const Shape& shape) {
         return scatter_into_zeros(grad, shape, d, indices(first, count, step, grad.device()));
       });
 }
@@ -104,7 +105,7 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   const int d = wrap_dim(dim, x.dim(), "narrow");
   const int64_t first = start < 0 ? start + x.size(d) : start;
   return view_op(
-      "narrow", x, std::move(y), [d, first, length](const Tensor& grad, const Shape& shape) {
+      Op::narrow, x, std::move(y), [d, first, length](const Tensor& grad, const Shape& shape) {
         return scatter_into_zeros(grad, shape, d, indices(first, length, 1, grad.device()));
       });
 }
@@ -114,7 +115,7 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   if (!any_requires_grad(x)) return y;
   const int d = wrap_dim(dim, x.dim(), "select");
   const int64_t position = index < 0 ? index + x.size(d) : index;
-  return view_op("select", x, std::move(y), [d, position](const Tensor& grad, const Shape& shape) {
+  return view_op(Op::select, x, std::move(y), [d, position](const Tensor& grad, const Shape& shape) {
     return scatter_into_zeros(grad.unsqueeze(d), shape, d, indices(position, 1, 1, grad.device()));
   });
 }
@@ -124,7 +125,7 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
 Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step) {
   Tensor y = raw::unfold(x, dim, size, step);
   if (!any_requires_grad(x)) return y;
-  return view_op("unfold", x, std::move(y),
+  return view_op(Op::unfold, x, std::move(y),
                  [dim, size, step](const Tensor& grad, const Shape& shape) {
                    if (shape.empty()) return grad.sum().reshape({});
                    const int d = wrap_dim(dim, shape.size(), "unfold");
@@ -146,7 +147,7 @@ Tensor contiguous(const Tensor& x) {
 Tensor clone(const Tensor& x) {
   Tensor y = raw::clone(x);
   if (!any_requires_grad(x)) return y;
-  return record("clone", std::move(y), {x},
+  return record(Op::clone, std::move(y), {x},
                 [](const BackwardContext& ctx) -> Grads { return {ctx.grad()}; });
 }
 
@@ -155,7 +156,7 @@ Tensor to(const Tensor& x, DType dtype) {
   if (dtype == x.dtype()) return x;
   Tensor y = raw::to(x, dtype);
   if (!any_requires_grad(x)) return y;
-  return record("to", std::move(y), {x},
+  return record(Op::to, std::move(y), {x},
                 [](const BackwardContext& ctx) -> Grads { return {ctx.grad()}; });
 }
 
@@ -163,7 +164,7 @@ Tensor to(const Tensor& x, Device device) {
   if (device == x.device()) return x;
   Tensor y = raw::to(x, device);
   if (!any_requires_grad(x)) return y;
-  return record("to", std::move(y), {x},
+  return record(Op::to, std::move(y), {x},
                 [source = x.device()](const BackwardContext& ctx) -> Grads {
                   return {ctx.grad().to(source)};
                 });
