@@ -97,8 +97,8 @@ Tensor record(Op op, Tensor result, std::span<const Tensor> inputs, Backward bac
                 std::move(result), inputs, save);
 }
 template <typename Backward>
-Tensor record(Op op, Tensor result, std::initializer_list<Tensor> inputs,
-              Backward backward, Save save = Save::Nothing) {
+Tensor record(Op op, Tensor result, std::initializer_list<Tensor> inputs, Backward backward,
+              Save save = Save::Nothing) {
   return record(op, std::move(result), std::span<const Tensor>(inputs.begin(), inputs.size()),
                 std::move(backward), save);
 }

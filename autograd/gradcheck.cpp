@@ -180,18 +180,21 @@ void Checker::check_projections(const Tensor& output) {
     for (size_t n = 0; n < grads.size(); ++n) {
       projected += (grads[n] * directions[n]).sum().item<double>();
     }
+    std::vector<std::vector<double>> originals;
+    for (size_t i : differentiable_) originals.push_back(inputs_[i].to_vector<double>());
+    // Sets each input to original + step * direction (step 0 restores it exactly).
     auto shift = [&](double step) {
       for (size_t n = 0; n < differentiable_.size(); ++n) {
         const Tensor& x = inputs_[differentiable_[n]];
         const std::vector<double> v = directions[n].to_vector<double>();
-        for (int64_t j = 0; j < x.numel(); ++j) *element(x, j) += step * v[j];
+        for (int64_t j = 0; j < x.numel(); ++j) *element(x, j) = originals[n][j] + step * v[j];
       }
     };
     shift(options_.eps);
     const std::vector<double> plus = evaluate_values();
-    shift(-2 * options_.eps);
+    shift(-options_.eps);
     const std::vector<double> minus = evaluate_values();
-    shift(options_.eps);
+    shift(0);
     const std::vector<double> weights = u.to_vector<double>();
     double numerical = 0;
     for (size_t k = 0; k < weights.size(); ++k) {

@@ -12,6 +12,22 @@ thread_local uint64_t next_sequence_nr = 0;
 
 Node::Node(const char* name) : name_(name), sequence_nr_(next_sequence_nr++) {}
 
+Node::~Node() {
+  thread_local std::vector<std::shared_ptr<Node>> pending;
+  thread_local bool draining = false;
+  for (Edge& edge : edges_) {
+    if (edge.node != nullptr) pending.push_back(std::move(edge.node));
+  }
+  if (draining) return;
+  draining = true;
+  while (!pending.empty()) {
+    // Dropping the last reference runs that node's destructor, which only queues its edges.
+    std::shared_ptr<Node> next = std::move(pending.back());
+    pending.pop_back();
+  }
+  draining = false;
+}
+
 Tensor Node::run_hooks(Tensor grad) {
   for (const TensorHook& hook : hooks_) {
     Tensor replaced = hook(grad);

@@ -29,7 +29,9 @@ struct Edge {
 class Node {
  public:
   explicit Node(const char* name);
-  virtual ~Node() = default;
+  // Releases the graph behind this node iteratively: a chain of a million ops must not
+  // recurse a million destructors deep.
+  virtual ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 

@@ -7,10 +7,10 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
-using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
 using autograd::keep_where;
+using autograd::Op;
 using autograd::record;
 using autograd::Save;
 using autograd::SavedTensor;
@@ -441,9 +441,10 @@ Tensor lerp(const Tensor& start, const Tensor& end, Scalar weight) {
   Tensor y = raw::lerp(start, end, weight);
   if (!any_requires_grad(start, end)) return y;
   const double w = weight.to<double>();
-  return record(Op::lerp_scalar, std::move(y), {start, end}, [w](const BackwardContext& ctx) -> Grads {
-    return {ctx.grad() * (1 - w), ctx.grad() * w};
-  });
+  return record(Op::lerp_scalar, std::move(y), {start, end},
+                [w](const BackwardContext& ctx) -> Grads {
+                  return {ctx.grad() * (1 - w), ctx.grad() * w};
+                });
 }
 
 }  // namespace kiln

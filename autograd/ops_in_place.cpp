@@ -10,11 +10,11 @@ namespace kiln {
 
 using autograd::alias_of;
 using autograd::any_requires_grad;
-using autograd::Op;
 using autograd::BackwardContext;
 using autograd::ensure_meta;
 using autograd::Grads;
 using autograd::meta_of;
+using autograd::Op;
 using autograd::SavedTensor;
 
 namespace {
@@ -38,8 +38,7 @@ Tensor history_of(const Tensor& self) {
 }
 
 template <typename Backward>
-void rebase(Op name, Tensor& self, std::initializer_list<Tensor> inputs,
-            Backward backward) {
+void rebase(Op name, Tensor& self, std::initializer_list<Tensor> inputs, Backward backward) {
   autograd::record(name, self, inputs, std::move(backward));
 }
 
@@ -65,7 +64,7 @@ Tensor& Tensor::mul_(const Tensor& other) {
   const Tensor old = recording ? history_of(*this) : Tensor();
   // The other operand's gradient needs the values about to be overwritten.
   const Tensor old_values =
-      recording && autograd::requires_grad(other) ? raw::clone(*this) : Tensor();
+      recording && autograd::requires_grad(other) ? kiln::clone(old) : Tensor();
   raw::mul_(*this, other);
   if (recording) {
     rebase(Op::mul_, *this, {old, other.impl_ptr() == impl_ptr() ? old : other},

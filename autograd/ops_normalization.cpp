@@ -7,9 +7,9 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
-using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
+using autograd::Op;
 using autograd::record;
 using autograd::Save;
 using autograd::SavedTensor;

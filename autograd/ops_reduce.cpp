@@ -11,10 +11,10 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
-using autograd::Op;
 using autograd::BackwardContext;
 using autograd::expand_reduced;
 using autograd::Grads;
+using autograd::Op;
 using autograd::record;
 using autograd::Save;
 using autograd::SavedTensor;
@@ -135,8 +135,8 @@ Tensor norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
 
 namespace {
 // max/min along a dim: the gradient goes to the element the index names.
-std::pair<Tensor, Tensor> extreme_along(Op name, const Tensor& x, int64_t dim,
-                                        bool keepdim, std::pair<Tensor, Tensor> result) {
+std::pair<Tensor, Tensor> extreme_along(Op name, const Tensor& x, int64_t dim, bool keepdim,
+                                        std::pair<Tensor, Tensor> result) {
   if (!any_requires_grad(x)) return result;
   const Tensor indices = result.second;
   Tensor values =

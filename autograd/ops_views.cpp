@@ -12,9 +12,9 @@
 namespace kiln {
 
 using autograd::any_requires_grad;
-using autograd::Op;
 using autograd::BackwardContext;
 using autograd::Grads;
+using autograd::Op;
 using autograd::record;
 using autograd::SavedTensor;
 using autograd::scatter_into_zeros;
@@ -115,9 +115,11 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   if (!any_requires_grad(x)) return y;
   const int d = wrap_dim(dim, x.dim(), "select");
   const int64_t position = index < 0 ? index + x.size(d) : index;
-  return view_op(Op::select, x, std::move(y), [d, position](const Tensor& grad, const Shape& shape) {
-    return scatter_into_zeros(grad.unsqueeze(d), shape, d, indices(position, 1, 1, grad.device()));
-  });
+  return view_op(Op::select, x, std::move(y),
+                 [d, position](const Tensor& grad, const Shape& shape) {
+                   return scatter_into_zeros(grad.unsqueeze(d), shape, d,
+                                             indices(position, 1, 1, grad.device()));
+                 });
 }
 
 // Window w, element j of the unfolded dim is input element w * step + j: the gradient is

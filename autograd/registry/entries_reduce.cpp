@@ -1,0 +1,130 @@
+// Registry entries of the reductions (autograd/ops_reduce.cpp).
+#include <limits>
+
+#include "autograd/functions.h"
+#include "autograd/registry/entries.h"
+#include "autograd/registry/samples.h"
+
+namespace kiln::autograd {
+
+using namespace samples;
+
+namespace {
+
+using V = std::vector<Tensor>;
+
+// A reduction over: everything, one dim, two dims kept, a negative dim; non-contiguous
+// input; a 0-dim input.
+OpEntry reduction_entry(const char* name, Domain domain,
+                        std::function<Tensor(const Tensor&, const Dims&, bool)> reduce) {
+  return {.name = name, .samples = [domain, reduce](Generator& g) {
+            struct Variant {
+              const char* label;
+              Shape shape;
+              Dims dims;
+              bool keepdim;
+              bool non_contiguous;
+            };
+            const Variant variants[] = {
+                {"all of [3, 4]", {3, 4}, {}, false, false},
+                {"dim 1 of [3, 4]", {3, 4}, {1}, false, false},
+                {"dims 0, 2 of [2, 3, 2], keepdim", {2, 3, 2}, {0, 2}, true, false},
+                {"dim -1 of non-contiguous [3, 4]", {3, 4}, {-1}, false, true},
+                {"0-dim", {}, {}, false, false}};
+            std::vector<OpSample> out;
+            for (const Variant& v : variants) {
+              Tensor x = draw(g, v.shape, domain);
+              if (v.non_contiguous) x = transposed(x);
+              out.push_back(
+                  {v.label, {leaf(x)}, [reduce, dims = v.dims, keepdim = v.keepdim](const V& in) {
+                     return reduce(in[0], dims, keepdim);
+                   }});
+            }
+            return out;
+          }};
+}
+
+OpEntry along_dim_entry(const char* name,
+                        std::function<Tensor(const Tensor&, int64_t, bool)> reduce) {
+  return {.name = name, .samples = [reduce](Generator& g) {
+            return std::vector<OpSample>{{"dim 1 of [3, 4]",
+                                          {leaf(normal(g, {3, 4}))},
+                                          [reduce](const V& v) { return reduce(v[0], 1, false); }},
+                                         {"dim 0 of [3, 4], keepdim",
+                                          {leaf(normal(g, {3, 4}))},
+                                          [reduce](const V& v) { return reduce(v[0], 0, true); }},
+                                         {"dim -1 of non-contiguous [3, 4]",
+                                          {leaf(transposed(normal(g, {3, 4})))},
+                                          [reduce](const V& v) { return reduce(v[0], -1, false); }},
+                                         {"0-dim", {leaf(normal(g, {}))}, [reduce](const V& v) {
+                                            return reduce(v[0], 0, false);
+                                          }}};
+          }};
+}
+
+}  // namespace
+
+void add_reduction_entries(std::vector<OpEntry>& entries) {
+  entries.push_back(reduction_entry(
+      "sum", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return sum(x, d, k); }));
+  entries.push_back(reduction_entry(
+      "mean", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return mean(x, d, k); }));
+  entries.push_back(
+      reduction_entry("prod", Domain::AwayFromZero,
+                      [](const Tensor& x, const Dims& d, bool k) { return prod(x, d, k); }));
+  entries.push_back(reduction_entry(
+      "amax", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return amax(x, d, k); }));
+  entries.push_back(reduction_entry(
+      "amin", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return amin(x, d, k); }));
+  entries.push_back(
+      reduction_entry("logsumexp", Domain::Real,
+                      [](const Tensor& x, const Dims& d, bool k) { return logsumexp(x, d, k); }));
+  entries.push_back(
+      {.name = "var", .samples = [](Generator& g) {
+         return std::vector<OpSample>{
+             {"all, unbiased", {leaf(normal(g, {3, 4}))}, [](const V& v) { return var(v[0]); }},
+             {"dim 1, biased",
+              {leaf(normal(g, {3, 4}))},
+              [](const V& v) { return var(v[0], {1}, false); }},
+             {"dim 0 keepdim, non-contiguous",
+              {leaf(transposed(normal(g, {3, 4})))},
+              [](const V& v) { return var(v[0], {0}, true, true); }}};
+       }});
+  entries.push_back({.name = "std", .samples = [](Generator& g) {
+                       return std::vector<OpSample>{
+                           {"all, unbiased",
+                            {leaf(normal(g, {3, 4}))},
+                            [](const V& v) { return kiln::std(v[0]); }},
+                           {"dim 1, biased", {leaf(normal(g, {3, 4}))}, [](const V& v) {
+                              return kiln::std(v[0], {1}, false);
+                            }}};
+                     }});
+  entries.push_back(
+      {.name = "norm", .samples = [](Generator& g) {
+         std::vector<OpSample> out;
+         for (double p : {2.0, 1.0, 3.0, 0.5, std::numeric_limits<double>::infinity()}) {
+           out.push_back({"p = " + std::to_string(p) + ", dim 1",
+                          {leaf(draw(g, {3, 4}, Domain::AwayFromZero))},
+                          [p](const V& v) { return norm(v[0], p, {1}); }});
+         }
+         out.push_back(
+             {"p = 2, all", {leaf(normal(g, {3, 4}))}, [](const V& v) { return norm(v[0]); }});
+         return out;
+       }});
+  entries.push_back({.name = "max", .samples = [](Generator& g) {
+                       return std::vector<OpSample>{{"[3, 4]",
+                                                     {leaf(normal(g, {3, 4}))},
+                                                     [](const V& v) { return max(v[0]); }}};
+                     }});
+  entries.push_back({.name = "min", .samples = [](Generator& g) {
+                       return std::vector<OpSample>{{"[3, 4]",
+                                                     {leaf(normal(g, {3, 4}))},
+                                                     [](const V& v) { return min(v[0]); }}};
+                     }});
+  entries.push_back(along_dim_entry(
+      "max_dim", [](const Tensor& x, int64_t d, bool k) { return max(x, d, k).first; }));
+  entries.push_back(along_dim_entry(
+      "min_dim", [](const Tensor& x, int64_t d, bool k) { return min(x, d, k).first; }));
+}
+
+}  // namespace kiln::autograd

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "autograd/gradcheck.h"
+#include "tensor/random.h"
+#include "tensor/tensor.h"
+
+// The op registry: one entry per differentiable op (autograd/op_list.h), with sample
+// inputs, the dtypes and devices the op supports, gradcheck tolerances and a cost model.
+// The gradcheck suites, the coverage test and the verify program are generated from it.
+namespace kiln::autograd {
+
+using OpCall = std::function<Tensor(const std::vector<Tensor>&)>;
+
+// One way to call the op: float64 CPU inputs (the differentiable ones require grad) and
+// the call, which holds the op's non-tensor arguments (dims, flags, exponents).
+struct OpSample {
+  std::string label;
+  std::vector<Tensor> inputs;
+  OpCall call;
+};
+
+struct OpCost {
+  double flops = 0;
+  double bytes = 0;
+};
+
+struct OpEntry {
+  std::string name = {};  // as in autograd/op_list.h
+  std::function<std::vector<OpSample>(Generator&)> samples = {};
+  std::vector<DType> dtypes = {kFloat32, kFloat64};
+  std::vector<DeviceType> devices = {DeviceType::CPU};
+  GradcheckOptions tolerances = {};
+  // |float32 result - float64 result| <= forward_atol + forward_rtol * |float64 result|.
+  double forward_atol = 1e-5;
+  double forward_rtol = 1e-4;
+  // Floating-point operations per output element; the cost model counts those plus the
+  // bytes of every input and the output.
+  double flops_per_element = 1;
+  // Replaces flops_per_element where the count depends on more than the output's size.
+  std::function<double(const std::vector<Tensor>& inputs, const Tensor& output)> flops = {};
+};
+
+const std::vector<OpEntry>& op_registry();
+// The entry named `name`, or null.
+const OpEntry* find_op_entry(std::string_view name);
+
+// Throws kiln::Error naming the op, the dtype and device, and what the op supports.
+void check_supported(const OpEntry& entry, DType dtype, Device device);
+
+// FLOPs and bytes of one call on a sample's inputs (and the output it produced).
+OpCost op_cost(const OpEntry& entry, const std::vector<Tensor>& inputs, const Tensor& output);
+
+}  // namespace kiln::autograd

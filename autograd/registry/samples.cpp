@@ -1,0 +1,105 @@
+#include "autograd/registry/samples.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "autograd/functions.h"
+#include "tensor/creation.h"
+
+namespace kiln::autograd::samples {
+
+Tensor normal(Generator& g, const Shape& shape) {
+  return randn(shape, {.dtype = kFloat64}, &g);
+}
+
+Tensor uniform(Generator& g, const Shape& shape, double low, double high) {
+  return rand(shape, {.dtype = kFloat64}, &g) * (high - low) + low;
+}
+
+Tensor avoiding(Generator& g, const Shape& shape, const std::vector<double>& kinks, double margin) {
+  std::vector<double> values = normal(g, shape).to_vector<double>();
+  for (double& value : values) {
+    for (double kink : kinks) {
+      if (std::abs(value - kink) < margin) value = kink + (value >= kink ? margin : -margin);
+    }
+  }
+  return from_vector(values, shape, {.dtype = kFloat64});
+}
+
+Tensor on_grid(Generator& g, const Shape& shape, double offset) {
+  std::vector<double> values = normal(g, shape).to_vector<double>();
+  for (double& value : values) value = std::round(value * 2) / 2 + offset;
+  return from_vector(values, shape, {.dtype = kFloat64});
+}
+
+Tensor transposed(const Tensor& values) {
+  return values.t().contiguous().t();
+}
+
+Tensor leaf(Tensor values) {
+  values.requires_grad_();
+  return values;
+}
+
+Tensor indices(std::initializer_list<int64_t> values, const Shape& shape) {
+  return from_vector(std::vector<int64_t>(values), shape, {.dtype = kInt64});
+}
+
+Tensor draw(Generator& g, const Shape& shape, Domain domain) {
+  switch (domain) {
+    case Domain::Real:
+      return normal(g, shape);
+    case Domain::Positive:
+      return uniform(g, shape, 0.5, 2.0);
+    case Domain::AwayFromZero:
+      return avoiding(g, shape, {0.0}, 0.2);
+    case Domain::Unit:
+      return uniform(g, shape, -0.9, 0.9);
+  }
+  return {};
+}
+
+std::vector<OpSample> unary(Generator& g, const Draw& values, const OpCall& call) {
+  std::vector<OpSample> out;
+  for (const Shape& shape : {Shape{}, Shape{5}, Shape{3, 4}, Shape{2, 1, 3}, Shape{0, 3}}) {
+    std::ostringstream label;
+    label << shape;
+    out.push_back({label.str(), {leaf(values(g, shape))}, call});
+  }
+  out.push_back({"[3, 4] non-contiguous", {leaf(transposed(values(g, {3, 4})))}, call});
+  return out;
+}
+
+std::vector<OpSample> unary(Generator& g, Domain domain, const OpCall& call) {
+  return unary(
+      g, [domain](Generator& g, const Shape& shape) { return draw(g, shape, domain); }, call);
+}
+
+std::vector<OpSample> binary(Generator& g, Domain a_domain, Domain b_domain, const OpCall& call) {
+  const std::vector<std::pair<Shape, Shape>> shapes = {
+      {{3, 4}, {3, 4}}, {{3, 1}, {4}}, {{4}, {2, 3, 4}}, {{}, {3}}, {{2, 1, 3}, {1, 2, 1}}};
+  std::vector<OpSample> out;
+  for (const auto& [a, b] : shapes) {
+    std::ostringstream label;
+    label << a << " and " << b;
+    out.push_back({label.str(), {leaf(draw(g, a, a_domain)), leaf(draw(g, b, b_domain))}, call});
+  }
+  out.push_back({"[3, 4] non-contiguous and [3, 4]",
+                 {leaf(transposed(draw(g, {3, 4}, a_domain))), leaf(draw(g, {3, 4}, b_domain))},
+                 call});
+  out.push_back({"[3, 4] and a constant [3, 4]",
+                 {leaf(draw(g, {3, 4}, a_domain)), draw(g, {3, 4}, b_domain)},
+                 call});
+  return out;
+}
+
+std::vector<OpSample> variants(Generator& g, const std::vector<Variant>& list) {
+  std::vector<OpSample> out;
+  for (const Variant& v : list) {
+    const Tensor x = normal(g, v.shape);
+    out.push_back({v.label, {leaf(v.non_contiguous ? transposed(x) : x)}, v.call});
+  }
+  return out;
+}
+
+}  // namespace kiln::autograd::samples

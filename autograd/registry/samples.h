@@ -1,0 +1,52 @@
+#pragma once
+
+// Building blocks for registry samples. Every value is drawn from the generator passed in,
+// so the samples are the same on every run.
+#include <functional>
+#include <initializer_list>
+#include <vector>
+
+#include "autograd/registry/op_registry.h"
+
+namespace kiln::autograd::samples {
+
+// Standard normal float64 values.
+Tensor normal(Generator& g, const Shape& shape);
+// Uniform in [low, high).
+Tensor uniform(Generator& g, const Shape& shape, double low, double high);
+// Normal values moved at least `margin` away from each of `kinks` (where the op's
+// derivative jumps), so central differences never straddle one.
+Tensor avoiding(Generator& g, const Shape& shape, const std::vector<double>& kinks,
+                double margin = 0.1);
+// Values on the grid offset + k/2 (k integer, from normal draws): two tensors on grids
+// offset by 1/4 never come within 1/4 of each other, so maximum/minimum never tie.
+Tensor on_grid(Generator& g, const Shape& shape, double offset);
+// The transpose of a [shape[1], shape[0]] tensor: values of `shape`, non-contiguous.
+Tensor transposed(const Tensor& values);
+// Marks the tensor as an input to differentiate (returns it).
+Tensor leaf(Tensor values);
+Tensor indices(std::initializer_list<int64_t> values, const Shape& shape);
+
+// How the values of a unary op's input are drawn.
+enum class Domain { Real, Positive, AwayFromZero, Unit };
+Tensor draw(Generator& g, const Shape& shape, Domain domain);
+
+using Draw = std::function<Tensor(Generator&, const Shape&)>;
+// The usual shapes for an elementwise op: 0-dim, vector, matrix, non-contiguous, size-1
+// dims, empty; values from `draw`.
+std::vector<OpSample> unary(Generator& g, const Draw& draw, const OpCall& call);
+std::vector<OpSample> unary(Generator& g, Domain domain, const OpCall& call);
+// Pairs of shapes: equal, broadcast both ways, 0-dim with a vector, non-contiguous.
+std::vector<OpSample> binary(Generator& g, Domain a_domain, Domain b_domain, const OpCall& call);
+
+// One sample of a one-input op: a normal leaf of `shape` (non-contiguous if asked; then
+// shape is 2-D) passed to `call`.
+struct Variant {
+  const char* label;
+  Shape shape;
+  OpCall call;
+  bool non_contiguous = false;
+};
+std::vector<OpSample> variants(Generator& g, const std::vector<Variant>& list);
+
+}  // namespace kiln::autograd::samples

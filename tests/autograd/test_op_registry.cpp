@@ -1,0 +1,133 @@
+// Suites generated from the op registry: for every entry, the float32 forward against
+// float64, gradcheck and gradgradcheck over all its samples; and coverage: every
+// differentiable op (autograd/op_list.h) has an entry that exercises it.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "autograd/functions.h"
+#include "autograd/node.h"
+#include "autograd/op_list.h"
+#include "autograd/registry/op_verify.h"
+#include "tensor/creation.h"
+
+namespace kiln::autograd {
+namespace {
+
+std::vector<std::string> entry_names() {
+  std::vector<std::string> names;
+  for (const OpEntry& entry : op_registry()) names.push_back(entry.name);
+  return names;
+}
+
+class OpRegistry : public testing::TestWithParam<std::string> {
+ protected:
+  CheckOutcome run(OpCheck check) {
+    const OpEntry* entry = find_op_entry(GetParam());
+    const OpCheck checks[] = {check};
+    const OpReport report = verify_op(*entry, checks);
+    EXPECT_TRUE(report.unsupported.empty()) << report.unsupported;
+    EXPECT_GT(report.samples, 0);
+    return check == OpCheck::Forward     ? report.forward
+           : check == OpCheck::Gradcheck ? report.gradcheck
+                                         : report.gradgradcheck;
+  }
+};
+
+TEST_P(OpRegistry, ForwardFloat32MatchesFloat64) {
+  const CheckOutcome outcome = run(OpCheck::Forward);
+  EXPECT_TRUE(outcome.passed) << outcome.message;
+}
+
+TEST_P(OpRegistry, Gradcheck) {
+  const CheckOutcome outcome = run(OpCheck::Gradcheck);
+  EXPECT_TRUE(outcome.passed) << outcome.message;
+}
+
+TEST_P(OpRegistry, Gradgradcheck) {
+  const CheckOutcome outcome = run(OpCheck::Gradgradcheck);
+  EXPECT_TRUE(outcome.passed) << outcome.message;
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, OpRegistry, testing::ValuesIn(entry_names()),
+                         [](const testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+TEST(OpRegistryCoverage, EveryDifferentiableOpHasAnEntry) {
+  for (const auto names : {recorded_op_names(), composite_op_names()}) {
+    for (const char* name : names) {
+      EXPECT_NE(find_op_entry(name), nullptr)
+          << "differentiable op " << name << " has no entry in the op registry "
+          << "(autograd/registry/entries_*.cpp)";
+    }
+  }
+}
+
+TEST(OpRegistryCoverage, EveryEntryIsAListedOpAndUnique) {
+  std::set<std::string> listed, seen;
+  for (const auto names : {recorded_op_names(), composite_op_names()}) {
+    for (const char* name : names) listed.insert(name);
+  }
+  for (const OpEntry& entry : op_registry()) {
+    EXPECT_TRUE(listed.contains(entry.name)) << entry.name << " is not in autograd/op_list.h";
+    EXPECT_TRUE(seen.insert(entry.name).second) << entry.name << " has two entries";
+  }
+}
+
+bool graph_contains(const std::shared_ptr<Node>& root, const std::string& name) {
+  std::vector<const Node*> stack = {root.get()};
+  std::set<const Node*> seen;
+  while (!stack.empty()) {
+    const Node* node = stack.back();
+    stack.pop_back();
+    if (node == nullptr || !seen.insert(node).second) continue;
+    if (name == node->name()) return true;
+    for (const Edge& edge : node->next_edges()) stack.push_back(edge.node.get());
+  }
+  return false;
+}
+
+// An entry for a recorded op must run that op's node, so that its checks test the op and
+// not something else.
+TEST(OpRegistryCoverage, RecordedEntriesRunTheirOwnNode) {
+  const std::set<std::string> recorded(recorded_op_names().begin(), recorded_op_names().end());
+  for (const OpEntry& entry : op_registry()) {
+    if (!recorded.contains(entry.name)) continue;
+    Generator generator(1);
+    bool found = false;
+    for (const OpSample& sample : entry.samples(generator)) {
+      const Tensor output = sample.call(sample.inputs);
+      found = found || graph_contains(output.grad_fn(), entry.name);
+    }
+    EXPECT_TRUE(found) << "no sample of " << entry.name << " records a " << entry.name << " node";
+  }
+}
+
+TEST(OpRegistryCoverage, CostsCountBytesAndFlops) {
+  const OpEntry& matmul_entry = *find_op_entry("matmul");
+  const Tensor a = zeros({3, 4}, {.dtype = kFloat64});
+  const Tensor b = zeros({4, 2}, {.dtype = kFloat64});
+  const OpCost cost = op_cost(matmul_entry, {a, b}, matmul(a, b));
+  EXPECT_EQ(cost.flops, 2.0 * 3 * 4 * 2);
+  EXPECT_EQ(cost.bytes, 8.0 * (12 + 8 + 6));
+}
+
+TEST(OpRegistryCoverage, UnsupportedCombinationIsReportedBeforeRunning) {
+  const OpEntry& entry = *find_op_entry("exp");
+  try {
+    check_supported(entry, kInt64, kCPU);
+    FAIL() << "int64 exp should be reported unsupported";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("exp: not supported for int64 on cpu"),
+              std::string::npos)
+        << error.what();
+  }
+  const OpReport report = verify_op(entry, kAllOpChecks, cuda_device(0));
+  EXPECT_FALSE(report.unsupported.empty());
+  EXPECT_FALSE(report.forward.ran);
+}
+
+}  // namespace
+}  // namespace kiln::autograd
