@@ -8,10 +8,10 @@
 
 #include <benchmark/benchmark.h>
 
+#include "autograd/functions.h"
 #include "bench/ratio_reporter.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/creation.h"
-#include "autograd/functions.h"
 #include "tensor/parallel.h"
 
 namespace kiln::bench {

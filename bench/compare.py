@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 KILN = ROOT / "build" / "release" / "bench" / "kiln_bench_workloads"
 PYTHON = ROOT / "bench" / "pytorch" / ".venv" / "bin" / "python"
 TORCH_SCRIPT = ROOT / "bench" / "pytorch" / "workloads.py"
+# Ops per call of the autograd-overhead workloads, as written (for the per-op column).
+OPS_PER_CALL = {"AG_chain_1000": 1000, "AG_mlp_step": 7}
 
 
 def run_kiln(threads, repetitions, min_time, name_filter):
@@ -67,7 +69,7 @@ def main():
         if not path.exists():
             sys.exit(f"compare.py: {path} is missing; run {hint} first")
     print(f"{'workload':<16}{'threads':>8}{'kiln ms (min-max)':>26}{'PyTorch ms (min-max)':>26}"
-          f"{'kiln/PyTorch':>14}")
+          f"{'kiln/PyTorch':>14}{'ns/op kiln, PyTorch':>22}")
     for threads in args.threads:
         # Alternate the two in rounds, so that a slow spell of this shared machine falls on
         # both rather than on one.
@@ -83,8 +85,12 @@ def main():
             if name not in torch:
                 continue
             k, t = kiln[name], torch[name]
+            per_op = ""
+            if name in OPS_PER_CALL:
+                ops = OPS_PER_CALL[name]
+                per_op = f"{k[0] * 1e6 / ops:>12.0f}, {t[0] * 1e6 / ops:.0f}"
             print(f"{name:<16}{threads:>8}{k[0]:>10.3f} ({k[1]:.3f}-{k[2]:.3f})"
-                  f"{t[0]:>10.3f} ({t[1]:.3f}-{t[2]:.3f}){k[0] / t[0]:>14.2f}", flush=True)
+                  f"{t[0]:>10.3f} ({t[1]:.3f}-{t[2]:.3f}){k[0] / t[0]:>14.2f}{per_op}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Reference workloads W1 and W7 of WORKLOADS.md in PyTorch, timed like kiln's.
+"""Reference workloads W1 and W7 of WORKLOADS.md and the autograd-overhead workloads
+(AG_*) in PyTorch, timed like kiln's.
 
 Run by bench/compare.py, once per thread count, with OMP_NUM_THREADS already set:
     python workloads.py --threads 2 --repetitions 15 --min-time 0.2
@@ -26,7 +27,39 @@ def make_workloads():
         "W7_softmax": lambda: torch.softmax(x, -1),
         "W7_layer_norm": lambda: torch.nn.functional.layer_norm(x, (1024,), weight, bias, 1e-5),
         "W7_sum": lambda: x.sum(),
+        "AG_chain_1000": autograd_chain(),
+        "AG_mlp_step": mlp_step(),
     }
+
+
+def autograd_chain():
+    """Forward and backward of 1000 ops on 64 elements (bench/workloads.cpp's ag_chain)."""
+    x = torch.randn(64).requires_grad_()
+    scale, shift = torch.rand(64) + 0.5, torch.randn(64)
+
+    def step():
+        y = x
+        for _ in range(500):
+            y = y * scale + shift
+        y.sum().backward()
+        x.grad = None
+    return step
+
+
+def mlp_step():
+    """relu(x W1 + b1) W2 + b2, mean squared output, backward (batch 32, width 128)."""
+    x = torch.randn(32, 128)
+    parameters = [(torch.randn(128, 128) * 0.1).requires_grad_(), torch.zeros(128, requires_grad=True),
+                  (torch.randn(128, 128) * 0.1).requires_grad_(), torch.zeros(128, requires_grad=True)]
+    w1, b1, w2, b2 = parameters
+
+    def step():
+        hidden = (x @ w1 + b1).relu()
+        out = hidden @ w2 + b2
+        out.square().mean().backward()
+        for p in parameters:
+            p.grad = None
+    return step
 
 
 def time_per_call(fn, min_time):
@@ -50,10 +83,11 @@ def main():
     parser.add_argument("--filter", default="", help="run only workloads containing this text")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    with torch.no_grad():
-        for name, fn in make_workloads().items():
-            if args.filter not in name:
-                continue
+    for name, fn in make_workloads().items():
+        if args.filter not in name:
+            continue
+        # Only the autograd workloads record a graph.
+        with torch.set_grad_enabled(name.startswith("AG_")):
             time_per_call(fn, args.min_time)  # warm-up
             samples = sorted(time_per_call(fn, args.min_time) for _ in range(args.repetitions))
             print(json.dumps({"name": name, "threads": args.threads,
