@@ -1,19 +1,8 @@
 // Elementwise ops and their derivatives. Formulas are in terms of the input x and/or the
 // output y, whichever the op saves.
-#include "autograd/formulas.h"
-#include "autograd/function_node.h"
-#include "tensor/ops.h"
+#include "autograd/op_definition.h"
 
 namespace kiln {
-
-using autograd::any_requires_grad;
-using autograd::BackwardContext;
-using autograd::Grads;
-using autograd::keep_where;
-using autograd::Op;
-using autograd::record;
-using autograd::Save;
-using autograd::SavedTensor;
 
 namespace {
 
@@ -299,19 +288,23 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
   return extremum(Op::minimum, a, b, raw::minimum(a, b), false);
 }
 
-#define KILN_NON_DIFFERENTIABLE_BINARY(name)      \
+// Comparisons and logical ops (their kind in tensor/ops_list.h) return bool and have no
+// gradient: both overloads are the raw op.
+#define KILN_BOOL_RESULT_OP(name)                 \
   Tensor name(const Tensor& a, const Tensor& b) { \
     return raw::name(a, b);                       \
+  }                                               \
+  Tensor name(const Tensor& a, Scalar b) {        \
+    return raw::name(a, b);                       \
   }
-KILN_NON_DIFFERENTIABLE_BINARY(eq)
-KILN_NON_DIFFERENTIABLE_BINARY(ne)
-KILN_NON_DIFFERENTIABLE_BINARY(lt)
-KILN_NON_DIFFERENTIABLE_BINARY(le)
-KILN_NON_DIFFERENTIABLE_BINARY(gt)
-KILN_NON_DIFFERENTIABLE_BINARY(ge)
-KILN_NON_DIFFERENTIABLE_BINARY(logical_and)
-KILN_NON_DIFFERENTIABLE_BINARY(logical_or)
-#undef KILN_NON_DIFFERENTIABLE_BINARY
+#define KILN_BOOL_RESULT_Compare(name) KILN_BOOL_RESULT_OP(name)
+#define KILN_BOOL_RESULT_Logical(name) KILN_BOOL_RESULT_OP(name)
+#define KILN_BOOL_RESULT_Arithmetic(name)
+#define KILN_BOOL_RESULT_Floating(name)
+#define KILN_BOOL_RESULT(name, Enum, kind) KILN_BOOL_RESULT_##kind(name)
+KILN_BINARY_OPS(KILN_BOOL_RESULT)
+#undef KILN_BOOL_RESULT
+#undef KILN_BOOL_RESULT_OP
 
 // A number operand is a constant: these record one input.
 namespace {
@@ -377,20 +370,6 @@ Tensor maximum(const Tensor& a, Scalar b) {
 Tensor minimum(const Tensor& a, Scalar b) {
   return extremum_with_number(Op::minimum_scalar, a, b, raw::minimum(a, b), false);
 }
-
-#define KILN_NON_DIFFERENTIABLE_BINARY(name) \
-  Tensor name(const Tensor& a, Scalar b) {   \
-    return raw::name(a, b);                  \
-  }
-KILN_NON_DIFFERENTIABLE_BINARY(eq)
-KILN_NON_DIFFERENTIABLE_BINARY(ne)
-KILN_NON_DIFFERENTIABLE_BINARY(lt)
-KILN_NON_DIFFERENTIABLE_BINARY(le)
-KILN_NON_DIFFERENTIABLE_BINARY(gt)
-KILN_NON_DIFFERENTIABLE_BINARY(ge)
-KILN_NON_DIFFERENTIABLE_BINARY(logical_and)
-KILN_NON_DIFFERENTIABLE_BINARY(logical_or)
-#undef KILN_NON_DIFFERENTIABLE_BINARY
 
 // Writing into an existing tensor cannot be recorded: out is not a new graph node.
 #define KILN_BINARY_OUT(name, ...)                                                             \

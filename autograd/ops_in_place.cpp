@@ -1,21 +1,13 @@
 // In-place methods. The raw op writes into the tensor's storage (bumping its version, so
 // any node that saved the old values refuses to run); when autograd is recording, the
 // tensor then becomes the output of a new node whose input is its previous history.
-#include "autograd/function_node.h"
-#include "autograd/functions.h"
-#include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/op_definition.h"
 
 namespace kiln {
 
 using autograd::alias_of;
-using autograd::any_requires_grad;
-using autograd::BackwardContext;
 using autograd::ensure_meta;
-using autograd::Grads;
 using autograd::meta_of;
-using autograd::Op;
-using autograd::SavedTensor;
 
 namespace {
 

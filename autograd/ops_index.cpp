@@ -1,20 +1,9 @@
 // Indexing ops. Picking elements (index_select, gather, embedding) sends gradients back by
 // adding them at the picked positions; writing elements (scatter, index_add) passes the
 // gradient through except where it was overwritten, and gathers it for the source.
-#include "autograd/formulas.h"
-#include "autograd/function_node.h"
-#include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/op_definition.h"
 
 namespace kiln {
-
-using autograd::any_requires_grad;
-using autograd::BackwardContext;
-using autograd::Grads;
-using autograd::Op;
-using autograd::record;
-using autograd::SavedTensor;
-using autograd::scatter_into_zeros;
 
 namespace {
 Tensor zeros_of(const Shape& shape, const Tensor& like) {

@@ -1,16 +1,7 @@
 // Joining and splitting. Splits are narrows, so their gradients are the narrow's.
-#include "autograd/function_node.h"
-#include "autograd/functions.h"
-#include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/op_definition.h"
 
 namespace kiln {
-
-using autograd::any_requires_grad;
-using autograd::BackwardContext;
-using autograd::Grads;
-using autograd::Op;
-using autograd::record;
 
 // Each input's gradient is its stretch of the output's gradient.
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {

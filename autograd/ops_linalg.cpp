@@ -1,16 +1,7 @@
 // matmul's derivative: dA = dC B^T, dB = A^T dC, batch dims summed back by the engine.
-#include "autograd/function_node.h"
-#include "autograd/functions.h"
-#include "tensor/ops.h"
+#include "autograd/op_definition.h"
 
 namespace kiln {
-
-using autograd::any_requires_grad;
-using autograd::BackwardContext;
-using autograd::Grads;
-using autograd::Op;
-using autograd::record;
-using autograd::SavedTensor;
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   if (!any_requires_grad(a, b)) return raw::matmul(a, b);

@@ -1,18 +1,7 @@
 // softmax, log_softmax and layer_norm: fused forward kernels, backward formulas in ops.
-#include "autograd/function_node.h"
-#include "autograd/functions.h"
-#include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/op_definition.h"
 
 namespace kiln {
-
-using autograd::any_requires_grad;
-using autograd::BackwardContext;
-using autograd::Grads;
-using autograd::Op;
-using autograd::record;
-using autograd::Save;
-using autograd::SavedTensor;
 
 // dx = y * (g - sum(g * y))
 Tensor softmax(const Tensor& x, int64_t dim) {

@@ -3,21 +3,10 @@
 #include <cmath>
 #include <limits>
 
-#include "autograd/formulas.h"
-#include "autograd/function_node.h"
+#include "autograd/op_definition.h"
 #include "tensor/op_support.h"
-#include "tensor/ops.h"
 
 namespace kiln {
-
-using autograd::any_requires_grad;
-using autograd::BackwardContext;
-using autograd::expand_reduced;
-using autograd::Grads;
-using autograd::Op;
-using autograd::record;
-using autograd::Save;
-using autograd::SavedTensor;
 
 Tensor sum(const Tensor& x, const Dims& dims, bool keepdim) {
   Tensor y = raw::sum(x, dims, keepdim);

@@ -1,18 +1,7 @@
 // Scans and orderings.
-#include "autograd/function_node.h"
-#include "autograd/functions.h"
-#include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/op_definition.h"
 
 namespace kiln {
-
-using autograd::any_requires_grad;
-using autograd::BackwardContext;
-using autograd::Grads;
-using autograd::Op;
-using autograd::record;
-using autograd::Save;
-using autograd::SavedTensor;
 
 namespace {
 // sum over j >= i of g_j: the transpose of cumsum.

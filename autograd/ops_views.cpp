@@ -3,21 +3,9 @@
 // Views keep the input saved: if its storage is written in place afterwards, the backward
 // pass throws rather than differentiate values that are gone.
 #include <algorithm>
-
-#include "autograd/formulas.h"
-#include "autograd/function_node.h"
-#include "tensor/creation.h"
-#include "tensor/ops.h"
+#include "autograd/op_definition.h"
 
 namespace kiln {
-
-using autograd::any_requires_grad;
-using autograd::BackwardContext;
-using autograd::Grads;
-using autograd::Op;
-using autograd::record;
-using autograd::SavedTensor;
-using autograd::scatter_into_zeros;
 
 namespace {
 

@@ -1,8 +1,10 @@
-// A first look at kiln's tensors: create, view, multiply, reduce, print.
+// A first look at kiln: create, view, multiply, reduce and print tensors, then fit a line
+// by gradient descent with autograd.
 #include <iostream>
 
-#include "tensor/creation.h"
 #include "autograd/functions.h"
+#include "autograd/grad_mode.h"
+#include "tensor/creation.h"
 #include "tensor/parallel.h"
 
 int main() {
@@ -26,6 +28,24 @@ int main() {
   const Tensor big = arange(0, 1 << 20, 1, {.dtype = kFloat32}).view({1024, 1024});
   const Tensor product = matmul(big, big.t());
   std::cout << "a 1024 x 1024 product, abbreviated:\n" << product << '\n';
-  std::cout << "its mean = " << product.mean().item<double>() << '\n';
+  std::cout << "its mean = " << product.mean().item<double>() << "\n\n";
+
+  // y = 3x - 2 plus noise, fitted by gradient descent on the mean squared error.
+  const Tensor x = randn({256, 1});
+  const Tensor target = x * 3.0 - 2.0 + randn({256, 1}) * 0.1;
+  Tensor slope = zeros({1}).requires_grad_();
+  Tensor intercept = zeros({1}).requires_grad_();
+  for (int step = 0; step <= 100; ++step) {
+    const Tensor loss = (x * slope + intercept - target).square().mean();
+    loss.backward();
+    if (step % 25 == 0) std::cout << "step " << step << ": loss " << loss.item<double>() << '\n';
+    NoGradGuard no_grad;
+    slope.add_(slope.grad() * -0.1);
+    intercept.add_(intercept.grad() * -0.1);
+    slope.grad().zero_();
+    intercept.grad().zero_();
+  }
+  std::cout << "fitted y = " << slope.item<double>() << " x + " << intercept.item<double>()
+            << " (data: y = 3 x - 2)\n";
   return 0;
 }
