@@ -20,4 +20,13 @@ Tensor expand_reduced(const Tensor& grad, const Shape& input_shape, const Dims& 
 Tensor scatter_into_zeros(const Tensor& grad, const Shape& input_shape, int64_t dim,
                           const Tensor& index);
 
+// x reversed along dim (index_select, so it is differentiable).
+Tensor flip(const Tensor& x, int64_t dim);
+
+// The product of the elements before each one along the last dim (1 for the first).
+Tensor exclusive_cumprod_last(const Tensor& x);
+
+// grad zero-padded at the end of each dim up to `shape` (differentiable in grad).
+Tensor pad_to(const Tensor& grad, const Shape& shape);
+
 }  // namespace kiln::autograd

@@ -1,6 +1,7 @@
 #include "autograd/node.h"
 
 #include "autograd/autograd_meta.h"
+#include "autograd/functions.h"
 #include "autograd/grad_mode.h"
 #include "tensor/ops.h"
 
@@ -36,29 +37,45 @@ Tensor Node::run_hooks(Tensor grad) {
   return grad;
 }
 
-AccumulateGrad::AccumulateGrad(Tensor variable)
-    : Node("AccumulateGrad"), variable_(std::move(variable)) {}
+AccumulateGrad::AccumulateGrad(const Tensor& variable)
+    : Node("AccumulateGrad"), variable_(variable.impl_ptr()) {}
 
 Tensor AccumulateGrad::run_hooks(Tensor grad) {
-  for (const TensorHook& hook : ensure_meta(variable_).hooks) {
-    Tensor replaced = hook(grad);
-    if (replaced.defined()) grad = std::move(replaced);
+  if (std::shared_ptr<TensorImpl> variable = variable_.lock()) {
+    for (const TensorHook& hook : ensure_meta(Tensor(variable)).hooks) {
+      Tensor replaced = hook(grad);
+      if (replaced.defined()) grad = std::move(replaced);
+    }
   }
   return Node::run_hooks(std::move(grad));
 }
 
+namespace {
+// True when nothing else holds `grad` or its storage, and it covers the storage exactly: then
+// it can become grad() without a copy (optimizers update grad() in place).
+bool can_take(const Tensor& grad) {
+  return grad.impl_ptr().use_count() == 1 && grad.storage().use_count() == 1 &&
+         grad.is_contiguous() && grad.storage_offset() == 0 &&
+         static_cast<size_t>(grad.numel()) * itemsize(grad.dtype()) == grad.storage()->nbytes();
+}
+}  // namespace
+
 Grads AccumulateGrad::apply(const std::shared_ptr<Node>&, const Tensor& grad) {
-  AutogradMeta& meta = ensure_meta(variable_);
-  if (GradMode::is_enabled()) {
-    // Recording the backward pass: keep the gradient's own graph (for double backward).
-    meta.grad = meta.grad.defined() ? meta.grad + grad : grad;
-  } else if (meta.grad.defined()) {
-    raw::add_(meta.grad, grad);
+  const std::shared_ptr<TensorImpl> variable = variable_.lock();
+  if (variable == nullptr) return {};
+  AutogradMeta& meta = ensure_meta(Tensor(variable));
+  // With grad mode on (create_graph) the stored gradient keeps its graph, for double backward.
+  const bool recording = GradMode::is_enabled();
+  if (!meta.grad.defined()) {
+    if (can_take(grad)) {
+      meta.grad = recording ? grad : alias_of(grad);
+    } else {
+      meta.grad = recording ? kiln::clone(grad) : raw::clone(grad);
+    }
+  } else if (recording) {
+    meta.grad = meta.grad + grad;
   } else {
-    // Take the gradient's buffer when nothing else holds it; a shared or strided one (the
-    // expanded gradient of a sum, say) is copied, since optimizers update grad in place.
-    const bool owned = grad.impl_ptr().use_count() == 1 && grad.storage().use_count() == 1;
-    meta.grad = owned && grad.is_contiguous() ? alias_of(grad) : raw::clone(grad);
+    raw::add_(meta.grad, grad);
   }
   return {};
 }

@@ -61,16 +61,17 @@ class Node {
   std::vector<TensorHook> hooks_;
 };
 
-// The sink of a leaf tensor: adds the incoming gradient into the leaf's grad().
+// The sink of a leaf tensor: adds the incoming gradient into the leaf's grad(). It holds the
+// leaf weakly: a grad() recorded with create_graph holds this node, and the leaf holds its
+// grad(), so a strong reference would be a cycle. A leaf that is gone takes nothing.
 class AccumulateGrad final : public Node {
  public:
-  explicit AccumulateGrad(Tensor variable);
+  explicit AccumulateGrad(const Tensor& variable);
   Grads apply(const std::shared_ptr<Node>& self, const Tensor& grad) override;
   Tensor run_hooks(Tensor grad) override;
-  const Tensor& variable() const { return variable_; }
 
  private:
-  Tensor variable_;
+  std::weak_ptr<TensorImpl> variable_;
 };
 
 }  // namespace kiln::autograd

@@ -13,10 +13,13 @@ namespace kiln {
 
 using autograd::any_requires_grad;
 using autograd::BackwardContext;
+using autograd::exclusive_cumprod_last;
 using autograd::expand_reduced;
+using autograd::flip;
 using autograd::Grads;
 using autograd::keep_where;
 using autograd::Op;
+using autograd::pad_to;
 using autograd::record;
 using autograd::Save;
 using autograd::SavedTensor;

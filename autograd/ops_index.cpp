@@ -41,35 +41,43 @@ Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& 
        src_shape = src.shape()](const BackwardContext& ctx) -> Grads {
         const Tensor& g = ctx.grad();
         return {ctx.needs_grad(0) ? scatter(g, dim, index.get(), zeros_of(src_shape, g)) : Tensor(),
-                ctx.needs_grad(1) ? gather(g, dim, index.get()) : Tensor()};
+                ctx.needs_grad(1) ? pad_to(gather(g, dim, index.get()), src_shape) : Tensor()};
       });
 }
 
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   Tensor y = raw::scatter_add(x, dim, index, src);
   if (!any_requires_grad(x, src)) return y;
-  return record(
-      Op::scatter_add, std::move(y), {x, src},
-      [dim, index = SavedTensor(index)](const BackwardContext& ctx) -> Grads {
-        return {ctx.grad(), ctx.needs_grad(1) ? gather(ctx.grad(), dim, index.get()) : Tensor()};
-      });
+  return record(Op::scatter_add, std::move(y), {x, src},
+                [dim, index = SavedTensor(index),
+                 src_shape = src.shape()](const BackwardContext& ctx) -> Grads {
+                  // src may be larger than index; its elements beyond index's extent were not used.
+                  return {ctx.grad(), ctx.needs_grad(1)
+                                          ? pad_to(gather(ctx.grad(), dim, index.get()), src_shape)
+                                          : Tensor()};
+                });
 }
 
 Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src,
                  Scalar alpha) {
   Tensor y = raw::index_add(x, dim, index, src, alpha);
   if (!any_requires_grad(x, src)) return y;
-  return record(Op::index_add, std::move(y), {x, src},
-                [dim, index = SavedTensor(index), alpha,
-                 src_shape = src.shape()](const BackwardContext& ctx) -> Grads {
-                  Tensor grad_src;
-                  if (ctx.needs_grad(1)) {
-                    grad_src = ctx.grad().dim() == 0
-                                   ? ctx.grad().reshape(src_shape)
-                                   : index_select(ctx.grad(), dim, index.get()) * alpha;
-                  }
-                  return {ctx.grad(), grad_src};
-                });
+  return record(
+      Op::index_add, std::move(y), {x, src},
+      [dim, index = SavedTensor(index), alpha,
+       src_shape = src.shape()](const BackwardContext& ctx) -> Grads {
+        Tensor grad_src;
+        if (ctx.needs_grad(1)) {
+          // A 0-dim input receives src once per index entry.
+          grad_src =
+              ctx.grad().dim() == 0
+                  ? (index_select(ctx.grad().reshape({1}), 0, index.get().reshape({-1})).sum() *
+                     alpha)
+                        .reshape(src_shape)
+                  : index_select(ctx.grad(), dim, index.get()) * alpha;
+        }
+        return {ctx.grad(), grad_src};
+      });
 }
 
 Tensor embedding(const Tensor& weight, const Tensor& indices) {

@@ -1,5 +1,6 @@
 // Reductions and their derivatives. mean, var, std and norm (p != 2) are compositions of
 // differentiable ops, so their gradients (and double backward) follow from those.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -17,15 +18,45 @@ Tensor sum(const Tensor& x, const Dims& dims, bool keepdim) {
                 });
 }
 
-// d prod / dx_i = prod / x_i (for inputs without zeros).
+namespace {
+// prod_{j != i} x_j over the reduced dims, without dividing by x_i (which may be 0): with
+// the reduced dims flattened into the last one, the product of what comes before i times
+// the product of what comes after it.
+Tensor products_of_others(const Tensor& x, const Dims& dims) {
+  const Dims reduced = detail::reduction_dims("prod", dims, x.dim());
+  Dims order;
+  Shape flat_shape;
+  for (int d = 0; d < x.dim(); ++d) {
+    if (std::ranges::find(reduced, d) == reduced.end()) {
+      order.push_back(d);
+      flat_shape.push_back(x.shape()[d]);
+    }
+  }
+  for (int64_t d : reduced) order.push_back(d);
+  flat_shape.push_back(-1);
+  const Tensor moved = x.permute(order);
+  const Tensor flat = moved.reshape(flat_shape);
+  const Tensor others =
+      exclusive_cumprod_last(flat) * flip(exclusive_cumprod_last(flip(flat, -1)), -1);
+  Dims inverse = Dims::filled(order.size(), 0);
+  for (int i = 0; i < order.size(); ++i) inverse[order[i]] = i;
+  return others.reshape(moved.shape()).permute(inverse);
+}
+}  // namespace
+
+// d prod / dx_i = prod / x_i, or the product of the others where x holds zeros.
 Tensor prod(const Tensor& x, const Dims& dims, bool keepdim) {
   Tensor y = raw::prod(x, dims, keepdim);
   if (!any_requires_grad(x)) return y;
   return record(
       Op::prod, std::move(y), {x},
       [x = SavedTensor(x), dims, keepdim](const BackwardContext& ctx) -> Grads {
-        const Shape& shape = x.get().shape();
-        return {expand_reduced(ctx.grad() * ctx.result(), shape, dims, keepdim) / x.get()};
+        const Tensor& input = x.get();
+        if (input.dim() == 0) return {ctx.grad()};
+        const Tensor grad = expand_reduced(ctx.grad(), input.shape(), dims, keepdim);
+        if (raw::any(raw::eq(input, 0)).item<bool>())
+          return {grad * products_of_others(input, dims)};
+        return {grad * expand_reduced(ctx.result(), input.shape(), dims, keepdim) / input};
       },
       Save::Result);
 }

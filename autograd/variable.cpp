@@ -1,7 +1,7 @@
 // The autograd members of Tensor: requires_grad, grad, backward, detach and hooks.
 #include "autograd/autograd_meta.h"
 #include "autograd/engine.h"
-#include "tensor/ops.h"
+#include "autograd/functions.h"
 
 namespace kiln {
 
@@ -65,7 +65,8 @@ void Tensor::retain_grad() const {
   meta.grad_fn->add_hook([weak](const Tensor& grad) {
     if (std::shared_ptr<TensorImpl> impl = weak.lock()) {
       AutogradMeta& target = ensure_meta(Tensor(impl));
-      target.grad = target.grad.defined() ? raw::add(target.grad, grad) : raw::clone(grad);
+      // Differentiable ops: under create_graph the retained gradient keeps its graph.
+      target.grad = target.grad.defined() ? target.grad + grad : kiln::clone(grad);
     }
     return Tensor();
   });

@@ -37,6 +37,8 @@ struct TensorImpl {
   int64_t numel;
   DType dtype;
   bool contiguous;
+  // True for the results of view ops (which share a storage with their input).
+  bool is_view = false;
   // Set only on tensors that take part in autograd (autograd/autograd_meta.h).
   std::shared_ptr<autograd::AutogradMeta> autograd;
 };
@@ -170,7 +172,8 @@ class Tensor {
   std::shared_ptr<autograd::Node> grad_fn() const;
   // Back-propagates `gradient` (may be omitted for a one-element tensor) to every leaf
   // reached. The graph is freed unless `retain_graph`; `create_graph` records the backward
-  // pass itself, for higher derivatives.
+  // pass itself, for higher derivatives; then a leaf's grad() may hold a graph that saved the
+  // leaf, a reference cycle that set_grad({}) breaks (grad() with create_graph has none).
   void backward(const Tensor& gradient = {}, bool retain_graph = false,
                 bool create_graph = false) const;
   // A tensor sharing this one's storage, outside every graph.

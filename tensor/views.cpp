@@ -9,7 +9,9 @@ namespace kiln::raw {
 namespace {
 
 Tensor make_view(const Tensor& base, const Shape& shape, const Strides& strides, int64_t offset) {
-  return Tensor(std::make_shared<TensorImpl>(base.storage(), shape, strides, offset, base.dtype()));
+  auto impl = std::make_shared<TensorImpl>(base.storage(), shape, strides, offset, base.dtype());
+  impl->is_view = true;
+  return Tensor(std::move(impl));
 }
 
 // Resolves one -1 in `requested` from `numel`.

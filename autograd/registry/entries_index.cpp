@@ -48,13 +48,17 @@ void add_index_entries(std::vector<OpEntry>& entries) {
                                 [](const V& v) { return scatter(v[0], 1, v[1], v[2]); }}};
                          },
                      .flops_per_element = 0});
-  entries.push_back({.name = "scatter_add", .samples = [](Generator& g) {
-                       return std::vector<OpSample>{
-                           {"dim 1, repeated",
-                            {leaf(normal(g, {3, 4})), indices({0, 0, 1, 2, 3, 3}, {3, 2}),
-                             leaf(normal(g, {3, 2}))},
-                            [](const V& v) { return scatter_add(v[0], 1, v[1], v[2]); }}};
-                     }});
+  entries.push_back(
+      {.name = "scatter_add", .samples = [](Generator& g) {
+         return std::vector<OpSample>{
+             {"dim 1, repeated",
+              {leaf(normal(g, {3, 4})), indices({0, 0, 1, 2, 3, 3}, {3, 2}),
+               leaf(normal(g, {3, 2}))},
+              [](const V& v) { return scatter_add(v[0], 1, v[1], v[2]); }},
+             {"source larger than index",
+              {leaf(normal(g, {3, 4})), indices({1, 2}, {2, 1}), leaf(normal(g, {3, 2}))},
+              [](const V& v) { return scatter_add(v[0], 1, v[1], v[2]); }}};
+       }});
   entries.push_back(
       {.name = "index_add", .samples = [](Generator& g) {
          return std::vector<OpSample>{
@@ -63,7 +67,10 @@ void add_index_entries(std::vector<OpEntry>& entries) {
               [](const V& v) { return index_add(v[0], 0, v[1], v[2], 2.0); }},
              {"dim 1",
               {leaf(normal(g, {2, 4})), indices({0, 2}, {2}), leaf(normal(g, {2, 2}))},
-              [](const V& v) { return index_add(v[0], 1, v[1], v[2]); }}};
+              [](const V& v) { return index_add(v[0], 1, v[1], v[2]); }},
+             {"0-dim, index repeated, alpha 3",
+              {leaf(normal(g, {})), indices({0, 0}, {2}), leaf(normal(g, {}))},
+              [](const V& v) { return index_add(v[0], 0, v[1], v[2], 3.0); }}};
        }});
   entries.push_back({.name = "embedding",
                      .samples =

@@ -5,6 +5,7 @@
 #include "autograd/functions.h"
 #include "autograd/registry/entries.h"
 #include "autograd/registry/samples.h"
+#include "tensor/creation.h"
 
 namespace kiln::autograd {
 
@@ -89,8 +90,16 @@ void add_linalg_entries(std::vector<OpEntry>& entries) {
   };
   entries.push_back(
       along("cumsum", Domain::Real, [](const Tensor& x, int64_t d) { return cumsum(x, d); }));
-  entries.push_back(along("cumprod", Domain::AwayFromZero,
-                          [](const Tensor& x, int64_t d) { return cumprod(x, d); }));
+  OpEntry cumprod_entry = along("cumprod", Domain::AwayFromZero,
+                                [](const Tensor& x, int64_t d) { return cumprod(x, d); });
+  cumprod_entry.samples = [away_from_zero = cumprod_entry.samples](Generator& g) {
+    std::vector<OpSample> out = away_from_zero(g);
+    const Tensor zeros_in =
+        from_vector(std::vector<double>{2, 0, 3, 0.5, 1, -1, 0, 2}, {2, 4}, {.dtype = kFloat64});
+    out.push_back({"zeros, dim 1", {leaf(zeros_in)}, [](const V& v) { return cumprod(v[0], 1); }});
+    return out;
+  };
+  entries.push_back(std::move(cumprod_entry));
   entries.push_back(along("sort", Domain::Real,
                           [](const Tensor& x, int64_t d) { return sort(x, d, d == 0).first; }));
   entries.push_back(

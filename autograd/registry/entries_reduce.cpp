@@ -4,6 +4,7 @@
 #include "autograd/functions.h"
 #include "autograd/registry/entries.h"
 #include "autograd/registry/samples.h"
+#include "tensor/creation.h"
 
 namespace kiln::autograd {
 
@@ -69,9 +70,22 @@ void add_reduction_entries(std::vector<OpEntry>& entries) {
       "sum", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return sum(x, d, k); }));
   entries.push_back(reduction_entry(
       "mean", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return mean(x, d, k); }));
-  entries.push_back(
+  OpEntry prod_entry =
       reduction_entry("prod", Domain::AwayFromZero,
-                      [](const Tensor& x, const Dims& d, bool k) { return prod(x, d, k); }));
+                      [](const Tensor& x, const Dims& d, bool k) { return prod(x, d, k); });
+  prod_entry.samples = [away_from_zero = prod_entry.samples](Generator& g) {
+    std::vector<OpSample> out = away_from_zero(g);
+    // One zero in the first row, two in the second: the gradient is then not prod / x.
+    const Tensor zeros_in =
+        from_vector(std::vector<double>{1.5, 0, -2, 0.5, 0, 0}, {2, 3}, {.dtype = kFloat64});
+    out.push_back(
+        {"zeros, dim 1", {leaf(zeros_in.clone())}, [](const V& v) { return prod(v[0], {1}); }});
+    out.push_back({"one zero, all dims", {leaf(zeros_in.narrow(0, 0, 1).clone())}, [](const V& v) {
+                     return prod(v[0]);
+                   }});
+    return out;
+  };
+  entries.push_back(std::move(prod_entry));
   entries.push_back(reduction_entry(
       "amax", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return amax(x, d, k); }));
   entries.push_back(reduction_entry(

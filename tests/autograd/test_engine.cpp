@@ -137,6 +137,8 @@ TEST(Engine, SecondDerivativeWithCreateGraph) {
   (z * z * z).sum().backward({}, false, true);
   EXPECT_TRUE(z.grad().requires_grad());
   expect_values(grad({z.grad().sum()}, {z})[0], {12.0});
+  // z.grad's graph saved z, and z holds its grad: the cycle is broken by hand.
+  z.set_grad({});
 }
 
 TEST(Engine, NoGradGuardRecordsNothing) {
@@ -233,6 +235,43 @@ TEST(Engine, InPlaceOpsOnIntermediatesAreDifferentiated) {
   expect_values(x.grad(), {6.0, 8.0});
   expect_values(w.grad(), {2.0 + 2 * 3, 4.0 + 2 * 4});
   EXPECT_STREQ(h.grad_fn()->name(), "mul_");
+}
+
+TEST(Engine, InPlaceOnAViewOthersStillUseIsRefusedWhileRecording) {
+  Tensor x = leaf({1, 2, 3, 4});
+  Tensor w = leaf({1, 2});
+  Tensor h = x * 1;
+  EXPECT_NE(error_of([&] { h.select(0, 0).fill_(0); }).find("fill_: in place on a view"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { h.narrow(0, 0, 2).add_(w); }).find("add_: in place on a view"),
+            std::string::npos);
+  // A view nothing else uses (a reduction's result) may be updated in place.
+  Tensor rows = x.view({2, 2}).sum({1});
+  rows.add_(w);
+  rows.sum().backward();
+  expect_values(x.grad(), {1.0, 1.0, 1.0, 1.0});
+  expect_values(w.grad(), {1.0, 1.0});
+}
+
+TEST(Engine, MulInPlaceByItselfUsesTheValuesBeforeTheWrite) {
+  Tensor x = leaf({3});
+  Tensor h = x * 1;
+  h.mul_(h);
+  h.sum().backward();
+  expect_values(x.grad(), {6.0});
+}
+
+TEST(Engine, GradientsStoredWithCreateGraphShareNoMemory) {
+  Tensor x = leaf({1, 2});
+  Tensor y = leaf({3, 4});
+  const Tensor seed = ones({2}, {.dtype = kFloat64});
+  (x + y).backward(seed, false, true);
+  EXPECT_FALSE(x.grad().shares_storage(y.grad()));
+  EXPECT_FALSE(x.grad().shares_storage(seed));
+  (x * 2).sum().backward();
+  expect_values(x.grad(), {3.0, 3.0});
+  expect_values(y.grad(), {1.0, 1.0});
+  expect_values(seed, {1.0, 1.0});
 }
 
 TEST(Engine, AVeryLongChainNeitherRecursesNorLeaks) {
