@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
-.venv/bin/pip install --quiet --upgrade torch numpy
+.venv/bin/pip install --quiet --upgrade torch numpy safetensors
 .venv/bin/python -c "import torch; print('PyTorch', torch.__version__, 'ready in bench/pytorch/.venv')"
