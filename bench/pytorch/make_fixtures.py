@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from safetensors.numpy import load_file as load_numpy_safetensors
 from safetensors.torch import save_file
 
@@ -51,6 +52,132 @@ def check_kiln_files():
     print("kiln-written files read back correctly")
 
 
+def save_case(name, tensors):
+    out = FIXTURES / "nn"
+    out.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.detach().contiguous() for k, v in tensors.items()}, out / f"{name}.safetensors")
+
+
+def module_case(name, module, inputs, dtype=torch.float64):
+    """Output and input/parameter gradients of module(*inputs) for a random output gradient.
+
+    Tensors: input, input2 (if any), param.<state_dict name>, output, grad_output,
+    grad.input, grad.input2, grad.param.<name>."""
+    module = module.to(dtype)
+    inputs = [x.to(dtype).requires_grad_() if x.is_floating_point() else x for x in inputs]
+    output = module(*inputs)
+    grad_output = torch.randn_like(output)
+    (output * grad_output).sum().backward()
+    tensors = {"output": output, "grad_output": grad_output}
+    for i, x in enumerate(inputs):
+        key = "input" if i == 0 else f"input{i + 1}"
+        tensors[key] = x
+        if x.requires_grad:
+            tensors[f"grad.{key}"] = x.grad
+    for pname, p in module.state_dict().items():
+        tensors[f"param.{pname}"] = p
+    for pname, p in module.named_parameters():
+        tensors[f"grad.param.{pname}"] = p.grad
+    save_case(name, tensors)
+
+
+def loss_case(name, fn, **tensors):
+    """fn(**tensors) -> loss; gradients for every floating input that requires grad."""
+    loss = fn(**tensors)
+    grad_output = torch.randn_like(loss)
+    (loss * grad_output).sum().backward()
+    out = {"output": loss, "grad_output": grad_output}
+    for key, x in tensors.items():
+        out[key] = x
+        if x.requires_grad:
+            out[f"grad.{key}"] = x.grad
+    save_case(name, out)
+
+
+def leaf(*shape, dtype=torch.float64, low=None, high=None):
+    x = torch.randn(*shape, dtype=dtype) if low is None else torch.rand(*shape, dtype=dtype) * (high - low) + low
+    return x.requires_grad_()
+
+
+def write_nn_fixtures():
+    torch.manual_seed(0)
+    module_case("linear", torch.nn.Linear(4, 3), [torch.randn(2, 5, 4)])
+    module_case("linear_no_bias_f32", torch.nn.Linear(4, 3, bias=False), [torch.randn(6, 4)],
+                torch.float32)
+    module_case("bilinear", torch.nn.Bilinear(3, 4, 2), [torch.randn(5, 3), torch.randn(5, 4)])
+    module_case("embedding_padding", torch.nn.Embedding(6, 3, padding_idx=1),
+                [torch.tensor([[0, 1, 2], [1, 5, 1]])])
+    module_case("layer_norm_2d", torch.nn.LayerNorm([3, 4]), [torch.randn(2, 3, 4)])
+    norm = torch.nn.LayerNorm(5, elementwise_affine=False)
+    module_case("layer_norm_no_affine_f32", norm, [torch.randn(3, 5)], torch.float32)
+    module_case("rms_norm", torch.nn.RMSNorm([4]), [torch.randn(3, 4)])
+    module_case("rms_norm_f32", torch.nn.RMSNorm([4], eps=1e-3), [torch.randn(3, 4)], torch.float32)
+    for name, module in [("leaky_relu", torch.nn.LeakyReLU(0.1)), ("gelu", torch.nn.GELU()),
+                         ("gelu_tanh", torch.nn.GELU("tanh")), ("silu", torch.nn.SiLU()),
+                         ("tanh", torch.nn.Tanh()), ("sigmoid", torch.nn.Sigmoid()),
+                         ("softplus", torch.nn.Softplus(beta=2, threshold=5)),
+                         ("softmax", torch.nn.Softmax(dim=1))]:
+        module_case(f"act_{name}", module, [torch.randn(3, 5) * 3])
+    # A small model whose state_dict kiln loads by name.
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    module_case("sequential_mlp", model, [torch.randn(3, 4)])
+
+    x, y = leaf(4, 3), torch.randn(4, 3, dtype=torch.float64)
+    for reduction in ("mean", "sum", "none"):
+        loss_case(f"mse_{reduction}", lambda input, target: F.mse_loss(input, target, reduction=reduction),
+                  input=x.detach().clone().requires_grad_(), target=y)
+    loss_case("l1", lambda input, target: F.l1_loss(input, target), input=leaf(4, 3), target=y)
+    loss_case("smooth_l1", lambda input, target: F.smooth_l1_loss(input, target, beta=0.5),
+              input=leaf(4, 3), target=y)
+    loss_case("huber", lambda input, target: F.huber_loss(input, target, delta=0.7, reduction="sum"),
+              input=leaf(4, 3), target=y)
+    labels = torch.tensor([0, 2, -100, 4, 1, 2])
+    class_weight = torch.rand(5, dtype=torch.float64) + 0.5
+    loss_case("cross_entropy_indices",
+              lambda input, target, weight: F.cross_entropy(input, target, weight=weight,
+                                                            ignore_index=-100, label_smoothing=0.1),
+              input=leaf(6, 5), target=labels, weight=class_weight)
+    loss_case("cross_entropy_sum_no_weight",
+              lambda input, target: F.cross_entropy(input, target, reduction="sum"),
+              input=leaf(6, 5), target=torch.tensor([0, 2, 3, 4, 1, 2]))
+    loss_case("cross_entropy_spatial",
+              lambda input, target: F.cross_entropy(input, target, reduction="none"),
+              input=leaf(2, 4, 3), target=torch.tensor([[0, 3, 1], [2, 2, 0]]))
+    loss_case("cross_entropy_probabilities",
+              lambda input, target, weight: F.cross_entropy(input, target, weight=weight,
+                                                            label_smoothing=0.2),
+              input=leaf(6, 5), target=torch.softmax(torch.randn(6, 5, dtype=torch.float64), 1),
+              weight=class_weight)
+    loss_case("nll_weighted",
+              lambda input, target, weight: F.nll_loss(input, target, weight=weight),
+              input=torch.log_softmax(torch.randn(6, 5, dtype=torch.float64), 1).requires_grad_(),
+              target=torch.tensor([0, 2, 3, 4, 1, 2]), weight=class_weight)
+    loss_case("bce_weighted",
+              lambda input, target, weight: F.binary_cross_entropy(input, target, weight=weight),
+              input=leaf(4, 3, low=0.05, high=0.95), target=torch.rand(4, 3, dtype=torch.float64),
+              weight=torch.rand(3, dtype=torch.float64).expand(4, 3).contiguous())
+    loss_case("bce_logits_pos_weight",
+              lambda input, target, pos_weight: F.binary_cross_entropy_with_logits(
+                  input, target, pos_weight=pos_weight),
+              input=leaf(4, 3), target=torch.rand(4, 3, dtype=torch.float64),
+              pos_weight=torch.tensor([0.5, 2.0, 3.0], dtype=torch.float64))
+    loss_case("kl_div_batchmean",
+              lambda input, target: F.kl_div(input, target, reduction="batchmean"),
+              input=torch.log_softmax(torch.randn(4, 5, dtype=torch.float64), 1).requires_grad_(),
+              target=torch.cat([torch.zeros(4, 1, dtype=torch.float64),
+                                torch.softmax(torch.randn(4, 4, dtype=torch.float64), 1)], 1))
+    loss_case("kl_div_log_target",
+              lambda input, target: F.kl_div(input, target, reduction="sum", log_target=True),
+              input=torch.log_softmax(torch.randn(4, 5, dtype=torch.float64), 1).requires_grad_(),
+              target=torch.log_softmax(torch.randn(4, 5, dtype=torch.float64), 1).requires_grad_())
+    loss_case("gaussian_nll_full",
+              lambda input, target, var: F.gaussian_nll_loss(input, target, var, full=True, eps=1e-2),
+              input=leaf(4, 3), target=torch.randn(4, 3, dtype=torch.float64),
+              var=torch.cat([torch.full((1, 3), 1e-3, dtype=torch.float64),
+                             torch.rand(3, 3, dtype=torch.float64) + 0.5]).requires_grad_())
+
+
 if __name__ == "__main__":
     write_io_fixtures()
     check_kiln_files()
+    write_nn_fixtures()

@@ -1,0 +1,73 @@
+#include "nn/activation.h"
+
+#include <sstream>
+
+#include "autograd/functions.h"
+#include "nn/functional.h"
+
+namespace kiln::nn {
+
+Tensor ReLU::forward(const Tensor& input) {
+  return relu(input);
+}
+
+Tensor LeakyReLU::forward(const Tensor& input) {
+  return functional::leaky_relu(input, negative_slope_);
+}
+std::string LeakyReLU::extra_repr() const {
+  return "negative_slope=" + std::to_string(negative_slope_);
+}
+
+Tensor GELU::forward(const Tensor& input) {
+  return gelu(input, approximation_);
+}
+std::string GELU::extra_repr() const {
+  return approximation_ == GeluApproximation::Tanh ? "approximate='tanh'" : "";
+}
+
+Tensor SiLU::forward(const Tensor& input) {
+  return silu(input);
+}
+Tensor Tanh::forward(const Tensor& input) {
+  return tanh(input);
+}
+Tensor Sigmoid::forward(const Tensor& input) {
+  return sigmoid(input);
+}
+
+Tensor Softplus::forward(const Tensor& input) {
+  return functional::softplus(input, beta_, threshold_);
+}
+std::string Softplus::extra_repr() const {
+  return "beta=" + std::to_string(beta_) + ", threshold=" + std::to_string(threshold_);
+}
+
+Tensor Softmax::forward(const Tensor& input) {
+  return softmax(input, dim_);
+}
+std::string Softmax::extra_repr() const {
+  return "dim=" + std::to_string(dim_);
+}
+
+Tensor Flatten::forward(const Tensor& input) {
+  return input.flatten(start_dim_, end_dim_);
+}
+std::string Flatten::extra_repr() const {
+  return "start_dim=" + std::to_string(start_dim_) + ", end_dim=" + std::to_string(end_dim_);
+}
+
+Tensor Unflatten::forward(const Tensor& input) {
+  const int d = wrap_dim(dim_, input.dim(), "Unflatten");
+  Shape shape;
+  for (int i = 0; i < d; ++i) shape.push_back(input.shape()[i]);
+  for (int64_t size : sizes_) shape.push_back(size);
+  for (int i = d + 1; i < input.dim(); ++i) shape.push_back(input.shape()[i]);
+  return input.reshape(shape);
+}
+std::string Unflatten::extra_repr() const {
+  std::ostringstream out;
+  out << "dim=" << dim_ << ", unflattened_size=" << sizes_;
+  return out.str();
+}
+
+}  // namespace kiln::nn

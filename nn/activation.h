@@ -1,0 +1,99 @@
+#pragma once
+
+// Activation and reshaping modules, each the function of the same name.
+#include "nn/containers.h"
+
+namespace kiln::nn {
+
+class ReLU : public UnaryModule {
+ public:
+  ReLU() : UnaryModule("ReLU") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class LeakyReLU : public UnaryModule {
+ public:
+  explicit LeakyReLU(double negative_slope = 0.01)
+      : UnaryModule("LeakyReLU"), negative_slope_(negative_slope) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  double negative_slope_;
+};
+
+class GELU : public UnaryModule {
+ public:
+  explicit GELU(GeluApproximation approximation = GeluApproximation::Erf)
+      : UnaryModule("GELU"), approximation_(approximation) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  GeluApproximation approximation_;
+};
+
+class SiLU : public UnaryModule {
+ public:
+  SiLU() : UnaryModule("SiLU") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Tanh : public UnaryModule {
+ public:
+  Tanh() : UnaryModule("Tanh") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Sigmoid : public UnaryModule {
+ public:
+  Sigmoid() : UnaryModule("Sigmoid") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Softplus : public UnaryModule {
+ public:
+  explicit Softplus(double beta = 1, double threshold = 20)
+      : UnaryModule("Softplus"), beta_(beta), threshold_(threshold) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  double beta_, threshold_;
+};
+
+class Softmax : public UnaryModule {
+ public:
+  explicit Softmax(int64_t dim) : UnaryModule("Softmax"), dim_(dim) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  int64_t dim_;
+};
+
+// Merges dims start_dim..end_dim into one.
+class Flatten : public UnaryModule {
+ public:
+  explicit Flatten(int64_t start_dim = 1, int64_t end_dim = -1)
+      : UnaryModule("Flatten"), start_dim_(start_dim), end_dim_(end_dim) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  int64_t start_dim_, end_dim_;
+};
+
+// Splits dim into `sizes`.
+class Unflatten : public UnaryModule {
+ public:
+  Unflatten(int64_t dim, Shape sizes) : UnaryModule("Unflatten"), dim_(dim), sizes_(sizes) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  int64_t dim_;
+  Shape sizes_;
+};
+
+}  // namespace kiln::nn

@@ -1,0 +1,81 @@
+#include "nn/functional.h"
+
+#include <limits>
+
+#include "autograd/functions.h"
+#include "tensor/creation.h"
+
+namespace kiln::nn::functional {
+
+Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+  KILN_CHECK(weight.dim() == 2, "linear: weight must be 2-D [out, in], got shape ", weight.shape());
+  KILN_CHECK(input.dim() >= 1 && input.size(-1) == weight.size(1), "linear: input of shape ",
+             input.shape(), " does not end in the weight's in_features ", weight.size(1));
+  const Tensor product = input.matmul(weight.t());
+  return bias.defined() ? product + bias : product;
+}
+
+Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight,
+                const Tensor& bias) {
+  KILN_CHECK(
+      weight.dim() == 3 && input1.size(-1) == weight.size(1) && input2.size(-1) == weight.size(2),
+      "bilinear: weight of shape ", weight.shape(), " does not fit inputs of shapes ",
+      input1.shape(), " and ", input2.shape());
+  // y[..., o] = sum_ij x1[..., i] A[o, i, j] x2[..., j]
+  const Tensor left = input1.unsqueeze(-2).unsqueeze(-2).matmul(weight);  // [..., out, 1, in2]
+  const Tensor out = left.matmul(input2.unsqueeze(-2).unsqueeze(-1)).squeeze(-1).squeeze(-1);
+  return bias.defined() ? out + bias : out;
+}
+
+Tensor dropout(const Tensor& input, double p, bool active, Generator* generator) {
+  KILN_CHECK(p >= 0 && p <= 1, "dropout: p must be in [0, 1], got ", p);
+  if (!active || p == 0) return input;
+  if (p == 1) return input * 0;
+  const Tensor keep =
+      ge(rand(input.shape(), {.dtype = input.dtype(), .device = input.device()}, generator), p)
+          .to(input.dtype());
+  return input * (keep / (1 - p));
+}
+
+Tensor leaky_relu(const Tensor& input, double negative_slope) {
+  return where(ge(input, 0), input, input * negative_slope);
+}
+
+Tensor softplus(const Tensor& input, double beta, double threshold) {
+  KILN_CHECK(beta > 0, "softplus: beta must be positive, got ", beta);
+  const Tensor scaled = input * beta;
+  return where(gt(scaled, threshold), input, kiln::softplus(scaled) / beta);
+}
+
+namespace {
+Dims trailing(const Tensor& input, int dims, const char* op) {
+  KILN_CHECK(dims >= 1 && dims <= input.dim(), op, ": cannot normalise the last ", dims,
+             " dims of a tensor of shape ", input.shape());
+  Dims out;
+  for (int d = input.dim() - dims; d < input.dim(); ++d) out.push_back(d);
+  return out;
+}
+}  // namespace
+
+Tensor layer_norm(const Tensor& input, int dims, const Tensor& weight, const Tensor& bias,
+                  double eps) {
+  trailing(input, dims, "layer_norm");
+  if (dims == 1) return kiln::layer_norm(input, weight, bias, eps);
+  // The fused op normalises one dim: flatten the trailing ones into it.
+  const Shape shape = input.shape();
+  const Tensor flat = input.flatten(input.dim() - dims, -1);
+  return kiln::layer_norm(flat, weight.defined() ? weight.reshape({-1}) : weight,
+                          bias.defined() ? bias.reshape({-1}) : bias, eps)
+      .view(shape);
+}
+
+Tensor rms_norm(const Tensor& input, int dims, const Tensor& weight, std::optional<double> eps) {
+  const Dims over = trailing(input, dims, "rms_norm");
+  const double epsilon =
+      eps.value_or(input.dtype() == kFloat64 ? std::numeric_limits<double>::epsilon()
+                                             : std::numeric_limits<float>::epsilon());
+  const Tensor normalised = input * rsqrt(square(input).mean(over, true) + epsilon);
+  return weight.defined() ? normalised * weight : normalised;
+}
+
+}  // namespace kiln::nn::functional

@@ -1,0 +1,31 @@
+#pragma once
+
+// The functional forms of the layers (torch.nn.functional), built from differentiable ops.
+#include <optional>
+
+#include "tensor/random.h"
+#include "tensor/tensor.h"
+
+namespace kiln::nn::functional {
+
+// x W^T + b, W [out, in], b [out] (optional).
+Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = {});
+// x1^T A x2 + b per output feature: A [out, in1, in2], b [out].
+Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight,
+                const Tensor& bias = {});
+// Zeroes each element with probability p and scales the rest by 1 / (1 - p) when active
+// (Srivastava et al. 2014); the identity otherwise.
+Tensor dropout(const Tensor& input, double p, bool active, Generator* generator = nullptr);
+// x for x >= 0, slope * x below.
+Tensor leaky_relu(const Tensor& input, double negative_slope = 0.01);
+// log(1 + exp(beta x)) / beta, and x itself where beta x > threshold.
+Tensor softplus(const Tensor& input, double beta = 1, double threshold = 20);
+// Normalises over the trailing `dims` dims: (x - mean) / sqrt(var + eps) * weight + bias.
+Tensor layer_norm(const Tensor& input, int dims, const Tensor& weight, const Tensor& bias,
+                  double eps = 1e-5);
+// x / sqrt(mean(x^2) + eps) * weight over the trailing `dims` dims (Zhang & Sennrich
+// 2019); eps defaults to the dtype's machine epsilon, as PyTorch's.
+Tensor rms_norm(const Tensor& input, int dims, const Tensor& weight,
+                std::optional<double> eps = std::nullopt);
+
+}  // namespace kiln::nn::functional

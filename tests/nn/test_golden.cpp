@@ -1,0 +1,180 @@
+// Layers and losses against PyTorch: outputs and gradients from fixtures that
+// bench/pytorch/make_fixtures.py wrote with the same weights and inputs. Tolerances: float64
+// cases 1e-10 relative; float32 cases 1e-5 relative.
+#include <functional>
+
+#include "autograd/functions.h"
+#include "nn/activation.h"
+#include "nn/embedding.h"
+#include "nn/golden.h"
+#include "nn/linear.h"
+#include "nn/loss.h"
+#include "nn/normalization.h"
+#include "tensor/creation.h"
+
+namespace kiln::nn {
+namespace {
+
+using testing::Golden;
+
+constexpr double kRtol64 = 1e-10, kAtol64 = 1e-12;
+constexpr double kRtol32 = 1e-5, kAtol32 = 1e-6;
+
+// Loads the fixture's parameters into `module`, runs it and compares the output and the
+// gradients of (output * grad_output).sum() for the inputs and every parameter.
+void check_module(const std::string& name, Module& module,
+                  const std::function<Tensor(const std::vector<Tensor>&)>& forward) {
+  const Golden golden(name);
+  const Tensor output_expected = golden["output"];
+  const bool f64 = output_expected.dtype() == kFloat64;
+  const double rtol = f64 ? kRtol64 : kRtol32, atol = f64 ? kAtol64 : kAtol32;
+  module.to(output_expected.dtype());
+  module.load_state_dict(golden.with_prefix("param."));
+  std::vector<Tensor> inputs;
+  for (const char* key : {"input", "input2"}) {
+    if (!golden.has(key)) continue;
+    Tensor x = golden[key].clone();
+    if (is_floating(x.dtype())) x.requires_grad_();
+    inputs.push_back(x);
+  }
+  const Tensor output = forward(inputs);
+  golden.expect_close(output, "output", rtol, atol);
+  (output * golden["grad_output"]).sum().backward();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const std::string key = i == 0 ? "grad.input" : "grad.input2";
+    if (golden.has(key)) golden.expect_close(inputs[i].grad(), key, rtol, atol);
+  }
+  for (const auto& [pname, p] : module.named_parameters()) {
+    golden.expect_close(p.grad(), "grad.param." + pname, rtol, atol);
+  }
+}
+
+void check_unary(const std::string& name, UnaryModule& module) {
+  check_module(name, module, [&](const std::vector<Tensor>& in) { return module(in[0]); });
+}
+
+TEST(Golden, Linear) {
+  Linear linear(4, 3);
+  check_unary("linear", linear);
+  Linear no_bias(4, 3, false);
+  check_unary("linear_no_bias_f32", no_bias);
+}
+
+TEST(Golden, Bilinear) {
+  Bilinear bilinear(3, 4, 2);
+  check_module("bilinear", bilinear,
+               [&](const std::vector<Tensor>& in) { return bilinear.forward(in[0], in[1]); });
+}
+
+TEST(Golden, EmbeddingWithPaddingIndex) {
+  Embedding embedding(6, 3, 1);
+  check_unary("embedding_padding", embedding);
+}
+
+TEST(Golden, LayerNormAndRMSNorm) {
+  LayerNorm two_dims({3, 4});
+  check_unary("layer_norm_2d", two_dims);
+  LayerNorm no_affine({5}, 1e-5, false);
+  check_unary("layer_norm_no_affine_f32", no_affine);
+  RMSNorm rms({4});
+  check_unary("rms_norm", rms);
+  RMSNorm rms_f32({4}, 1e-3);
+  check_unary("rms_norm_f32", rms_f32);
+}
+
+TEST(Golden, Activations) {
+  LeakyReLU leaky(0.1);
+  check_unary("act_leaky_relu", leaky);
+  GELU gelu_erf;
+  check_unary("act_gelu", gelu_erf);
+  GELU gelu_tanh(GeluApproximation::Tanh);
+  check_unary("act_gelu_tanh", gelu_tanh);
+  SiLU silu_module;
+  check_unary("act_silu", silu_module);
+  Tanh tanh_module;
+  check_unary("act_tanh", tanh_module);
+  Sigmoid sigmoid_module;
+  check_unary("act_sigmoid", sigmoid_module);
+  Softplus softplus_module(2, 5);
+  check_unary("act_softplus", softplus_module);
+  Softmax softmax_module(1);
+  check_unary("act_softmax", softmax_module);
+}
+
+TEST(Golden, SequentialStateDictLoadsByPyTorchNames) {
+  Sequential model(
+      {std::make_shared<Linear>(4, 8), std::make_shared<ReLU>(), std::make_shared<Linear>(8, 2)});
+  const auto names = model.state_dict();
+  EXPECT_TRUE(names.contains("0.weight") && names.contains("2.bias"));
+  check_unary("sequential_mlp", model);
+}
+
+// Loss fixtures: the loss, and the gradients of (loss * grad_output).sum() for each input
+// that required grad in PyTorch.
+void check_loss(const std::string& name, const std::vector<std::string>& differentiable,
+                const std::function<Tensor(const Golden&, std::map<std::string, Tensor>&)>& loss) {
+  const Golden golden(name);
+  std::map<std::string, Tensor> inputs;
+  for (const std::string& key : differentiable) inputs[key] = golden[key].clone().requires_grad_();
+  const Tensor output = loss(golden, inputs);
+  golden.expect_close(output, "output", kRtol64, kAtol64);
+  (output * golden["grad_output"]).sum().backward();
+  for (const std::string& key : differentiable) {
+    golden.expect_close(inputs[key].grad(), "grad." + key, kRtol64, kAtol64);
+  }
+}
+
+TEST(Golden, RegressionLosses) {
+  const std::pair<const char*, Reduction> reductions[] = {
+      {"mse_mean", Reduction::Mean}, {"mse_sum", Reduction::Sum}, {"mse_none", Reduction::None}};
+  for (const auto& [name, reduction] : reductions) {
+    check_loss(name, {"input"}, [reduction](const Golden& g, auto& in) {
+      return mse_loss(in["input"], g["target"], reduction);
+    });
+  }
+  check_loss("l1", {"input"},
+             [](const Golden& g, auto& in) { return l1_loss(in["input"], g["target"]); });
+  check_loss("smooth_l1", {"input"}, [](const Golden& g, auto& in) {
+    return smooth_l1_loss(in["input"], g["target"], Reduction::Mean, 0.5);
+  });
+  check_loss("huber", {"input"}, [](const Golden& g, auto& in) {
+    return huber_loss(in["input"], g["target"], Reduction::Sum, 0.7);
+  });
+  check_loss("gaussian_nll_full", {"input", "var"}, [](const Golden& g, auto& in) {
+    return gaussian_nll_loss(in["input"], g["target"], in["var"], true, 1e-2);
+  });
+}
+
+TEST(Golden, ClassificationLosses) {
+  check_loss("cross_entropy_indices", {"input"}, [](const Golden& g, auto& in) {
+    return cross_entropy(in["input"], g["target"],
+                         {.weight = g["weight"], .ignore_index = -100, .label_smoothing = 0.1});
+  });
+  check_loss("cross_entropy_sum_no_weight", {"input"}, [](const Golden& g, auto& in) {
+    return cross_entropy(in["input"], g["target"], {.reduction = Reduction::Sum});
+  });
+  check_loss("cross_entropy_spatial", {"input"}, [](const Golden& g, auto& in) {
+    return cross_entropy(in["input"], g["target"], {.reduction = Reduction::None});
+  });
+  check_loss("cross_entropy_probabilities", {"input"}, [](const Golden& g, auto& in) {
+    return cross_entropy(in["input"], g["target"], {.weight = g["weight"], .label_smoothing = 0.2});
+  });
+  check_loss("nll_weighted", {"input"}, [](const Golden& g, auto& in) {
+    return nll_loss(in["input"], g["target"], g["weight"]);
+  });
+  check_loss("bce_weighted", {"input"}, [](const Golden& g, auto& in) {
+    return binary_cross_entropy(in["input"], g["target"], g["weight"]);
+  });
+  check_loss("bce_logits_pos_weight", {"input"}, [](const Golden& g, auto& in) {
+    return binary_cross_entropy_with_logits(in["input"], g["target"], {}, g["pos_weight"]);
+  });
+  check_loss("kl_div_batchmean", {"input"}, [](const Golden& g, auto& in) {
+    return kl_div(in["input"], g["target"], Reduction::BatchMean);
+  });
+  check_loss("kl_div_log_target", {"input", "target"}, [](const Golden&, auto& in) {
+    return kl_div(in["input"], in["target"], Reduction::Sum, true);
+  });
+}
+
+}  // namespace
+}  // namespace kiln::nn
