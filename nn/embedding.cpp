@@ -1,6 +1,6 @@
 #include "nn/embedding.h"
 
-#include "autograd/functions.h"
+#include "nn/functional.h"
 #include "nn/init.h"
 #include "tensor/creation.h"
 
@@ -18,10 +18,7 @@ Embedding::Embedding(int64_t num_embeddings, int64_t dim, std::optional<int64_t>
 }
 
 Tensor Embedding::forward(const Tensor& indices) {
-  if (!padding_idx_) return embedding(weight, indices);
-  // Looking the padding row up from a detached copy keeps its gradient at zero.
-  const Tensor padding = eq(indices, *padding_idx_).unsqueeze(-1);
-  return where(padding, embedding(weight.detach(), indices), embedding(weight, indices));
+  return functional::embedding(weight, indices, padding_idx_);
 }
 
 std::string Embedding::extra_repr() const {

@@ -27,12 +27,21 @@ Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight
   return bias.defined() ? out + bias : out;
 }
 
+Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<int64_t> padding_idx) {
+  if (!padding_idx) return kiln::embedding(weight, indices);
+  // Looking the padding row up from a detached copy keeps its gradient at zero.
+  const Tensor padding = eq(indices, *padding_idx).unsqueeze(-1);
+  return where(padding, kiln::embedding(weight.detach(), indices),
+               kiln::embedding(weight, indices));
+}
+
 Tensor dropout(const Tensor& input, double p, bool active, Generator* generator) {
   KILN_CHECK(p >= 0 && p <= 1, "dropout: p must be in [0, 1], got ", p);
   if (!active || p == 0) return input;
   if (p == 1) return input * 0;
+  // The mask is drawn in float32 whatever the input's dtype, so a seed gives one mask.
   const Tensor keep =
-      ge(rand(input.shape(), {.dtype = input.dtype(), .device = input.device()}, generator), p)
+      ge(rand(input.shape(), {.dtype = kFloat32, .device = input.device()}, generator), p)
           .to(input.dtype());
   return input * (keep / (1 - p));
 }

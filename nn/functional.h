@@ -13,6 +13,9 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = {}
 // x1^T A x2 + b per output feature: A [out, in1, in2], b [out].
 Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight,
                 const Tensor& bias = {});
+// Rows of weight picked by indices; the row at padding_idx (if any) gets no gradient.
+Tensor embedding(const Tensor& weight, const Tensor& indices,
+                 std::optional<int64_t> padding_idx = std::nullopt);
 // Zeroes each element with probability p and scales the rest by 1 / (1 - p) when active
 // (Srivastava et al. 2014); the identity otherwise.
 Tensor dropout(const Tensor& input, double p, bool active, Generator* generator = nullptr);

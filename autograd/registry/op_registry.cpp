@@ -7,6 +7,17 @@
 
 namespace kiln::autograd {
 
+namespace {
+std::vector<void (*)(std::vector<OpEntry>&)>& registered_adders() {
+  static std::vector<void (*)(std::vector<OpEntry>&)> adders;
+  return adders;
+}
+}  // namespace
+
+OpEntryRegistrar::OpEntryRegistrar(void (*add_entries)(std::vector<OpEntry>&)) {
+  registered_adders().push_back(add_entries);
+}
+
 const std::vector<OpEntry>& op_registry() {
   static const std::vector<OpEntry> entries = [] {
     std::vector<OpEntry> all;
@@ -15,6 +26,7 @@ const std::vector<OpEntry>& op_registry() {
     add_shape_entries(all);
     add_index_entries(all);
     add_linalg_entries(all);
+    for (auto add : registered_adders()) add(all);
     return all;
   }();
   return entries;

@@ -45,6 +45,12 @@ struct OpEntry {
   std::function<double(const std::vector<Tensor>& inputs, const Tensor& output)> flops = {};
 };
 
+// Entries of layers above autograd (nn/) are added by a static registrar in their files.
+class OpEntryRegistrar {
+ public:
+  explicit OpEntryRegistrar(void (*add_entries)(std::vector<OpEntry>&));
+};
+
 const std::vector<OpEntry>& op_registry();
 // The entry named `name`, or null.
 const OpEntry* find_op_entry(std::string_view name);

@@ -10,6 +10,7 @@
 #include "autograd/node.h"
 #include "autograd/op_list.h"
 #include "autograd/registry/op_verify.h"
+#include "nn/op_list.h"
 #include "tensor/creation.h"
 
 namespace kiln::autograd {
@@ -56,18 +57,18 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpRegistry, testing::ValuesIn(entry_names()),
                          });
 
 TEST(OpRegistryCoverage, EveryDifferentiableOpHasAnEntry) {
-  for (const auto names : {recorded_op_names(), composite_op_names()}) {
+  for (const auto names : {recorded_op_names(), composite_op_names(), nn::nn_op_names()}) {
     for (const char* name : names) {
       EXPECT_NE(find_op_entry(name), nullptr)
           << "differentiable op " << name << " has no entry in the op registry "
-          << "(autograd/registry/entries_*.cpp)";
+          << "(autograd/registry/entries_*.cpp, nn/registry_entries.cpp)";
     }
   }
 }
 
 TEST(OpRegistryCoverage, EveryEntryIsAListedOpAndUnique) {
   std::set<std::string> listed, seen;
-  for (const auto names : {recorded_op_names(), composite_op_names()}) {
+  for (const auto names : {recorded_op_names(), composite_op_names(), nn::nn_op_names()}) {
     for (const char* name : names) listed.insert(name);
   }
   for (const OpEntry& entry : op_registry()) {

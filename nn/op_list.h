@@ -1,0 +1,29 @@
+#pragma once
+
+#include <span>
+
+// The layers and losses of nn/ as the op registry names them: each must have a registry
+// entry (nn/registry_entries.cpp), which tests/nn/test_nn_registry.cpp checks.
+#define KILN_NN_OPS(X)                \
+  X(linear)                           \
+  X(bilinear)                         \
+  X(embedding_padding)                \
+  X(layer_norm_nd)                    \
+  X(rms_norm)                         \
+  X(dropout)                          \
+  X(leaky_relu)                       \
+  X(softplus_beta)                    \
+  X(mse_loss)                         \
+  X(l1_loss)                          \
+  X(smooth_l1_loss)                   \
+  X(huber_loss)                       \
+  X(cross_entropy)                    \
+  X(nll_loss)                         \
+  X(binary_cross_entropy)             \
+  X(binary_cross_entropy_with_logits) \
+  X(kl_div)                           \
+  X(gaussian_nll_loss)
+
+namespace kiln::nn {
+std::span<const char* const> nn_op_names();
+}  // namespace kiln::nn

@@ -1,0 +1,214 @@
+// The op registry's entries for nn/'s functional layers and losses: gradcheck and
+// gradgradcheck in float64, like every op's (tests/autograd/test_op_registry.cpp).
+#include "autograd/functions.h"
+#include "autograd/registry/samples.h"
+#include "nn/functional.h"
+#include "nn/loss.h"
+#include "nn/op_list.h"
+#include "tensor/creation.h"
+
+namespace kiln::nn {
+
+namespace {
+
+using autograd::OpCall;
+using autograd::OpEntry;
+using autograd::OpSample;
+using namespace autograd::samples;
+using V = std::vector<Tensor>;
+
+OpEntry entry(const char* name, std::function<std::vector<OpSample>(Generator&)> samples,
+              double flops_per_element = 1) {
+  return {.name = name, .samples = std::move(samples), .flops_per_element = flops_per_element};
+}
+
+// The same loss on every reduction.
+std::vector<OpSample> each_reduction(const std::string& label, const V& inputs,
+                                     const std::function<Tensor(const V&, Reduction)>& loss) {
+  std::vector<OpSample> out;
+  for (const auto& [name, reduction] :
+       {std::pair{"mean", Reduction::Mean}, std::pair{"sum", Reduction::Sum},
+        std::pair{"none", Reduction::None}}) {
+    out.push_back({label + ", " + name, inputs,
+                   [loss, reduction](const V& v) { return loss(v, reduction); }});
+  }
+  return out;
+}
+
+void add_entries(std::vector<OpEntry>& entries) {
+  entries.push_back(entry("linear", [](Generator& g) {
+    return std::vector<OpSample>{
+        {"[2, 3] x W[4, 3] + b",
+         {leaf(normal(g, {2, 3})), leaf(normal(g, {4, 3})), leaf(normal(g, {4}))},
+         [](const V& v) { return functional::linear(v[0], v[1], v[2]); }},
+        {"batched, no bias", {leaf(normal(g, {2, 2, 3})), leaf(normal(g, {4, 3}))}, [](const V& v) {
+           return functional::linear(v[0], v[1]);
+         }}};
+  }));
+  entries.push_back(entry("bilinear", [](Generator& g) {
+    return std::vector<OpSample>{
+        {"[2, 3] and [2, 2] into 2",
+         {leaf(normal(g, {2, 3})), leaf(normal(g, {2, 2})), leaf(normal(g, {2, 3, 2})),
+          leaf(normal(g, {2}))},
+         [](const V& v) { return functional::bilinear(v[0], v[1], v[2], v[3]); }}};
+  }));
+  entries.push_back(entry(
+      "embedding_padding",
+      [](Generator& g) {
+        // The padding row gets no gradient by design, so it is a constant here; the sample
+        // checks that every other row gets its gradient through Embedding's lookup.
+        const Tensor padding_row = normal(g, {1, 3});
+        return std::vector<OpSample>{
+            {"padding row 1",
+             {leaf(normal(g, {3, 3})), indices({0, 1, 3, 1}, {2, 2})},
+             [padding_row](const V& v) {
+               const Tensor weight = cat({v[0].narrow(0, 0, 1), padding_row, v[0].narrow(0, 1, 2)});
+               return functional::embedding(weight, v[1], 1);
+             }}};
+      },
+      0));
+  entries.push_back(entry(
+      "layer_norm_nd",
+      [](Generator& g) {
+        return std::vector<OpSample>{
+            {"last 2 dims",
+             {leaf(normal(g, {2, 3, 2})), leaf(normal(g, {3, 2})), leaf(normal(g, {3, 2}))},
+             [](const V& v) { return functional::layer_norm(v[0], 2, v[1], v[2]); }}};
+      },
+      8));
+  entries.push_back(entry(
+      "rms_norm",
+      [](Generator& g) {
+        return std::vector<OpSample>{
+            {"last dim",
+             {leaf(normal(g, {3, 4})), leaf(normal(g, {4}))},
+             [](const V& v) { return functional::rms_norm(v[0], 1, v[1], 1e-6); }},
+            {"last 2 dims, no weight", {leaf(normal(g, {2, 2, 3}))}, [](const V& v) {
+               return functional::rms_norm(v[0], 2, {});
+             }}};
+      },
+      4));
+  entries.push_back(entry("dropout", [](Generator& g) {
+    // A generator seeded in the call gives every evaluation the same mask.
+    return std::vector<OpSample>{{"p = 0.3", {leaf(normal(g, {4, 5}))}, [](const V& v) {
+                                    Generator mask(11);
+                                    return functional::dropout(v[0], 0.3, true, &mask);
+                                  }}};
+  }));
+  entries.push_back(entry("leaky_relu", [](Generator& g) {
+    return std::vector<OpSample>{{"slope 0.1", {leaf(avoiding(g, {3, 4}, {0.0}))}, [](const V& v) {
+                                    return functional::leaky_relu(v[0], 0.1);
+                                  }}};
+  }));
+  entries.push_back(entry(
+      "softplus_beta",
+      [](Generator& g) {
+        return std::vector<OpSample>{{"beta 2, threshold 5",
+                                      {leaf(avoiding(g, {3, 4}, {2.5}))},
+                                      [](const V& v) { return functional::softplus(v[0], 2, 5); }}};
+      },
+      8));
+
+  entries.push_back(entry("mse_loss", [](Generator& g) {
+    return each_reduction("[3, 4]", {leaf(normal(g, {3, 4})), normal(g, {3, 4})},
+                          [](const V& v, Reduction r) { return mse_loss(v[0], v[1], r); });
+  }));
+  entries.push_back(entry("l1_loss", [](Generator& g) {
+    const Tensor target = normal(g, {3, 4});
+    return each_reduction("[3, 4]", {leaf(target + avoiding(g, {3, 4}, {0.0})), target},
+                          [](const V& v, Reduction r) { return l1_loss(v[0], v[1], r); });
+  }));
+  entries.push_back(entry("smooth_l1_loss", [](Generator& g) {
+    const Tensor target = normal(g, {3, 4});
+    return each_reduction(
+        "beta 0.5", {leaf(target + avoiding(g, {3, 4}, {-0.5, 0.0, 0.5})), target},
+        [](const V& v, Reduction r) { return smooth_l1_loss(v[0], v[1], r, 0.5); });
+  }));
+  entries.push_back(entry("huber_loss", [](Generator& g) {
+    const Tensor target = normal(g, {3, 4});
+    return each_reduction("delta 0.7",
+                          {leaf(target + avoiding(g, {3, 4}, {-0.7, 0.0, 0.7})), target},
+                          [](const V& v, Reduction r) { return huber_loss(v[0], v[1], r, 0.7); });
+  }));
+  entries.push_back(entry(
+      "cross_entropy",
+      [](Generator& g) {
+        const Tensor weight = uniform(g, {4}, 0.5, 1.5);
+        return std::vector<OpSample>{
+            {"indices, weight, ignore_index, smoothing",
+             {leaf(normal(g, {5, 4})), indices({0, 3, -100, 1, 2}, {5})},
+             [weight](const V& v) {
+               return cross_entropy(v[0], v[1], {.weight = weight, .label_smoothing = 0.1});
+             }},
+            {"spatial, sum",
+             {leaf(normal(g, {2, 3, 2})), indices({0, 2, 1, 1}, {2, 2})},
+             [](const V& v) { return cross_entropy(v[0], v[1], {.reduction = Reduction::Sum}); }},
+            {"probabilities",
+             {leaf(normal(g, {3, 4})), softmax(normal(g, {3, 4}), 1)},
+             [](const V& v) { return cross_entropy(v[0], v[1], {.label_smoothing = 0.2}); }}};
+      },
+      8));
+  entries.push_back(entry("nll_loss", [](Generator& g) {
+    const Tensor weight = uniform(g, {4}, 0.5, 1.5);
+    return std::vector<OpSample>{{"weighted",
+                                  {leaf(normal(g, {5, 4})), indices({0, 3, 3, 1, 2}, {5})},
+                                  [weight](const V& v) { return nll_loss(v[0], v[1], weight); }}};
+  }));
+  entries.push_back(entry(
+      "binary_cross_entropy",
+      [](Generator& g) {
+        return each_reduction(
+            "[3, 4]", {leaf(uniform(g, {3, 4}, 0.1, 0.9)), uniform(g, {3, 4}, 0, 1)},
+            [](const V& v, Reduction r) { return binary_cross_entropy(v[0], v[1], {}, r); });
+      },
+      4));
+  entries.push_back(entry(
+      "binary_cross_entropy_with_logits",
+      [](Generator& g) {
+        const Tensor pos_weight = uniform(g, {4}, 0.5, 3);
+        return each_reduction(
+            "pos_weight", {leaf(avoiding(g, {3, 4}, {0.0})), uniform(g, {3, 4}, 0, 1)},
+            [pos_weight](const V& v, Reduction r) {
+              return binary_cross_entropy_with_logits(v[0], v[1], {}, pos_weight, r);
+            });
+      },
+      8));
+  entries.push_back(entry(
+      "kl_div",
+      [](Generator& g) {
+        return std::vector<OpSample>{
+            {"batchmean",
+             {leaf(log_softmax(normal(g, {3, 4}), 1)), softmax(normal(g, {3, 4}), 1)},
+             [](const V& v) { return kl_div(v[0], v[1], Reduction::BatchMean); }},
+            {"log target",
+             {leaf(log_softmax(normal(g, {3, 4}), 1)), leaf(log_softmax(normal(g, {3, 4}), 1))},
+             [](const V& v) { return kl_div(v[0], v[1], Reduction::Sum, true); }}};
+      },
+      4));
+  entries.push_back(entry(
+      "gaussian_nll_loss",
+      [](Generator& g) {
+        return std::vector<OpSample>{
+            {"full, var per element",
+             {leaf(normal(g, {3, 4})), normal(g, {3, 4}), leaf(uniform(g, {3, 4}, 0.5, 2))},
+             [](const V& v) { return gaussian_nll_loss(v[0], v[1], v[2], true); }},
+            {"var per row",
+             {leaf(normal(g, {3, 4})), normal(g, {3, 4}), leaf(uniform(g, {3}, 0.5, 2))},
+             [](const V& v) { return gaussian_nll_loss(v[0], v[1], v[2]); }}};
+      },
+      8));
+}
+
+const autograd::OpEntryRegistrar registrar(add_entries);
+
+#define KILN_NN_OP_STRING(name) #name,
+constexpr const char* kNames[] = {KILN_NN_OPS(KILN_NN_OP_STRING)};
+#undef KILN_NN_OP_STRING
+
+}  // namespace
+
+std::span<const char* const> nn_op_names() {
+  return kNames;
+}
+
+}  // namespace kiln::nn
