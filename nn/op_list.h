@@ -3,7 +3,7 @@
 #include <span>
 
 // The layers and losses of nn/ as the op registry names them: each must have a registry
-// entry (nn/registry_entries.cpp), which tests/nn/test_nn_registry.cpp checks.
+// entry (nn/registry_entries.cpp), which tests/autograd/test_op_registry.cpp checks.
 #define KILN_NN_OPS(X)                \
   X(linear)                           \
   X(bilinear)                         \
@@ -12,6 +12,15 @@
   X(rms_norm)                         \
   X(dropout)                          \
   X(leaky_relu)                       \
+  X(conv1d)                           \
+  X(conv2d)                           \
+  X(conv_transpose1d)                 \
+  X(conv_transpose2d)                 \
+  X(pad)                              \
+  X(max_pool)                         \
+  X(avg_pool)                         \
+  X(adaptive_avg_pool)                \
+  X(batch_norm)                       \
   X(softplus_beta)                    \
   X(mse_loss)                         \
   X(l1_loss)                          \

@@ -65,6 +65,7 @@ def module_case(name, module, inputs, dtype=torch.float64):
     grad.input, grad.input2, grad.param.<name>."""
     module = module.to(dtype)
     inputs = [x.to(dtype).requires_grad_() if x.is_floating_point() else x for x in inputs]
+    before = {k: v.clone() for k, v in module.state_dict().items()}
     output = module(*inputs)
     grad_output = torch.randn_like(output)
     (output * grad_output).sum().backward()
@@ -74,8 +75,10 @@ def module_case(name, module, inputs, dtype=torch.float64):
         tensors[key] = x
         if x.requires_grad:
             tensors[f"grad.{key}"] = x.grad
-    for pname, p in module.state_dict().items():
+    for pname, p in before.items():
         tensors[f"param.{pname}"] = p
+    for bname, b in module.named_buffers():
+        tensors[f"after.{bname}"] = b  # running statistics after the forward pass
     for pname, p in module.named_parameters():
         tensors[f"grad.param.{pname}"] = p.grad
     save_case(name, tensors)
@@ -99,6 +102,14 @@ def leaf(*shape, dtype=torch.float64, low=None, high=None):
     return x.requires_grad_()
 
 
+class CausalConv1d(torch.nn.Conv1d):
+    """A Conv1d padded on the left only, by dilation * (kernel - 1)."""
+
+    def forward(self, x):
+        left = self.dilation[0] * (self.kernel_size[0] - 1)
+        return super().forward(F.pad(x, (left, 0)))
+
+
 def write_nn_fixtures():
     torch.manual_seed(0)
     module_case("linear", torch.nn.Linear(4, 3), [torch.randn(2, 5, 4)])
@@ -118,6 +129,32 @@ def write_nn_fixtures():
                          ("softplus", torch.nn.Softplus(beta=2, threshold=5)),
                          ("softmax", torch.nn.Softmax(dim=1))]:
         module_case(f"act_{name}", module, [torch.randn(3, 5) * 3])
+    conv_cases = [
+        ("conv1d", torch.nn.Conv1d(4, 6, 3, stride=2, padding=1, dilation=2, groups=2), (2, 4, 11)),
+        ("conv1d_same", torch.nn.Conv1d(3, 2, 4, padding="same"), (2, 3, 7)),
+        ("conv1d_causal", CausalConv1d(3, 2, 3, dilation=2), (2, 3, 7)),
+        ("conv2d", torch.nn.Conv2d(4, 6, (3, 2), stride=(2, 1), padding=(1, 1), dilation=(1, 2),
+                                   groups=2), (2, 4, 7, 8)),
+        ("conv_transpose1d", torch.nn.ConvTranspose1d(4, 6, 3, stride=2, padding=1,
+                                                      output_padding=1, groups=2), (2, 4, 5)),
+        ("conv_transpose2d", torch.nn.ConvTranspose2d(2, 3, (3, 2), stride=(2, 1), padding=(1, 0),
+                                                      dilation=(1, 2)), (1, 2, 4, 5)),
+        ("max_pool1d", torch.nn.MaxPool1d(3, stride=2, padding=1), (2, 3, 10)),
+        ("max_pool2d", torch.nn.MaxPool2d((2, 3), stride=(2, 1), padding=(1, 1), ceil_mode=True),
+         (1, 2, 5, 7)),
+        ("avg_pool1d", torch.nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False), (2, 3, 10)),
+        ("avg_pool2d", torch.nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True), (1, 2, 6, 7)),
+        ("adaptive_avg_pool1d", torch.nn.AdaptiveAvgPool1d(4), (2, 3, 10)),
+        ("adaptive_avg_pool2d", torch.nn.AdaptiveAvgPool2d((3, 2)), (1, 2, 7, 5)),
+        ("batch_norm1d_train", torch.nn.BatchNorm1d(3), (4, 3, 5)),
+        ("batch_norm1d_cumulative", torch.nn.BatchNorm1d(3, momentum=None), (6, 3)),
+    ]
+    for name, module, shape in conv_cases:
+        module_case(name, module, [torch.randn(*shape)])
+    norm = torch.nn.BatchNorm2d(3)
+    norm.running_mean.copy_(torch.randn(3))
+    norm.running_var.copy_(torch.rand(3) + 0.5)
+    module_case("batch_norm2d_eval", norm.eval(), [torch.randn(2, 3, 4, 5)])
     # A small model whose state_dict kiln loads by name.
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
     module_case("sequential_mlp", model, [torch.randn(3, 4)])

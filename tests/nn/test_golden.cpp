@@ -5,6 +5,8 @@
 
 #include "autograd/functions.h"
 #include "nn/activation.h"
+#include "nn/batch_norm.h"
+#include "nn/conv.h"
 #include "nn/embedding.h"
 #include "nn/golden.h"
 #include "nn/linear.h"
@@ -46,6 +48,9 @@ void check_module(const std::string& name, Module& module,
   }
   for (const auto& [pname, p] : module.named_parameters()) {
     golden.expect_close(p.grad(), "grad.param." + pname, rtol, atol);
+  }
+  for (const auto& [bname, b] : module.named_buffers()) {
+    golden.expect_close(b, "after." + bname, rtol, atol);
   }
 }
 
@@ -99,6 +104,50 @@ TEST(Golden, Activations) {
   check_unary("act_softplus", softplus_module);
   Softmax softmax_module(1);
   check_unary("act_softmax", softmax_module);
+}
+
+TEST(Golden, Convolutions) {
+  using functional::PaddingMode;
+  Conv1d conv1d(4, 6, 3, {.stride = {2}, .padding = {1}, .dilation = {2}, .groups = 2});
+  check_unary("conv1d", conv1d);
+  Conv1d same(3, 2, 4, {.mode = PaddingMode::Same});
+  check_unary("conv1d_same", same);
+  Conv1d causal(3, 2, 3, {.dilation = {2}, .mode = PaddingMode::Causal});
+  check_unary("conv1d_causal", causal);
+  Conv2d conv2d(4, 6, {3, 2},
+                {.stride = {2, 1}, .padding = {1, 1}, .dilation = {1, 2}, .groups = 2});
+  check_unary("conv2d", conv2d);
+  ConvTranspose1d transpose1d(4, 6, 3,
+                              {.stride = {2}, .padding = {1}, .output_padding = {1}, .groups = 2});
+  check_unary("conv_transpose1d", transpose1d);
+  ConvTranspose2d transpose2d(2, 3, {3, 2},
+                              {.stride = {2, 1}, .padding = {1, 0}, .dilation = {1, 2}});
+  check_unary("conv_transpose2d", transpose2d);
+}
+
+TEST(Golden, Pooling) {
+  MaxPool max1d({.kernel = {3}, .stride = {2}, .padding = {1}});
+  check_unary("max_pool1d", max1d);
+  MaxPool max2d({.kernel = {2, 3}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true});
+  check_unary("max_pool2d", max2d);
+  AvgPool avg1d({.kernel = {3}, .stride = {2}, .padding = {1}, .count_include_pad = false});
+  check_unary("avg_pool1d", avg1d);
+  AvgPool avg2d({.kernel = {3, 3}, .stride = {2}, .padding = {1}, .ceil_mode = true});
+  check_unary("avg_pool2d", avg2d);
+  AdaptiveAvgPool adaptive1d({4});
+  check_unary("adaptive_avg_pool1d", adaptive1d);
+  AdaptiveAvgPool adaptive2d({3, 2});
+  check_unary("adaptive_avg_pool2d", adaptive2d);
+}
+
+TEST(Golden, BatchNorm) {
+  BatchNorm1d train(3);
+  check_unary("batch_norm1d_train", train);
+  BatchNorm1d cumulative(3, 1e-5, std::nullopt);
+  check_unary("batch_norm1d_cumulative", cumulative);
+  BatchNorm2d eval(3);
+  eval.eval();
+  check_unary("batch_norm2d_eval", eval);
 }
 
 TEST(Golden, SequentialStateDictLoadsByPyTorchNames) {

@@ -80,8 +80,9 @@ TEST(Module, LoadStateDictReportsKeysAndShapes) {
   EXPECT_EQ(loose.unexpected_keys, std::vector<std::string>{"extra.weight"});
   StateDict wrong = block.state_dict();
   wrong["layers.0.weight"] = ones({4, 3});
-  EXPECT_NE(error_of([&] { block.load_state_dict(wrong, false); })
-                .find("'layers.0.weight' has shape [4, 3] in the state dict but [4, 4]"),
+  EXPECT_NE(error_of([&] {
+              block.load_state_dict(wrong, false);
+            }).find("'layers.0.weight' has shape [4, 3] in the state dict but [4, 4]"),
             std::string::npos);
 }
 
@@ -115,8 +116,8 @@ TEST(Module, RejectsDuplicateAndDottedNames) {
 }
 
 TEST(Module, SummaryShowsTheTreeWithParameterCounts) {
-  Sequential model({std::make_shared<Linear>(4, 8), std::make_shared<ReLU>(),
-                    std::make_shared<Linear>(8, 2)});
+  Sequential model(
+      {std::make_shared<Linear>(4, 8), std::make_shared<ReLU>(), std::make_shared<Linear>(8, 2)});
   const std::string summary = model.summary();
   EXPECT_NE(summary.find("(0): Linear(in_features=4, out_features=8, bias=true)  # 40 parameters"),
             std::string::npos)

@@ -1,0 +1,71 @@
+#include "nn/batch_norm.h"
+
+#include "autograd/functions.h"
+#include "autograd/grad_mode.h"
+#include "tensor/creation.h"
+
+namespace kiln::nn {
+
+BatchNorm::BatchNorm(int spatial_dims, int64_t num_features, double eps,
+                     std::optional<double> momentum, bool affine, bool track_running_stats)
+    : UnaryModule(spatial_dims == 1 ? "BatchNorm1d" : "BatchNorm2d"),
+      spatial_dims_(spatial_dims),
+      eps_(eps),
+      momentum_(momentum) {
+  if (affine) {
+    weight = register_parameter("weight", ones({num_features}));
+    bias = register_parameter("bias", zeros({num_features}));
+  }
+  if (track_running_stats) {
+    running_mean = register_buffer("running_mean", zeros({num_features}));
+    running_var = register_buffer("running_var", ones({num_features}));
+    num_batches_tracked = register_buffer("num_batches_tracked", zeros({}, {.dtype = kInt64}));
+  }
+}
+
+Tensor BatchNorm::forward(const Tensor& input) {
+  const int64_t channels = weight.defined() ? weight.size(0) : running_mean.size(0);
+  const bool fits = spatial_dims_ == 1 ? (input.dim() == 2 || input.dim() == 3) : input.dim() == 4;
+  KILN_CHECK(fits && input.size(1) == channels, type_name(), ": expected [N, ", channels,
+             spatial_dims_ == 1 ? "] or [N, C, L]" : ", H, W]", ", got shape ", input.shape());
+  Dims over = {0};
+  for (int d = 2; d < input.dim(); ++d) over.push_back(d);
+  Shape per_channel = Shape::filled(input.dim(), 1);
+  per_channel[1] = channels;
+  const bool use_batch = is_training() || !running_mean.defined();
+  Tensor mean, var;
+  if (use_batch) {
+    mean = input.mean(over, true);
+    var = input.var(over, false, true);
+    if (is_training() && running_mean.defined()) {
+      NoGradGuard no_grad;
+      const int64_t count = input.numel() / channels;
+      KILN_CHECK(count > 1, type_name(), ": training needs more than one value per channel, got ",
+                 "shape ", input.shape());
+      num_batches_tracked.add_(ones({}, {.dtype = kInt64}));
+      const double factor = momentum_.value_or(1.0 / num_batches_tracked.item<double>());
+      const Tensor unbiased =
+          var.detach().view({channels}) * (static_cast<double>(count) / (count - 1));
+      running_mean.mul_(full({}, 1 - factor, {.dtype = running_mean.dtype()}));
+      running_mean.add_(mean.detach().view({channels}) * factor);
+      running_var.mul_(full({}, 1 - factor, {.dtype = running_var.dtype()}));
+      running_var.add_(unbiased * factor);
+    }
+  } else {
+    mean = running_mean.view(per_channel);
+    var = running_var.view(per_channel);
+  }
+  Tensor out = (input - mean) * rsqrt(var + eps_);
+  if (weight.defined()) out = out * weight.view(per_channel) + bias.view(per_channel);
+  return out;
+}
+
+std::string BatchNorm::extra_repr() const {
+  const int64_t channels = weight.defined() ? weight.size(0) : running_mean.size(0);
+  return std::to_string(channels) + ", eps=" + std::to_string(eps_) +
+         ", momentum=" + (momentum_ ? std::to_string(*momentum_) : "None") +
+         ", affine=" + (weight.defined() ? "true" : "false") +
+         ", track_running_stats=" + (running_mean.defined() ? "true" : "false");
+}
+
+}  // namespace kiln::nn

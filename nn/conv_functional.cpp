@@ -1,0 +1,296 @@
+#include "nn/conv_functional.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "autograd/formulas.h"
+#include "autograd/functions.h"
+#include "tensor/creation.h"
+
+namespace kiln::nn::functional {
+
+namespace {
+
+// One value per spatial dim, from a list of one (for all) or `dims`.
+std::vector<int64_t> per_dim(const std::vector<int64_t>& values, size_t dims, const char* op,
+                             const char* what) {
+  KILN_CHECK(values.size() == 1 || values.size() == dims, op, ": ", what, " needs 1 or ", dims,
+             " values, got ", values.size());
+  return values.size() == 1 ? std::vector<int64_t>(dims, values[0]) : values;
+}
+
+Tensor indices_from(int64_t start, int64_t count, int64_t step, Device device) {
+  return arange(start, start + count * step, step, {.dtype = kInt64, .device = device});
+}
+
+// Windows of `size` elements every `stride`, `dilation` apart, along each spatial dim:
+// [N, C, *spatial] -> [N, C, *out, *kernel].
+Tensor windows(const Tensor& x, const std::vector<int64_t>& kernel,
+               const std::vector<int64_t>& stride, const std::vector<int64_t>& dilation) {
+  const int spatial = static_cast<int>(kernel.size());
+  const int first = x.dim() - spatial;
+  Tensor out = x;
+  for (int i = 0; i < spatial; ++i) {
+    const int64_t span = dilation[i] * (kernel[i] - 1) + 1;
+    KILN_CHECK(out.size(first + i) >= span, "conv: input size ", out.size(first + i),
+               " in spatial dim ", i, " is smaller than the dilated kernel ", span);
+    out = out.unfold(first + i, span, stride[i]);
+    if (dilation[i] > 1) out = out.slice(-1, 0, std::nullopt, dilation[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+namespace {
+// Zero padding of the trailing dims, differentiable (index_add into zeros).
+Tensor zero_pad(const Tensor& input, const std::vector<std::pair<int64_t, int64_t>>& pads) {
+  Tensor out = input;
+  const int first = input.dim() - static_cast<int>(pads.size());
+  for (size_t i = 0; i < pads.size(); ++i) {
+    const auto [before, after] = pads[i];
+    if (before == 0 && after == 0) continue;
+    const int d = first + static_cast<int>(i);
+    Shape shape = out.shape();
+    shape[d] += before + after;
+    out = autograd::scatter_into_zeros(out, shape, d,
+                                       indices_from(before, out.size(d), 1, out.device()));
+  }
+  return out;
+}
+}  // namespace
+
+Tensor pad(const Tensor& input, const std::vector<std::pair<int64_t, int64_t>>& pads,
+           double value) {
+  KILN_CHECK(pads.size() <= static_cast<size_t>(input.dim()), "pad: ", pads.size(),
+             " padded dims for a tensor of shape ", input.shape());
+  for (const auto& [before, after] : pads) {
+    KILN_CHECK(before >= 0 && after >= 0, "pad: negative padding (", before, ", ", after, ")");
+  }
+  const Tensor padded = zero_pad(input, pads);
+  if (value == 0) return padded;
+  // Elsewhere than zero, the padding is written with where (an add would give inf - inf).
+  const Tensor inside =
+      ne(zero_pad(ones(input.shape(), {.dtype = kFloat32, .device = input.device()}), pads), 0.0);
+  return where(inside, padded,
+               scalar_tensor(value, {.dtype = input.dtype(), .device = input.device()}));
+}
+
+Tensor conv(const Tensor& input, const Tensor& weight, const Tensor& bias,
+            const ConvOptions& options) {
+  const int spatial = weight.dim() - 2;
+  KILN_CHECK(spatial >= 1 && spatial <= 2, "conv: weight of shape ", weight.shape(),
+             " is not [C_out, C_in / groups, *kernel] with 1 or 2 kernel dims");
+  const bool batched = input.dim() == spatial + 2;
+  KILN_CHECK(batched || input.dim() == spatial + 1, "conv: input of shape ", input.shape(),
+             " is not [N, C, *spatial] for a ", spatial, "-d kernel");
+  const Tensor x = batched ? input : input.unsqueeze(0);
+  const int64_t groups = options.groups;
+  const int64_t channels = x.size(1), out_channels = weight.size(0);
+  KILN_CHECK(groups >= 1 && channels % groups == 0 && out_channels % groups == 0 &&
+                 weight.size(1) == channels / groups,
+             "conv: input with ", channels, " channels, weight of shape ", weight.shape(),
+             " and groups ", groups, " do not fit");
+  std::vector<int64_t> kernel(weight.shape().begin() + 2, weight.shape().end());
+  const auto stride = per_dim(options.stride, spatial, "conv", "stride");
+  const auto dilation = per_dim(options.dilation, spatial, "conv", "dilation");
+  std::vector<std::pair<int64_t, int64_t>> pads(spatial, {0, 0});
+  for (int i = 0; i < spatial; ++i) {
+    const int64_t total = dilation[i] * (kernel[i] - 1);
+    switch (options.mode) {
+      case PaddingMode::Explicit: {
+        const int64_t p = per_dim(options.padding, spatial, "conv", "padding")[i];
+        pads[i] = {p, p};
+        break;
+      }
+      case PaddingMode::Same:
+        KILN_CHECK(stride[i] == 1, "conv: padding 'same' needs stride 1, got ", stride[i]);
+        pads[i] = {total / 2, total - total / 2};
+        break;
+      case PaddingMode::Valid:
+        break;
+      case PaddingMode::Causal:
+        pads[i] = {total, 0};
+        break;
+    }
+  }
+  // im2col: [N, C, *out, *kernel], then per group [N, g, prod(out), C/g * prod(kernel)].
+  const Tensor cols = windows(pad(x, pads), kernel, stride, dilation);
+  Shape out_spatial(cols.shape().span().subspan(2, spatial));
+  Dims order = {0};
+  for (int i = 0; i < spatial; ++i) order.push_back(2 + i);
+  order.push_back(1);
+  for (int i = 0; i < spatial; ++i) order.push_back(2 + spatial + i);
+  int64_t positions = 1;
+  for (int64_t size : out_spatial) positions *= size;
+  const Tensor patches =
+      cols.permute(order).reshape({x.size(0), positions, groups, -1}).transpose(1, 2);
+  const Tensor filters = weight.reshape({groups, out_channels / groups, -1});
+  // [N, g, positions, O/g] -> [N, O, *out]
+  Tensor out = patches.matmul(filters.transpose(-1, -2)).permute({0, 1, 3, 2});
+  Shape shape = {x.size(0), out_channels};
+  for (int64_t size : out_spatial) shape.push_back(size);
+  out = out.reshape(shape);
+  if (bias.defined()) {
+    Shape bias_shape = Shape::filled(spatial + 2, 1);
+    bias_shape[1] = out_channels;
+    out = out + bias.view(bias_shape);
+  }
+  return batched ? out : out.squeeze(0);
+}
+
+Tensor conv_transpose(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                      const ConvTransposeOptions& options) {
+  const int spatial = weight.dim() - 2;
+  KILN_CHECK(spatial >= 1 && spatial <= 2, "conv_transpose: weight of shape ", weight.shape(),
+             " is not [C_in, C_out / groups, *kernel] with 1 or 2 kernel dims");
+  const bool batched = input.dim() == spatial + 2;
+  KILN_CHECK(batched || input.dim() == spatial + 1, "conv_transpose: input of shape ",
+             input.shape(), " does not fit a ", spatial, "-d kernel");
+  const Tensor x = batched ? input : input.unsqueeze(0);
+  const int64_t groups = options.groups;
+  KILN_CHECK(groups >= 1 && x.size(1) == weight.size(0) && weight.size(0) % groups == 0,
+             "conv_transpose: input with ", x.size(1), " channels, weight of shape ",
+             weight.shape(), " and groups ", groups, " do not fit");
+  const auto stride = per_dim(options.stride, spatial, "conv_transpose", "stride");
+  const auto padding = per_dim(options.padding, spatial, "conv_transpose", "padding");
+  const auto output_padding =
+      per_dim(options.output_padding, spatial, "conv_transpose", "output_padding");
+  const auto dilation = per_dim(options.dilation, spatial, "conv_transpose", "dilation");
+  // A stride-1 conv of the input with stride - 1 zeros between elements, padded by
+  // dilation (k - 1) - padding (negative: cropped), with the kernel flipped and its
+  // in/out channels swapped per group.
+  Tensor expanded = x;
+  for (int i = 0; i < spatial; ++i) {
+    const int d = 2 + i;
+    KILN_CHECK(output_padding[i] < std::max(stride[i], dilation[i]),
+               "conv_transpose: output_padding must be smaller than stride or dilation");
+    if (stride[i] == 1) continue;
+    Shape shape = expanded.shape();
+    shape[d] = (shape[d] - 1) * stride[i] + 1;
+    expanded = autograd::scatter_into_zeros(
+        expanded, shape, d, indices_from(0, expanded.size(d), stride[i], x.device()));
+  }
+  std::vector<std::pair<int64_t, int64_t>> pads(spatial);
+  for (int i = 0; i < spatial; ++i) {
+    const int64_t side = dilation[i] * (weight.size(2 + i) - 1) - padding[i];
+    const int64_t left = std::max<int64_t>(side, 0);
+    const int64_t right = std::max<int64_t>(side + output_padding[i], 0);
+    pads[i] = {left, right};
+  }
+  Tensor padded = pad(expanded, pads);
+  for (int i = 0; i < spatial; ++i) {
+    const int64_t side = dilation[i] * (weight.size(2 + i) - 1) - padding[i];
+    const int64_t crop_left = std::max<int64_t>(-side, 0);
+    const int64_t crop_right = std::max<int64_t>(-(side + output_padding[i]), 0);
+    if (crop_left > 0 || crop_right > 0) {
+      padded = padded.narrow(2 + i, crop_left, padded.size(2 + i) - crop_left - crop_right);
+    }
+  }
+  const int64_t in_per_group = weight.size(0) / groups, out_per_group = weight.size(1);
+  Shape grouped = {groups, in_per_group, out_per_group};
+  Shape swapped = {groups * out_per_group, in_per_group};
+  for (int i = 0; i < spatial; ++i) {
+    grouped.push_back(weight.size(2 + i));
+    swapped.push_back(weight.size(2 + i));
+  }
+  Tensor filters = weight.reshape(grouped).transpose(1, 2).reshape(swapped);
+  for (int i = 0; i < spatial; ++i) filters = autograd::flip(filters, 2 + i);
+  const Tensor out = conv(padded, filters, bias,
+                          {.stride = {1},
+                           .padding = {0},
+                           .dilation = dilation,
+                           .groups = groups,
+                           .mode = PaddingMode::Valid});
+  return batched ? out : out.squeeze(0);
+}
+
+namespace {
+
+struct PoolGeometry {
+  std::vector<int64_t> kernel, stride, dilation;
+  std::vector<std::pair<int64_t, int64_t>> explicit_pads, extra_pads;
+};
+
+// PyTorch's output size: floor or ceil of (L + 2p - d (k - 1) - 1) / s + 1, where a last
+// window starting in the right padding is dropped; extra right padding makes unfold see it.
+PoolGeometry pool_geometry(const Tensor& input, const PoolOptions& o, const char* op) {
+  const size_t spatial = o.kernel.size();
+  KILN_CHECK(spatial >= 1 && spatial <= 2 && input.dim() >= static_cast<int>(spatial) + 1, op,
+             ": kernel of ", spatial, " dims for an input of shape ", input.shape());
+  PoolGeometry g{o.kernel,
+                 per_dim(o.stride.empty() ? o.kernel : o.stride, spatial, op, "stride"),
+                 per_dim(o.dilation, spatial, op, "dilation"),
+                 {},
+                 {}};
+  const auto padding = per_dim(o.padding, spatial, op, "padding");
+  for (size_t i = 0; i < spatial; ++i) {
+    const int64_t length = input.size(input.dim() - spatial + i);
+    KILN_CHECK(padding[i] >= 0 && 2 * padding[i] <= g.kernel[i], op, ": padding ", padding[i],
+               " must be at most half the kernel ", g.kernel[i]);
+    const int64_t span = g.dilation[i] * (g.kernel[i] - 1) + 1;
+    const int64_t room = length + 2 * padding[i] - span;
+    KILN_CHECK(room >= 0, op, ": input size ", length, " is smaller than the window ", span);
+    int64_t out = (o.ceil_mode ? (room + g.stride[i] - 1) / g.stride[i] : room / g.stride[i]) + 1;
+    if (o.ceil_mode && (out - 1) * g.stride[i] >= length + padding[i]) --out;
+    const int64_t needed = (out - 1) * g.stride[i] + span;
+    g.explicit_pads.emplace_back(padding[i], padding[i]);
+    g.extra_pads.emplace_back(0, std::max<int64_t>(needed - length - 2 * padding[i], 0));
+  }
+  return g;
+}
+
+// Windows flattened into the last dim: [..., *out, prod(kernel)].
+Tensor flat_windows(const Tensor& padded, const PoolGeometry& g) {
+  const Tensor w = windows(padded, g.kernel, g.stride, g.dilation);
+  return w.flatten(w.dim() - static_cast<int>(g.kernel.size()), -1);
+}
+
+Tensor pad_both(const Tensor& x, const PoolGeometry& g, double explicit_value, double extra_value) {
+  return pad(pad(x, g.explicit_pads, explicit_value), g.extra_pads, extra_value);
+}
+
+}  // namespace
+
+Tensor max_pool(const Tensor& input, const PoolOptions& options) {
+  const PoolGeometry g = pool_geometry(input, options, "max_pool");
+  constexpr double kLowest = -std::numeric_limits<double>::infinity();
+  return max(flat_windows(pad_both(input, g, kLowest, kLowest), g), -1).first;
+}
+
+Tensor avg_pool(const Tensor& input, const PoolOptions& options) {
+  KILN_CHECK(options.dilation.size() == 1 && options.dilation[0] == 1,
+             "avg_pool: dilation is not supported");
+  const PoolGeometry g = pool_geometry(input, options, "avg_pool");
+  const Tensor sums = flat_windows(pad_both(input, g, 0, 0), g).sum({-1});
+  // The divisor counts the input elements in each window, and the explicit padding too with
+  // count_include_pad; never the extra padding of ceil_mode.
+  Shape spatial_shape(input.shape().span().last(g.kernel.size()));
+  const Tensor ones_in = ones(spatial_shape, {.dtype = input.dtype(), .device = input.device()});
+  const Tensor counts =
+      flat_windows(pad_both(ones_in, g, options.count_include_pad ? 1 : 0, 0), g).sum({-1});
+  return sums / counts;
+}
+
+Tensor adaptive_avg_pool(const Tensor& input, const std::vector<int64_t>& output_size) {
+  const int spatial = static_cast<int>(output_size.size());
+  KILN_CHECK(spatial >= 1 && spatial <= 2 && input.dim() >= spatial + 1,
+             "adaptive_avg_pool: output size of ", spatial, " dims for an input of shape ",
+             input.shape());
+  Tensor out = input;
+  for (int i = 0; i < spatial; ++i) {
+    const int d = input.dim() - spatial + i;
+    const int64_t length = input.size(d), size = output_size[i];
+    KILN_CHECK(size > 0, "adaptive_avg_pool: output size must be positive, got ", size);
+    std::vector<Tensor> cells;
+    for (int64_t j = 0; j < size; ++j) {
+      const int64_t start = j * length / size;
+      const int64_t end = ((j + 1) * length + size - 1) / size;
+      cells.push_back(out.narrow(d, start, end - start).mean({d}, true));
+    }
+    out = cat(cells, d);
+  }
+  return out;
+}
+
+}  // namespace kiln::nn::functional

@@ -1,0 +1,62 @@
+#pragma once
+
+// Convolutions and pooling over 1 or 2 trailing spatial dims, built from differentiable
+// ops: zero padding, windows by unfold (im2col), and one batched GEMM per group.
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace kiln::nn::functional {
+
+// Per spatial dim. Explicit padding is symmetric (left = right = padding); Same pads so
+// that the output has the input's size at stride 1 (the extra element on the right, as
+// PyTorch); Causal pads dilation * (kernel - 1) on the left only, so output t sees inputs
+// up to t (WaveNet, van den Oord et al. 2016).
+enum class PaddingMode { Explicit, Same, Valid, Causal };
+
+struct ConvOptions {
+  std::vector<int64_t> stride = {1};
+  std::vector<int64_t> padding = {0};
+  std::vector<int64_t> dilation = {1};
+  int64_t groups = 1;
+  PaddingMode mode = PaddingMode::Explicit;
+};
+
+// input [N, C_in, *spatial], weight [C_out, C_in / groups, *kernel], bias [C_out].
+// Single-value option lists apply to every spatial dim.
+Tensor conv(const Tensor& input, const Tensor& weight, const Tensor& bias,
+            const ConvOptions& options = {});
+
+struct ConvTransposeOptions {
+  std::vector<int64_t> stride = {1};
+  std::vector<int64_t> padding = {0};
+  std::vector<int64_t> output_padding = {0};
+  std::vector<int64_t> dilation = {1};
+  int64_t groups = 1;
+};
+
+// The gradient of conv with respect to its input, as a layer: weight [C_in, C_out / groups,
+// *kernel]. Output size (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
+Tensor conv_transpose(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                      const ConvTransposeOptions& options = {});
+
+// Zero padding of the trailing dims: pads[i] = {before, after} for dim -(pads.size()) + i.
+Tensor pad(const Tensor& input, const std::vector<std::pair<int64_t, int64_t>>& pads,
+           double value = 0);
+
+struct PoolOptions {
+  std::vector<int64_t> kernel;
+  std::vector<int64_t> stride = {};  // default: the kernel
+  std::vector<int64_t> padding = {0};
+  std::vector<int64_t> dilation = {1};
+  bool ceil_mode = false;
+  bool count_include_pad = true;  // avg_pool
+};
+
+// Over the trailing kernel.size() dims of [N, C, *spatial] (or [C, *spatial]).
+Tensor max_pool(const Tensor& input, const PoolOptions& options);
+Tensor avg_pool(const Tensor& input, const PoolOptions& options);
+// Averages over regions [floor(i L / out), ceil((i + 1) L / out)) of each spatial dim.
+Tensor adaptive_avg_pool(const Tensor& input, const std::vector<int64_t>& output_size);
+
+}  // namespace kiln::nn::functional
