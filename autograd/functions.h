@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "tensor/random.h"
 #include "tensor/tensor.h"
 
 // The public ops: the raw ops of tensor/ops.h made differentiable. Each records its
@@ -13,5 +14,16 @@
 namespace kiln {
 
 #include "tensor/op_declarations.inc"
+
+// softmax(q k^T scale + mask) v (Vaswani et al. 2017, eq. 1), one fused op with its own
+// backward. query [..., L, E], key [..., S, E], value [..., S, Ev] -> [..., L, Ev]. attn_mask
+// broadcasts to [..., L, S]: bool (true = may attend) or floating (added to the scores).
+// is_causal masks key positions after the query's. scale defaults to 1/sqrt(E). Dropout
+// with probability dropout_p drops attention weights (mask drawn from `generator`).
+Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
+                                    const Tensor& attn_mask = {}, double dropout_p = 0,
+                                    bool is_causal = false,
+                                    std::optional<double> scale = std::nullopt,
+                                    Generator* generator = nullptr);
 
 }  // namespace kiln

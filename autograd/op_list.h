@@ -80,7 +80,8 @@
   X(add_)                    \
   X(mul_)                    \
   X(fill_)                   \
-  X(copy_)
+  X(copy_)                   \
+  X(scaled_dot_product_attention)
 
 // Ops built from recorded ones (their gradients follow); listed so that they, too, must
 // have registry entries.

@@ -21,6 +21,7 @@
   X(avg_pool)                         \
   X(adaptive_avg_pool)                \
   X(batch_norm)                       \
+  X(multihead_attention)              \
   X(softplus_beta)                    \
   X(mse_loss)                         \
   X(l1_loss)                          \

@@ -2,6 +2,7 @@
 // gradgradcheck in float64, like every op's (tests/autograd/test_op_registry.cpp).
 #include "autograd/functions.h"
 #include "autograd/registry/samples.h"
+#include "nn/attention.h"
 #include "nn/batch_norm.h"
 #include "nn/conv_functional.h"
 #include "nn/functional.h"
@@ -206,6 +207,28 @@ void add_entries(std::vector<OpEntry>& entries) {
                BatchNorm1d norm(3);
                norm.to(v[0].dtype());
                return norm(v[0]);
+             }}};
+      },
+      8));
+
+  entries.push_back(entry(
+      "multihead_attention",
+      [](Generator& g) {
+        const Tensor padding = from_vector(
+            std::vector<bool>{false, false, true, false, false, false, false, true}, {2, 4});
+        return std::vector<OpSample>{
+            {"2 heads, key padding, weights",
+             {leaf(normal(g, {2, 3, 4})), leaf(normal(g, {2, 4, 4})), leaf(normal(g, {12, 4})),
+              leaf(normal(g, {12})), leaf(normal(g, {4, 4})), leaf(normal(g, {4}))},
+             [padding](const V& v) {
+               const AttentionResult r =
+                   functional::multi_head_attention(v[0], v[1], v[1],
+                                                    {.in_proj_weight = v[2],
+                                                     .in_proj_bias = v[3],
+                                                     .out_proj_weight = v[4],
+                                                     .out_proj_bias = v[5]},
+                                                    2, {.key_padding_mask = padding});
+               return cat({r.output.flatten(), r.weights.flatten()});
              }}};
       },
       8));

@@ -102,6 +102,44 @@ def leaf(*shape, dtype=torch.float64, low=None, high=None):
     return x.requires_grad_()
 
 
+def attention_case(name, mha, query, key, value, **options):
+    """MultiheadAttention's output and weights, and gradients of both for random cotangents."""
+    mha = mha.to(torch.float64)
+    query, key, value = (x.to(torch.float64).requires_grad_() for x in (query, key, value))
+    params = {k: v.clone() for k, v in mha.state_dict().items()}
+    output, weights = mha(query, key, value, **options)
+    grad_output, grad_weights = torch.randn_like(output), torch.randn_like(weights)
+    ((output * grad_output).sum() + (weights * grad_weights).sum()).backward()
+    tensors = {"input": query, "key": key, "value": value, "output": output, "weights": weights,
+               "grad_output": grad_output, "grad_weights": grad_weights,
+               "grad.input": query.grad, "grad.key": key.grad, "grad.value": value.grad}
+    for option in ("key_padding_mask", "attn_mask"):
+        if options.get(option) is not None:
+            tensors[option] = options[option]
+    tensors.update({f"param.{k}": v for k, v in params.items()})
+    tensors.update({f"grad.param.{k}": p.grad for k, p in mha.named_parameters()})
+    save_case(name, tensors)
+
+
+def write_attention_fixtures():
+    torch.manual_seed(1)
+    attention_case("mha_basic", torch.nn.MultiheadAttention(8, 2), torch.randn(4, 2, 8),
+                   torch.randn(5, 2, 8), torch.randn(5, 2, 8))
+    padding = torch.tensor([[False, False, True, False, True], [False, False, False, False, True]])
+    blocked = torch.tensor([[False, True, False, False, False], [False, False, True, False, False],
+                            [True, False, False, False, False], [False, False, False, True, False]])
+    attention_case("mha_batch_first_masks", torch.nn.MultiheadAttention(8, 2, batch_first=True),
+                   torch.randn(2, 4, 8), torch.randn(2, 5, 8), torch.randn(2, 5, 8),
+                   key_padding_mask=padding, attn_mask=blocked, average_attn_weights=False)
+    attention_case("mha_kdim_vdim", torch.nn.MultiheadAttention(8, 4, kdim=6, vdim=3),
+                   torch.randn(3, 2, 8), torch.randn(4, 2, 6), torch.randn(4, 2, 3),
+                   attn_mask=torch.randn(3, 4, dtype=torch.float64))
+    causal = torch.nn.Transformer.generate_square_subsequent_mask(4, dtype=torch.float64)
+    x = torch.randn(4, 2, 8)
+    attention_case("mha_causal", torch.nn.MultiheadAttention(8, 2), x, x, x, attn_mask=causal,
+                   is_causal=True)
+
+
 class CausalConv1d(torch.nn.Conv1d):
     """A Conv1d padded on the left only, by dilation * (kernel - 1)."""
 
@@ -218,3 +256,4 @@ if __name__ == "__main__":
     write_io_fixtures()
     check_kiln_files()
     write_nn_fixtures()
+    write_attention_fixtures()

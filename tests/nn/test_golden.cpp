@@ -5,6 +5,7 @@
 
 #include "autograd/functions.h"
 #include "nn/activation.h"
+#include "nn/attention.h"
 #include "nn/batch_norm.h"
 #include "nn/conv.h"
 #include "nn/embedding.h"
@@ -148,6 +149,39 @@ TEST(Golden, BatchNorm) {
   BatchNorm2d eval(3);
   eval.eval();
   check_unary("batch_norm2d_eval", eval);
+}
+
+void check_attention(const std::string& name, MultiheadAttention& mha, AttentionOptions options) {
+  const Golden golden(name);
+  mha.to(kFloat64);
+  mha.load_state_dict(golden.with_prefix("param."));
+  Tensor query = golden["input"].clone().requires_grad_();
+  Tensor key = golden["key"].clone().requires_grad_();
+  Tensor value = golden["value"].clone().requires_grad_();
+  if (golden.has("key_padding_mask")) options.key_padding_mask = golden["key_padding_mask"];
+  if (golden.has("attn_mask")) options.attn_mask = golden["attn_mask"];
+  const AttentionResult result = mha.forward(query, key, value, options);
+  golden.expect_close(result.output, "output", kRtol64, kAtol64);
+  golden.expect_close(result.weights, "weights", kRtol64, kAtol64);
+  ((result.output * golden["grad_output"]).sum() + (result.weights * golden["grad_weights"]).sum())
+      .backward();
+  golden.expect_close(query.grad(), "grad.input", kRtol64, kAtol64);
+  golden.expect_close(key.grad(), "grad.key", kRtol64, kAtol64);
+  golden.expect_close(value.grad(), "grad.value", kRtol64, kAtol64);
+  for (const auto& [pname, p] : mha.named_parameters()) {
+    golden.expect_close(p.grad(), "grad.param." + pname, kRtol64, kAtol64);
+  }
+}
+
+TEST(Golden, MultiheadAttention) {
+  MultiheadAttention basic(8, 2);
+  check_attention("mha_basic", basic, {});
+  MultiheadAttention batch_first(8, 2, 0, true, std::nullopt, std::nullopt, true);
+  check_attention("mha_batch_first_masks", batch_first, {.average_attn_weights = false});
+  MultiheadAttention separate(8, 4, 0, true, 6, 3);
+  check_attention("mha_kdim_vdim", separate, {});
+  MultiheadAttention causal(8, 2);
+  check_attention("mha_causal", causal, {.is_causal = true});
 }
 
 TEST(Golden, SequentialStateDictLoadsByPyTorchNames) {

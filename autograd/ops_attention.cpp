@@ -1,0 +1,97 @@
+// scaled_dot_product_attention: one node for the whole of softmax(q k^T scale + mask) v.
+// With S the scores, P = softmax(S) (after dropout D: P' = P * D / (1 - p)), O = P' v:
+//   dv = P'^T dO,  dP = (dO v^T) * D / (1 - p),  dS = P * (dP - sum(dP * P)),
+//   dq = dS k scale,  dk = dS^T q scale.
+// P is kept from the forward pass; when the backward pass is itself recorded, P is
+// recomputed from q and k with differentiable ops, since it depends on them.
+#include <cmath>
+#include <limits>
+
+#include "autograd/op_definition.h"
+
+namespace kiln {
+
+namespace {
+
+// The mask as an additive float tensor (-inf where attending is not allowed), or undefined.
+Tensor additive_mask(const Tensor& attn_mask, bool is_causal, int64_t queries, int64_t keys,
+                     DType dtype, Device device) {
+  constexpr double kNegativeInfinity = -std::numeric_limits<double>::infinity();
+  Tensor mask;
+  if (attn_mask.defined()) {
+    mask = attn_mask.dtype() == kBool
+               ? raw::masked_fill(zeros(attn_mask.shape(), {.dtype = dtype, .device = device}),
+                                  raw::logical_not(attn_mask), kNegativeInfinity)
+               : raw::to(attn_mask, dtype);
+  }
+  if (is_causal) {
+    const Tensor causal = raw::masked_fill(
+        zeros({queries, keys}, {.dtype = dtype, .device = device}),
+        raw::logical_not(raw::tril(ones({queries, keys}, {.dtype = kBool, .device = device}))),
+        kNegativeInfinity);
+    mask = mask.defined() ? raw::add(mask, causal) : causal;
+  }
+  return mask;
+}
+
+Tensor scores(const Tensor& query, const Tensor& key, double scale, const Tensor& mask) {
+  const Tensor s = query.matmul(key.transpose(-1, -2)) * scale;
+  return mask.defined() ? s + mask : s;
+}
+
+}  // namespace
+
+Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
+                                    const Tensor& attn_mask, double dropout_p, bool is_causal,
+                                    std::optional<double> scale, Generator* generator) {
+  KILN_CHECK(query.dim() >= 2 && key.dim() >= 2 && value.dim() >= 2 &&
+                 query.size(-1) == key.size(-1) && key.size(-2) == value.size(-2),
+             "scaled_dot_product_attention: query ", query.shape(), ", key ", key.shape(),
+             " and value ", value.shape(), " do not fit [..., L, E], [..., S, E], [..., S, Ev]");
+  KILN_CHECK(dropout_p >= 0 && dropout_p < 1, "scaled_dot_product_attention: dropout_p must be in ",
+             "[0, 1), got ", dropout_p);
+  KILN_CHECK(
+      attn_mask.defined() == false || attn_mask.dtype() == kBool || is_floating(attn_mask.dtype()),
+      "scaled_dot_product_attention: attn_mask must be bool or floating");
+  const double factor = scale.value_or(1 / std::sqrt(static_cast<double>(query.size(-1))));
+  const Tensor mask = additive_mask(attn_mask, is_causal, query.size(-2), key.size(-2),
+                                    query.dtype(), query.device());
+  Tensor weights;
+  Tensor kept;  // the dropout mask scaled by 1 / (1 - p), or undefined
+  {
+    NoGradGuard no_grad;
+    weights = raw::softmax(scores(query, key, factor, mask), -1);
+    if (dropout_p > 0) {
+      kept =
+          raw::div(raw::to(raw::ge(rand(weights.shape(),
+                                        {.dtype = kFloat32, .device = weights.device()}, generator),
+                                   dropout_p),
+                           weights.dtype()),
+                   1 - dropout_p);
+    }
+  }
+  const Tensor dropped = kept.defined() ? raw::mul(weights, kept) : weights;
+  Tensor output = raw::matmul(dropped, value);
+  if (!any_requires_grad(query, key, value)) return output;
+  return record(Op::scaled_dot_product_attention, std::move(output), {query, key, value},
+                [q = SavedTensor(query), k = SavedTensor(key), v = SavedTensor(value), weights,
+                 kept, mask, factor](const BackwardContext& ctx) -> Grads {
+                  Tensor p = weights;
+                  if (GradMode::is_enabled())
+                    p = softmax(scores(q.get(), k.get(), factor, mask), -1);
+                  const Tensor p_dropped = kept.defined() ? p * kept : p;
+                  const Tensor& d_out = ctx.grad();
+                  Tensor d_value;
+                  if (ctx.needs_grad(2)) d_value = p_dropped.transpose(-1, -2).matmul(d_out);
+                  if (!ctx.needs_grad(0) && !ctx.needs_grad(1))
+                    return {Tensor(), Tensor(), d_value};
+                  Tensor d_p = d_out.matmul(v.get().transpose(-1, -2));
+                  if (kept.defined()) d_p = d_p * kept;
+                  const Tensor d_scores = p * (d_p - (d_p * p).sum({-1}, true)) * factor;
+                  return {ctx.needs_grad(0) ? d_scores.matmul(k.get()) : Tensor(),
+                          ctx.needs_grad(1) ? d_scores.transpose(-1, -2).matmul(q.get()) : Tensor(),
+                          d_value};
+                });
+}
+
+}  // namespace kiln
