@@ -22,6 +22,12 @@
   X(adaptive_avg_pool)                \
   X(batch_norm)                       \
   X(multihead_attention)              \
+  X(rnn)                              \
+  X(lstm)                             \
+  X(gru)                              \
+  X(rnn_cell)                         \
+  X(lstm_cell)                        \
+  X(gru_cell)                         \
   X(softplus_beta)                    \
   X(mse_loss)                         \
   X(l1_loss)                          \

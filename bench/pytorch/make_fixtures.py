@@ -140,6 +140,59 @@ def write_attention_fixtures():
                    is_causal=True)
 
 
+def recurrent_case(name, module, x, h0=None, c0=None):
+    """Outputs and final states of a recurrent layer or cell, and gradients of all of them."""
+    module = module.to(torch.float64)
+    x = x.to(torch.float64).requires_grad_()
+    states = [s.to(torch.float64).requires_grad_() if s is not None else None for s in (h0, c0)]
+    params = {k: v.clone() for k, v in module.state_dict().items()}
+    cell = "Cell" in type(module).__name__
+    if cell:
+        given = tuple(s for s in states if s is not None)
+        result = module(x, given if len(given) == 2 else given[0]) if given else module(x)
+        outputs = {"h": result[0], "c": result[1]} if isinstance(result, tuple) else {"h": result}
+    else:
+        lstm = isinstance(module, torch.nn.LSTM)
+        initial = (states[0], states[1]) if lstm else states[0]
+        output, final = module(x, initial) if states[0] is not None else module(x)
+        outputs = {"output": output, "h_n": final[0] if lstm else final}
+        if lstm:
+            outputs["c_n"] = final[1]
+    tensors = {"input": x}
+    loss = 0
+    for key, value in outputs.items():
+        cotangent = torch.randn_like(value)
+        tensors[key], tensors[f"cotangent.{key}"] = value, cotangent
+        loss = loss + (value * cotangent).sum()
+    loss.backward()
+    tensors["grad.input"] = x.grad
+    for key, state in zip(("h0", "c0"), states):
+        if state is not None:
+            tensors[key], tensors[f"grad.{key}"] = state, state.grad
+    tensors.update({f"param.{k}": v for k, v in params.items()})
+    tensors.update({f"grad.param.{k}": p.grad for k, p in module.named_parameters()})
+    save_case(name, tensors)
+
+
+def write_recurrent_fixtures():
+    torch.manual_seed(2)
+    recurrent_case("rnn_tanh_2_layers", torch.nn.RNN(3, 4, num_layers=2), torch.randn(5, 2, 3),
+                   torch.randn(2, 2, 4))
+    recurrent_case("rnn_relu_bidirectional_batch_first",
+                   torch.nn.RNN(3, 4, nonlinearity="relu", bidirectional=True, batch_first=True),
+                   torch.randn(2, 5, 3))
+    recurrent_case("lstm_2_layers_bidirectional",
+                   torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True), torch.randn(5, 2, 3),
+                   torch.randn(4, 2, 4), torch.randn(4, 2, 4))
+    recurrent_case("lstm_unbatched", torch.nn.LSTM(3, 4), torch.randn(5, 3))
+    recurrent_case("gru_2_layers_batch_first", torch.nn.GRU(3, 4, num_layers=2, batch_first=True),
+                   torch.randn(2, 5, 3), torch.randn(2, 2, 4))
+    recurrent_case("rnn_cell", torch.nn.RNNCell(3, 4), torch.randn(2, 3), torch.randn(2, 4))
+    recurrent_case("lstm_cell", torch.nn.LSTMCell(3, 4), torch.randn(2, 3), torch.randn(2, 4),
+                   torch.randn(2, 4))
+    recurrent_case("gru_cell", torch.nn.GRUCell(3, 4), torch.randn(2, 3), torch.randn(2, 4))
+
+
 class CausalConv1d(torch.nn.Conv1d):
     """A Conv1d padded on the left only, by dilation * (kernel - 1)."""
 
@@ -257,3 +310,4 @@ if __name__ == "__main__":
     check_kiln_files()
     write_nn_fixtures()
     write_attention_fixtures()
+    write_recurrent_fixtures()

@@ -13,6 +13,7 @@
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/normalization.h"
+#include "nn/recurrent.h"
 #include "tensor/creation.h"
 
 namespace kiln::nn {
@@ -182,6 +183,81 @@ TEST(Golden, MultiheadAttention) {
   check_attention("mha_kdim_vdim", separate, {});
   MultiheadAttention causal(8, 2);
   check_attention("mha_causal", causal, {.is_causal = true});
+}
+
+// Recurrent fixtures: every output (output, h_n, c_n, or a cell's h, c) and the gradients of
+// their sum against the fixture's cotangents, for the input, initial states and parameters.
+void check_recurrent(const std::string& name, Module& module,
+                     const std::function<std::map<std::string, Tensor>(const Tensor&, const Tensor&,
+                                                                       const Tensor&)>& run) {
+  const Golden golden(name);
+  module.to(kFloat64);
+  module.load_state_dict(golden.with_prefix("param."));
+  Tensor input = golden["input"].clone().requires_grad_();
+  Tensor h0 = golden.has("h0") ? golden["h0"].clone().requires_grad_() : Tensor();
+  Tensor c0 = golden.has("c0") ? golden["c0"].clone().requires_grad_() : Tensor();
+  const std::map<std::string, Tensor> outputs = run(input, h0, c0);
+  Tensor loss = zeros({}, {.dtype = kFloat64});
+  for (const auto& [key, value] : outputs) {
+    if (!value.defined()) continue;
+    golden.expect_close(value, key, kRtol64, kAtol64);
+    loss = loss + (value * golden["cotangent." + key]).sum();
+  }
+  loss.backward();
+  golden.expect_close(input.grad(), "grad.input", kRtol64, kAtol64);
+  if (h0.defined()) golden.expect_close(h0.grad(), "grad.h0", kRtol64, kAtol64);
+  if (c0.defined()) golden.expect_close(c0.grad(), "grad.c0", kRtol64, kAtol64);
+  for (const auto& [pname, p] : module.named_parameters()) {
+    golden.expect_close(p.grad(), "grad.param." + pname, kRtol64, kAtol64);
+  }
+}
+
+std::map<std::string, Tensor> layer_outputs(const RecurrentResult& r) {
+  return {{"output", r.output}, {"h_n", r.h_n}, {"c_n", r.c_n}};
+}
+
+TEST(Golden, RecurrentLayers) {
+  RNN rnn(3, 4, {.num_layers = 2});
+  check_recurrent("rnn_tanh_2_layers", rnn, [&](const Tensor& x, const Tensor& h, const Tensor&) {
+    return layer_outputs(rnn.forward(x, h));
+  });
+  RNN relu(3, 4, {.batch_first = true, .bidirectional = true}, true);
+  check_recurrent("rnn_relu_bidirectional_batch_first", relu,
+                  [&](const Tensor& x, const Tensor&, const Tensor&) {
+                    return layer_outputs(relu.forward(x));
+                  });
+  LSTM lstm(3, 4, {.num_layers = 2, .bidirectional = true});
+  check_recurrent("lstm_2_layers_bidirectional", lstm,
+                  [&](const Tensor& x, const Tensor& h, const Tensor& c) {
+                    return layer_outputs(lstm.forward(x, h, c));
+                  });
+  LSTM unbatched(3, 4);
+  check_recurrent("lstm_unbatched", unbatched, [&](const Tensor& x, const Tensor&, const Tensor&) {
+    return layer_outputs(unbatched.forward(x));
+  });
+  GRU gru(3, 4, {.num_layers = 2, .batch_first = true});
+  check_recurrent("gru_2_layers_batch_first", gru,
+                  [&](const Tensor& x, const Tensor& h, const Tensor&) {
+                    return layer_outputs(gru.forward(x, h));
+                  });
+}
+
+TEST(Golden, RecurrentCells) {
+  auto cell_outputs = [](std::pair<Tensor, Tensor> r) {
+    return std::map<std::string, Tensor>{{"h", r.first}, {"c", r.second}};
+  };
+  RNNCell rnn(3, 4);
+  check_recurrent("rnn_cell", rnn, [&](const Tensor& x, const Tensor& h, const Tensor&) {
+    return cell_outputs(rnn.forward(x, h));
+  });
+  LSTMCell lstm(3, 4);
+  check_recurrent("lstm_cell", lstm, [&](const Tensor& x, const Tensor& h, const Tensor& c) {
+    return cell_outputs(lstm.forward(x, h, c));
+  });
+  GRUCell gru(3, 4);
+  check_recurrent("gru_cell", gru, [&](const Tensor& x, const Tensor& h, const Tensor&) {
+    return cell_outputs(gru.forward(x, h));
+  });
 }
 
 TEST(Golden, SequentialStateDictLoadsByPyTorchNames) {
