@@ -126,6 +126,18 @@ TEST(Module, SummaryShowsTheTreeWithParameterCounts) {
   EXPECT_NE(summary.find("total parameters: 58"), std::string::npos) << summary;
 }
 
+TEST(Module, ContainersAndShapeModules) {
+  ModuleDict dict;
+  dict.insert("encoder", std::make_shared<Linear>(2, 3));
+  EXPECT_TRUE(dict.contains("encoder"));
+  EXPECT_TRUE(dict.state_dict().contains("encoder.weight"));
+  EXPECT_NE(error_of([&] { dict["decoder"]; }).find("no module named 'decoder'"),
+            std::string::npos);
+  Sequential shapes({std::make_shared<Flatten>(), std::make_shared<Unflatten>(1, Shape{3, 4})});
+  EXPECT_EQ(shapes(ones({2, 3, 2, 2})).shape(), Shape({2, 3, 4}));
+  EXPECT_NE(error_of([&] { shapes[5]; }).find("out of range"), std::string::npos);
+}
+
 TEST(Init, DefaultsAndInitialisersHaveTheirStatistics) {
   Generator g(3);
   const Tensor w = empty({200, 300});
