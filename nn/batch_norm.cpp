@@ -10,6 +10,7 @@ BatchNorm::BatchNorm(int spatial_dims, int64_t num_features, double eps,
                      std::optional<double> momentum, bool affine, bool track_running_stats)
     : UnaryModule(spatial_dims == 1 ? "BatchNorm1d" : "BatchNorm2d"),
       spatial_dims_(spatial_dims),
+      num_features_(num_features),
       eps_(eps),
       momentum_(momentum) {
   if (affine) {
@@ -24,7 +25,7 @@ BatchNorm::BatchNorm(int spatial_dims, int64_t num_features, double eps,
 }
 
 Tensor BatchNorm::forward(const Tensor& input) {
-  const int64_t channels = weight.defined() ? weight.size(0) : running_mean.size(0);
+  const int64_t channels = num_features_;
   const bool fits = spatial_dims_ == 1 ? (input.dim() == 2 || input.dim() == 3) : input.dim() == 4;
   KILN_CHECK(fits && input.size(1) == channels, type_name(), ": expected [N, ", channels,
              spatial_dims_ == 1 ? "] or [N, C, L]" : ", H, W]", ", got shape ", input.shape());
@@ -37,11 +38,11 @@ Tensor BatchNorm::forward(const Tensor& input) {
   if (use_batch) {
     mean = input.mean(over, true);
     var = input.var(over, false, true);
+    const int64_t count = input.numel() / channels;
+    KILN_CHECK(!is_training() || count > 1, type_name(),
+               ": training needs more than one value per channel, got shape ", input.shape());
     if (is_training() && running_mean.defined()) {
       NoGradGuard no_grad;
-      const int64_t count = input.numel() / channels;
-      KILN_CHECK(count > 1, type_name(), ": training needs more than one value per channel, got ",
-                 "shape ", input.shape());
       num_batches_tracked.add_(ones({}, {.dtype = kInt64}));
       const double factor = momentum_.value_or(1.0 / num_batches_tracked.item<double>());
       const Tensor unbiased =
@@ -61,8 +62,7 @@ Tensor BatchNorm::forward(const Tensor& input) {
 }
 
 std::string BatchNorm::extra_repr() const {
-  const int64_t channels = weight.defined() ? weight.size(0) : running_mean.size(0);
-  return std::to_string(channels) + ", eps=" + std::to_string(eps_) +
+  return std::to_string(num_features_) + ", eps=" + std::to_string(eps_) +
          ", momentum=" + (momentum_ ? std::to_string(*momentum_) : "None") +
          ", affine=" + (weight.defined() ? "true" : "false") +
          ", track_running_stats=" + (running_mean.defined() ? "true" : "false");

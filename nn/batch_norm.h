@@ -23,6 +23,7 @@ class BatchNorm : public UnaryModule {
 
  private:
   int spatial_dims_;
+  int64_t num_features_;
   double eps_;
   std::optional<double> momentum_;
 };

@@ -47,7 +47,7 @@ Tensor dropout(const Tensor& input, double p, bool active, Generator* generator)
 }
 
 Tensor leaky_relu(const Tensor& input, double negative_slope) {
-  return where(ge(input, 0), input, input * negative_slope);
+  return where(gt(input, 0), input, input * negative_slope);
 }
 
 Tensor softplus(const Tensor& input, double beta, double threshold) {

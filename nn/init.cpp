@@ -117,6 +117,7 @@ Tensor kaiming_normal_(const Tensor& tensor, double a, FanMode mode,
 
 Tensor orthogonal_(const Tensor& tensor, double gain, Generator* generator) {
   KILN_CHECK(tensor.dim() >= 2, "orthogonal_: needs at least 2 dims, got shape ", tensor.shape());
+  if (tensor.numel() == 0) return tensor;
   const int64_t rows = tensor.shape()[0];
   const int64_t cols = tensor.numel() / rows;
   // Orthonormalise the columns of a tall normal matrix (modified Gram-Schmidt, the Q of QR

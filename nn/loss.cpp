@@ -109,6 +109,8 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntro
   }
   if (is_floating(target.dtype())) {
     check_same_shape("cross_entropy", input, target);
+    KILN_CHECK(o.ignore_index < 0, "cross_entropy: ignore_index is not supported for probability ",
+               "targets");
     const Tensor smoothed = o.label_smoothing > 0
                                 ? target * (1 - o.label_smoothing) + o.label_smoothing / classes
                                 : target;
@@ -152,8 +154,8 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
                                         const Tensor& weight, const Tensor& pos_weight,
                                         Reduction reduction) {
   check_same_shape("binary_cross_entropy_with_logits", input, target);
-  // log(1 + e^-x) = log1p(e^-|x|) + max(-x, 0), which never overflows.
-  const Tensor log_sigmoid_neg = log1p(exp(-abs(input))) + relu(-input);
+  // log(1 + e^-x) as softplus(-x): stable, and its gradient is exact at x = 0 too.
+  const Tensor log_sigmoid_neg = softplus(-input);
   const Tensor positive_scale = pos_weight.defined() ? (pos_weight - 1) * target + 1 : Tensor();
   Tensor loss = (1 - target) * input +
                 (positive_scale.defined() ? positive_scale * log_sigmoid_neg : log_sigmoid_neg);

@@ -67,10 +67,15 @@ std::vector<std::pair<std::string, const Module*>> Module::named_modules() const
 }
 
 std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
+  // A module or tensor shared in several places (tied weights) is listed once, under its
+  // first name, as PyTorch does; state_dict() still has every name.
   std::vector<std::pair<std::string, Tensor>> out;
+  std::vector<const TensorImpl*> seen;
   for (const auto& [prefix, module] : named_modules()) {
     if (!recurse && module != this) continue;
     for (const auto& [name, value] : module->parameters_) {
+      if (std::ranges::find(seen, value.impl_ptr().get()) != seen.end()) continue;
+      seen.push_back(value.impl_ptr().get());
       out.emplace_back(prefix.empty() ? name : prefix + "." + name, value);
     }
   }
@@ -133,7 +138,11 @@ void Module::zero_grad() {
 
 StateDict Module::state_dict() const {
   StateDict state;
-  for (auto& [name, p] : named_parameters()) state[name] = p.detach();
+  for (const auto& [prefix, module] : named_modules()) {
+    for (const auto& [name, p] : module->parameters_) {
+      state[prefix.empty() ? name : prefix + "." + name] = p.detach();
+    }
+  }
   for (const auto& [prefix, module] : named_modules()) {
     for (const auto& [name, b] : module->buffers_) {
       if (!b.defined()) continue;

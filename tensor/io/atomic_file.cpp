@@ -37,7 +37,9 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  const bool synced = ::fsync(fd) == 0;
+  const bool closed = ::close(fd) == 0;
+  if (!synced || !closed) {
     const int saved = errno;
     std::remove(temporary.c_str());
     errno = saved;

@@ -45,6 +45,17 @@ bool parse_dtype(const std::string& code, DType* dtype) {
   return false;
 }
 
+// A header value for an error message. Only flat values are printed: serialising an
+// untrusted, deeply nested value would recurse as deep as the nesting.
+std::string describe(const nlohmann::json& value) {
+  if (value.is_primitive()) return value.dump();
+  if (value.is_array() && value.size() <= 16 &&
+      std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_primitive(); })) {
+    return value.dump();
+  }
+  return std::string("a JSON ") + value.type_name();
+}
+
 [[noreturn]] void corrupt(const std::string& source, const std::string& why) {
   throw Error("safetensors '" + source + "': " + why);
 }
@@ -133,28 +144,35 @@ Safetensors parse_safetensors(std::string_view bytes, const std::string& source)
     DType dtype = kFloat32;
     if (!code.is_string() || !parse_dtype(code.get<std::string>(), &dtype)) {
       corrupt(source,
-              where + "dtype " + code.dump() + " is not one kiln reads (F32, F64, I64, BOOL)");
+              where + "dtype " + describe(code) + " is not one kiln reads (F32, F64, I64, BOOL)");
     }
     const nlohmann::json& dims = entry["shape"];
     if (!dims.is_array() || dims.size() > static_cast<size_t>(kMaxDims)) {
-      corrupt(source, where + "shape " + dims.dump() + " is not a list of at most " +
+      corrupt(source, where + "shape " + describe(dims) + " is not a list of at most " +
                           std::to_string(kMaxDims) + " sizes");
     }
     Shape shape;
     uint64_t nbytes = itemsize(dtype);
+    // Strides are products of sizes: even beside a zero size, the other sizes' product must
+    // fit in int64.
+    uint64_t nonzero_product = 1;
     for (const nlohmann::json& size : dims) {
-      if (!size.is_number_unsigned())
-        corrupt(source, where + "shape " + dims.dump() + " is invalid");
+      if (!size.is_number_unsigned()) {
+        corrupt(source, where + "shape " + describe(dims) + " is invalid");
+      }
       const uint64_t extent = size.get<uint64_t>();
-      if (extent > (uint64_t{1} << 62) || __builtin_mul_overflow(nbytes, extent, &nbytes)) {
-        corrupt(source, where + "shape " + dims.dump() + " is too large");
+      if (extent > (uint64_t{1} << 62) || __builtin_mul_overflow(nbytes, extent, &nbytes) ||
+          __builtin_mul_overflow(nonzero_product, std::max<uint64_t>(extent, 1),
+                                 &nonzero_product) ||
+          nonzero_product > (uint64_t{1} << 62)) {
+        corrupt(source, where + "shape " + describe(dims) + " is too large");
       }
       shape.push_back(static_cast<int64_t>(extent));
     }
     const nlohmann::json& offsets = entry["data_offsets"];
     if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
         !offsets[1].is_number_unsigned()) {
-      corrupt(source, where + "data_offsets " + offsets.dump() + " is not [begin, end]");
+      corrupt(source, where + "data_offsets " + describe(offsets) + " is not [begin, end]");
     }
     const uint64_t begin = offsets[0].get<uint64_t>(), end = offsets[1].get<uint64_t>();
     if (begin > end || end > data.size()) {
@@ -164,7 +182,7 @@ Safetensors parse_safetensors(std::string_view bytes, const std::string& source)
     }
     if (end - begin != nbytes) {
       corrupt(source, where + "holds " + std::to_string(end - begin) + " bytes but dtype " +
-                          code.get<std::string>() + " and shape " + dims.dump() + " need " +
+                          code.get<std::string>() + " and shape " + describe(dims) + " need " +
                           std::to_string(nbytes));
     }
     Tensor tensor = make_tensor(shape, dtype, kCPU);

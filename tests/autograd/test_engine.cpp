@@ -13,21 +13,13 @@
 namespace kiln {
 namespace {
 
+using testing::error_of;
 using testing::expect_values;
 
 Tensor leaf(std::initializer_list<double> values) {
   return from_vector(std::vector<double>(values), {static_cast<int64_t>(values.size())},
                      {.dtype = kFloat64})
       .requires_grad_();
-}
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "(no error)";
 }
 
 TEST(Engine, LeafGradientsAccumulateAcrossBackwardCalls) {

@@ -6,24 +6,20 @@
 
 #include "autograd/functions.h"
 #include "nn/activation.h"
+#include "nn/batch_norm.h"
 #include "nn/dropout.h"
 #include "nn/embedding.h"
 #include "nn/init.h"
 #include "nn/linear.h"
+#include "nn/loss.h"
 #include "nn/normalization.h"
 #include "tensor/creation.h"
+#include "tensor/testing.h"
 
 namespace kiln::nn {
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 // A model with nesting, as transformer blocks are named.
 class Block : public Module {
@@ -136,6 +132,34 @@ TEST(Module, ContainersAndShapeModules) {
   Sequential shapes({std::make_shared<Flatten>(), std::make_shared<Unflatten>(1, Shape{3, 4})});
   EXPECT_EQ(shapes(ones({2, 3, 2, 2})).shape(), Shape({2, 3, 4}));
   EXPECT_NE(error_of([&] { shapes[5]; }).find("out of range"), std::string::npos);
+}
+
+TEST(Module, SharedModulesAreListedOnceButSavedUnderEveryName) {
+  auto shared = std::make_shared<Linear>(2, 2);
+  Sequential model({shared, shared});
+  EXPECT_EQ(model.parameters().size(), 2u);
+  EXPECT_EQ(model.parameter_count(), 6);
+  EXPECT_EQ(model.state_dict().size(), 4u);
+}
+
+// Boundary cases a review found against PyTorch's behaviour.
+TEST(Module, BoundaryCasesMatchPyTorch) {
+  // BCE with logits at logit 0: d/dx = sigmoid(0) - t.
+  Tensor logits = zeros({3}, {.dtype = kFloat64}).requires_grad_();
+  const Tensor targets = tensor({1.0, 0.0, 0.3}, TensorOptions{.dtype = kFloat64});
+  binary_cross_entropy_with_logits(logits, targets, {}, {}, Reduction::Sum).backward();
+  EXPECT_NEAR(logits.grad().to_vector<double>()[0], -0.5, 1e-12);
+  EXPECT_NEAR(logits.grad().to_vector<double>()[2], 0.2, 1e-12);
+  // leaky_relu's gradient at 0 is the slope.
+  Tensor zero = zeros({1}, {.dtype = kFloat64}).requires_grad_();
+  LeakyReLU(0.1)(zero).sum().backward();
+  EXPECT_NEAR(zero.grad().item<double>(), 0.1, 1e-12);
+  // BatchNorm without affine parameters or running statistics.
+  BatchNorm1d plain(3, 1e-5, 0.1, false, false);
+  EXPECT_EQ(plain(randn({4, 3})).shape(), Shape({4, 3}));
+  EXPECT_NE(error_of([&] { plain(randn({1, 3})); }).find("more than one value"), std::string::npos);
+  // Orthogonal init of an empty tensor does nothing.
+  EXPECT_EQ(init::orthogonal_(empty({0, 3})).numel(), 0);
 }
 
 TEST(Init, DefaultsAndInitialisersHaveTheirStatistics) {

@@ -12,12 +12,12 @@
 #include <typeinfo>
 #include <vector>
 
+#include "autograd/functions.h"
 #include "tensor/creation.h"
 #include "tensor/device.h"
 #include "tensor/dims.h"
 #include "tensor/dtype.h"
 #include "tensor/error.h"
-#include "autograd/functions.h"
 #include "tensor/parallel.h"
 #include "tensor/tensor.h"
 

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
+#include "autograd/functions.h"
 #include "tensor/creation.h"
 #include "tensor/dims.h"
 #include "tensor/dtype.h"
 #include "tensor/error.h"
-#include "autograd/functions.h"
 
 namespace kiln {
 namespace {

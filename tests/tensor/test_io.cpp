@@ -17,6 +17,7 @@
 namespace kiln {
 namespace {
 
+using testing::error_of;
 using testing::expect_values;
 
 const std::string kFixtures = std::string(KILN_FIXTURES_DIR) + "/io/";
@@ -37,15 +38,6 @@ void expect_same_tensor(const Tensor& actual, const Tensor& expected, const std:
   if (actual.shape() == expected.shape()) {
     EXPECT_TRUE(all(eq(actual, expected)).item<bool>()) << name;
   }
-}
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "(no error)";
 }
 
 TEST(Safetensors, ReadsWhatPyTorchWrote) {
@@ -128,6 +120,15 @@ TEST(Safetensors, HeadersThatLieAreErrors) {
        with_header(R"({"a":{"dtype":"BOOL","shape":[1],"data_offsets":[0,1]}})", 0) + "\x02",
        "neither 0 nor 1"},
       {"metadata not strings", with_header(R"({"__metadata__":{"a":1}})", 0), "not a string"},
+      {"zero size beside huge sizes",
+       with_header(
+           R"({"a":{"dtype":"F32","shape":[0,4611686018427387904,4],"data_offsets":[0,0]}})", 0),
+       "too large"},
+      {"deeply nested dtype",
+       with_header("{\"a\":{\"dtype\":" + std::string(200000, '[') + std::string(200000, ']') +
+                       R"(,"shape":[],"data_offsets":[0,0]}})",
+                   0),
+       "a JSON array"},
   };
   for (const Case& c : cases) {
     const std::string message = error_of([&] { parse_safetensors(c.bytes, "case"); });

@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <string>
 #include <vector>
 
-#include "tensor/creation.h"
 #include "autograd/functions.h"
+#include "tensor/creation.h"
 
 namespace kiln::testing {
 
@@ -30,6 +32,16 @@ inline void expect_values(const Tensor& actual, const std::vector<double>& expec
       EXPECT_NEAR(values[i], expected[i], atol + rtol * std::abs(expected[i])) << "element " << i;
     }
   }
+}
+
+// The message of the kiln::Error that `action` throws, or "(no error)".
+inline std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "(no error)";
 }
 
 inline void expect_same(const Tensor& actual, const Tensor& expected, double rtol = 1e-6,
