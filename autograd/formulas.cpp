@@ -17,9 +17,13 @@ Tensor scatter_into_zeros(const Tensor& grad, const Shape& input_shape, int64_t 
   return index_add(base, dim, index, grad);
 }
 
+Tensor index_range(int64_t start, int64_t count, int64_t step, Device device) {
+  return arange(start, start + count * step, step, {.dtype = kInt64, .device = device});
+}
+
 Tensor flip(const Tensor& x, int64_t dim) {
   const int64_t size = x.size(dim);
-  return index_select(x, dim, arange(size - 1, -1, -1, {.dtype = kInt64, .device = x.device()}));
+  return index_select(x, dim, index_range(size - 1, size, -1, x.device()));
 }
 
 Tensor exclusive_cumprod_last(const Tensor& x) {
@@ -35,9 +39,8 @@ Tensor pad_to(const Tensor& grad, const Shape& shape) {
     if (padded.shape()[d] == shape[d]) continue;
     Shape target = padded.shape();
     target[d] = shape[d];
-    padded = scatter_into_zeros(
-        padded, target, d,
-        arange(0, padded.shape()[d], 1, {.dtype = kInt64, .device = grad.device()}));
+    padded =
+        scatter_into_zeros(padded, target, d, index_range(0, padded.shape()[d], 1, grad.device()));
   }
   return padded;
 }

@@ -20,6 +20,9 @@ Tensor expand_reduced(const Tensor& grad, const Shape& input_shape, const Dims& 
 Tensor scatter_into_zeros(const Tensor& grad, const Shape& input_shape, int64_t dim,
                           const Tensor& index);
 
+// The int64 positions start, start + step, ... (count of them) on `device`.
+Tensor index_range(int64_t start, int64_t count, int64_t step, Device device);
+
 // x reversed along dim (index_select, so it is differentiable).
 Tensor flip(const Tensor& x, int64_t dim);
 

@@ -23,10 +23,6 @@ Tensor as_shape(const Tensor& grad, const Shape& shape) {
   return grad.reshape(shape);
 }
 
-Tensor indices(int64_t start, int64_t count, int64_t step, Device device) {
-  return arange(start, start + count * step, step, {.dtype = kInt64, .device = device});
-}
-
 }  // namespace
 
 Tensor view(const Tensor& x, const Shape& shape) {
@@ -81,10 +77,11 @@ Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::op
   const int64_t begin = start.value_or(0);
   const int64_t first = std::clamp<int64_t>(begin < 0 ? begin + extent : begin, 0, extent);
   const int64_t count = y.size(d);
-  return view_op(
-      Op::slice, x, std::move(y), [d, first, count, step](const Tensor& grad, const Shape& shape) {
-        return scatter_into_zeros(grad, shape, d, indices(first, count, step, grad.device()));
-      });
+  return view_op(Op::slice, x, std::move(y),
+                 [d, first, count, step](const Tensor& grad, const Shape& shape) {
+                   return scatter_into_zeros(
+                       grad, shape, d, autograd::index_range(first, count, step, grad.device()));
+                 });
 }
 
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
@@ -92,10 +89,11 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   if (!any_requires_grad(x)) return y;
   const int d = wrap_dim(dim, x.dim(), "narrow");
   const int64_t first = start < 0 ? start + x.size(d) : start;
-  return view_op(
-      Op::narrow, x, std::move(y), [d, first, length](const Tensor& grad, const Shape& shape) {
-        return scatter_into_zeros(grad, shape, d, indices(first, length, 1, grad.device()));
-      });
+  return view_op(Op::narrow, x, std::move(y),
+                 [d, first, length](const Tensor& grad, const Shape& shape) {
+                   return scatter_into_zeros(
+                       grad, shape, d, autograd::index_range(first, length, 1, grad.device()));
+                 });
 }
 
 Tensor select(const Tensor& x, int64_t dim, int64_t index) {
@@ -106,7 +104,7 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   return view_op(Op::select, x, std::move(y),
                  [d, position](const Tensor& grad, const Shape& shape) {
                    return scatter_into_zeros(grad.unsqueeze(d), shape, d,
-                                             indices(position, 1, 1, grad.device()));
+                                             autograd::index_range(position, 1, 1, grad.device()));
                  });
 }
 
@@ -115,18 +113,18 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
 Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step) {
   Tensor y = raw::unfold(x, dim, size, step);
   if (!any_requires_grad(x)) return y;
-  return view_op(Op::unfold, x, std::move(y),
-                 [dim, size, step](const Tensor& grad, const Shape& shape) {
-                   if (shape.empty()) return grad.sum().reshape({});
-                   const int d = wrap_dim(dim, shape.size(), "unfold");
-                   const int64_t windows = grad.size(d);
-                   const Tensor laid_out =
-                       grad.unsqueeze(d + 1).transpose(d + 1, -1).squeeze(-1).flatten(d, d + 1);
-                   const Tensor starts = indices(0, windows, step, grad.device()).unsqueeze(1);
-                   const Tensor offsets = indices(0, size, 1, grad.device()).unsqueeze(0);
-                   return scatter_into_zeros(laid_out, shape, d,
-                                             raw::reshape(raw::add(starts, offsets), {-1}));
-                 });
+  return view_op(
+      Op::unfold, x, std::move(y), [dim, size, step](const Tensor& grad, const Shape& shape) {
+        if (shape.empty()) return grad.sum().reshape({});
+        const int d = wrap_dim(dim, shape.size(), "unfold");
+        const int64_t windows = grad.size(d);
+        const Tensor laid_out =
+            grad.unsqueeze(d + 1).transpose(d + 1, -1).squeeze(-1).flatten(d, d + 1);
+        const Tensor starts = autograd::index_range(0, windows, step, grad.device()).unsqueeze(1);
+        const Tensor offsets = autograd::index_range(0, size, 1, grad.device()).unsqueeze(0);
+        return scatter_into_zeros(laid_out, shape, d,
+                                  raw::reshape(raw::add(starts, offsets), {-1}));
+      });
 }
 
 Tensor contiguous(const Tensor& x) {

@@ -19,10 +19,6 @@ std::vector<int64_t> per_dim(const std::vector<int64_t>& values, size_t dims, co
   return values.size() == 1 ? std::vector<int64_t>(dims, values[0]) : values;
 }
 
-Tensor indices_from(int64_t start, int64_t count, int64_t step, Device device) {
-  return arange(start, start + count * step, step, {.dtype = kInt64, .device = device});
-}
-
 // Windows of `size` elements every `stride`, `dilation` apart, along each spatial dim:
 // [N, C, *spatial] -> [N, C, *out, *kernel].
 Tensor windows(const Tensor& x, const std::vector<int64_t>& kernel,
@@ -54,7 +50,7 @@ Tensor zero_pad(const Tensor& input, const std::vector<std::pair<int64_t, int64_
     Shape shape = out.shape();
     shape[d] += before + after;
     out = autograd::scatter_into_zeros(out, shape, d,
-                                       indices_from(before, out.size(d), 1, out.device()));
+                                       autograd::index_range(before, out.size(d), 1, out.device()));
   }
   return out;
 }
@@ -169,7 +165,7 @@ Tensor conv_transpose(const Tensor& input, const Tensor& weight, const Tensor& b
     Shape shape = expanded.shape();
     shape[d] = (shape[d] - 1) * stride[i] + 1;
     expanded = autograd::scatter_into_zeros(
-        expanded, shape, d, indices_from(0, expanded.size(d), stride[i], x.device()));
+        expanded, shape, d, autograd::index_range(0, expanded.size(d), stride[i], x.device()));
   }
   std::vector<std::pair<int64_t, int64_t>> pads(spatial);
   for (int i = 0; i < spatial; ++i) {

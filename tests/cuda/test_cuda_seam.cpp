@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "autograd/functions.h"
 #include "tensor/creation.h"
 #include "tensor/cuda/cuda.h"
-#include "autograd/functions.h"
 
 namespace kiln {
 namespace {
