@@ -1,9 +1,9 @@
 // scaled_dot_product_attention: one node for the whole of softmax(q k^T scale + mask) v.
 // With S the scores, P = softmax(S) (after dropout D: P' = P * D / (1 - p)), O = P' v:
 //   dv = P'^T dO,  dP = (dO v^T) * D / (1 - p),  dS = P * (dP - sum(dP * P)),
-//   dq = dS k scale,  dk = dS^T q scale.
+//   dq = dS k scale,  dk = dS^T q scale,  d(float mask) = dS (summed over broadcast dims).
 // P is kept from the forward pass; when the backward pass is itself recorded, P is
-// recomputed from q and k with differentiable ops, since it depends on them.
+// recomputed from q, k and the mask with differentiable ops, since it depends on them.
 #include <cmath>
 #include <limits>
 
@@ -14,6 +14,8 @@ namespace kiln {
 namespace {
 
 // The mask as an additive float tensor (-inf where attending is not allowed), or undefined.
+// A float attn_mask enters through differentiable ops, so that recomputing the scores in a
+// recorded backward pass connects them to it.
 Tensor additive_mask(const Tensor& attn_mask, bool is_causal, int64_t queries, int64_t keys,
                      DType dtype, Device device) {
   constexpr double kNegativeInfinity = -std::numeric_limits<double>::infinity();
@@ -22,14 +24,14 @@ Tensor additive_mask(const Tensor& attn_mask, bool is_causal, int64_t queries, i
     mask = attn_mask.dtype() == kBool
                ? raw::masked_fill(zeros(attn_mask.shape(), {.dtype = dtype, .device = device}),
                                   raw::logical_not(attn_mask), kNegativeInfinity)
-               : raw::to(attn_mask, dtype);
+               : attn_mask.to(dtype);
   }
   if (is_causal) {
     const Tensor causal = raw::masked_fill(
         zeros({queries, keys}, {.dtype = dtype, .device = device}),
         raw::logical_not(raw::tril(ones({queries, keys}, {.dtype = kBool, .device = device}))),
         kNegativeInfinity);
-    mask = mask.defined() ? raw::add(mask, causal) : causal;
+    mask = mask.defined() ? mask + causal : causal;
   }
   return mask;
 }
@@ -54,12 +56,13 @@ Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, cons
       attn_mask.defined() == false || attn_mask.dtype() == kBool || is_floating(attn_mask.dtype()),
       "scaled_dot_product_attention: attn_mask must be bool or floating");
   const double factor = scale.value_or(1 / std::sqrt(static_cast<double>(query.size(-1))));
-  const Tensor mask = additive_mask(attn_mask, is_causal, query.size(-2), key.size(-2),
-                                    query.dtype(), query.device());
+  Tensor mask;
   Tensor weights;
   Tensor kept;  // the dropout mask scaled by 1 / (1 - p), or undefined
   {
     NoGradGuard no_grad;
+    mask = additive_mask(attn_mask, is_causal, query.size(-2), key.size(-2), query.dtype(),
+                         query.device());
     weights = raw::softmax(scores(query, key, factor, mask), -1);
     if (dropout_p > 0) {
       kept =
@@ -72,25 +75,37 @@ Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, cons
   }
   const Tensor dropped = kept.defined() ? raw::mul(weights, kept) : weights;
   Tensor output = raw::matmul(dropped, value);
-  if (!any_requires_grad(query, key, value)) return output;
-  return record(Op::scaled_dot_product_attention, std::move(output), {query, key, value},
-                [q = SavedTensor(query), k = SavedTensor(key), v = SavedTensor(value), weights,
-                 kept, mask, factor](const BackwardContext& ctx) -> Grads {
+  // Only a float mask has a gradient; a bool mask is not an input of the node.
+  const Tensor float_mask =
+      attn_mask.defined() && attn_mask.dtype() != kBool ? attn_mask : Tensor();
+  if (!any_requires_grad(query, key, value, float_mask)) return output;
+  return record(Op::scaled_dot_product_attention, std::move(output),
+                {query, key, value, float_mask},
+                [q = SavedTensor(query), k = SavedTensor(key), v = SavedTensor(value),
+                 m = SavedTensor(attn_mask), weights, kept, factor,
+                 is_causal](const BackwardContext& ctx) -> Grads {
                   Tensor p = weights;
-                  if (GradMode::is_enabled())
-                    p = softmax(scores(q.get(), k.get(), factor, mask), -1);
+                  if (GradMode::is_enabled()) {
+                    const Tensor& query = q.get();
+                    const Tensor& key = k.get();
+                    p = softmax(scores(query, key, factor,
+                                       additive_mask(m.get(), is_causal, query.size(-2),
+                                                     key.size(-2), query.dtype(), query.device())),
+                                -1);
+                  }
                   const Tensor p_dropped = kept.defined() ? p * kept : p;
                   const Tensor& d_out = ctx.grad();
                   Tensor d_value;
                   if (ctx.needs_grad(2)) d_value = p_dropped.transpose(-1, -2).matmul(d_out);
-                  if (!ctx.needs_grad(0) && !ctx.needs_grad(1))
-                    return {Tensor(), Tensor(), d_value};
+                  if (!ctx.needs_grad(0) && !ctx.needs_grad(1) && !ctx.needs_grad(3))
+                    return {Tensor(), Tensor(), d_value, Tensor()};
                   Tensor d_p = d_out.matmul(v.get().transpose(-1, -2));
                   if (kept.defined()) d_p = d_p * kept;
-                  const Tensor d_scores = p * (d_p - (d_p * p).sum({-1}, true)) * factor;
-                  return {ctx.needs_grad(0) ? d_scores.matmul(k.get()) : Tensor(),
-                          ctx.needs_grad(1) ? d_scores.transpose(-1, -2).matmul(q.get()) : Tensor(),
-                          d_value};
+                  const Tensor d_scores = p * (d_p - (d_p * p).sum({-1}, true));
+                  const Tensor d_scaled = d_scores * factor;
+                  return {ctx.needs_grad(0) ? d_scaled.matmul(k.get()) : Tensor(),
+                          ctx.needs_grad(1) ? d_scaled.transpose(-1, -2).matmul(q.get()) : Tensor(),
+                          d_value, ctx.needs_grad(3) ? d_scores : Tensor()};
                 });
 }
 

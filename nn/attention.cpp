@@ -41,7 +41,7 @@ namespace functional {
 
 AttentionResult multi_head_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                      const AttentionWeights& w, int64_t num_heads,
-                                     const AttentionOptions& options, double dropout) {
+                                     const AttentionOptions& options, double dropout_p) {
   KILN_CHECK(query.dim() == 3 && key.dim() == 3 && value.dim() == 3,
              "multi_head_attention: expects 3-D query, key and value, got ", query.shape(), ", ",
              key.shape(), ", ", value.shape());
@@ -86,12 +86,9 @@ AttentionResult multi_head_attention(const Tensor& query, const Tensor& key, con
     const Tensor expanded = additive(pad).view({batch, 1, 1, keys});
     mask = mask.defined() ? mask + expanded : expanded;
   }
-  const Tensor attended = scaled_dot_product_attention(q, k, v, mask, dropout, options.is_causal);
-  const Tensor merged = attended.transpose(1, 2).reshape({batch, queries, embed_dim});
-  AttentionResult result{.output = linear(merged, w.out_proj_weight, w.out_proj_bias),
-                         .weights = {}};
-  if (options.need_weights) {
-    // The weights as PyTorch returns them, computed beside the fused op.
+  // The weights as PyTorch returns them: after dropout, the very ones the output used. The
+  // fused op serves whenever they are not asked for.
+  auto attention_weights = [&] {
     Tensor scores = q.matmul(k.transpose(-1, -2)) / std::sqrt(static_cast<double>(head_dim));
     if (mask.defined()) scores = scores + mask;
     if (options.is_causal) {
@@ -99,9 +96,20 @@ AttentionResult multi_head_attention(const Tensor& query, const Tensor& key, con
           logical_not(tril(ones({queries, keys}, {.dtype = kBool, .device = q.device()})));
       scores = masked_fill(scores, future, kNegativeInfinity);
     }
-    const Tensor weights = softmax(scores, -1);
-    result.weights = options.average_attn_weights ? weights.mean({1}) : weights;
+    return dropout(softmax(scores, -1), dropout_p, dropout_p > 0);
+  };
+  Tensor weights, attended;
+  if (options.need_weights) {
+    weights = attention_weights();
+    attended = weights.matmul(v);
+  } else {
+    attended = scaled_dot_product_attention(q, k, v, mask, dropout_p, options.is_causal);
   }
+  const Tensor merged = attended.transpose(1, 2).reshape({batch, queries, embed_dim});
+  AttentionResult result{.output = linear(merged, w.out_proj_weight, w.out_proj_bias),
+                         .weights = {}};
+  if (weights.defined())
+    result.weights = options.average_attn_weights ? weights.mean({1}) : weights;
   return result;
 }
 

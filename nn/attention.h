@@ -38,7 +38,7 @@ namespace functional {
 // (torch.nn.functional.multi_head_attention_forward).
 AttentionResult multi_head_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                      const AttentionWeights& weights, int64_t num_heads,
-                                     const AttentionOptions& options = {}, double dropout = 0);
+                                     const AttentionOptions& options = {}, double dropout_p = 0);
 }  // namespace functional
 
 // Multi-head attention (Vaswani et al. 2017, section 3.2.2) with PyTorch's parameters:

@@ -24,6 +24,11 @@ BatchNorm::BatchNorm(int spatial_dims, int64_t num_features, double eps,
   }
 }
 
+void BatchNorm::complete_state_dict(StateDict& state, const std::string& prefix) const {
+  if (num_batches_tracked.defined())
+    state.try_emplace(prefix + "num_batches_tracked", zeros({}, {.dtype = kInt64}));
+}
+
 Tensor BatchNorm::forward(const Tensor& input) {
   const int64_t channels = num_features_;
   const bool fits = spatial_dims_ == 1 ? (input.dim() == 2 || input.dim() == 3) : input.dim() == 4;

@@ -17,6 +17,8 @@ class BatchNorm : public UnaryModule {
             bool track_running_stats = true);
   Tensor forward(const Tensor& input) override;
   std::string extra_repr() const override;
+  // A state dict without num_batches_tracked (as older PyTorch wrote) loads it as 0.
+  void complete_state_dict(StateDict& state, const std::string& prefix) const override;
 
   Tensor weight, bias;
   Tensor running_mean, running_var, num_batches_tracked;

@@ -208,6 +208,10 @@ struct PoolGeometry {
   std::vector<std::pair<int64_t, int64_t>> explicit_pads, extra_pads;
 };
 
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
 // PyTorch's output size: floor or ceil of (L + 2p - d (k - 1) - 1) / s + 1, where a last
 // window starting in the right padding is dropped; extra right padding makes unfold see it.
 PoolGeometry pool_geometry(const Tensor& input, const PoolOptions& o, const char* op) {
@@ -225,10 +229,11 @@ PoolGeometry pool_geometry(const Tensor& input, const PoolOptions& o, const char
     KILN_CHECK(padding[i] >= 0 && 2 * padding[i] <= g.kernel[i], op, ": padding ", padding[i],
                " must be at most half the kernel ", g.kernel[i]);
     const int64_t span = g.dilation[i] * (g.kernel[i] - 1) + 1;
-    const int64_t room = length + 2 * padding[i] - span;
-    KILN_CHECK(room >= 0, op, ": input size ", length, " is smaller than the window ", span);
-    int64_t out = (o.ceil_mode ? (room + g.stride[i] - 1) / g.stride[i] : room / g.stride[i]) + 1;
+    const int64_t room = length + 2 * padding[i] - span + (o.ceil_mode ? g.stride[i] - 1 : 0);
+    int64_t out = floor_div(room, g.stride[i]) + 1;
     if (o.ceil_mode && (out - 1) * g.stride[i] >= length + padding[i]) --out;
+    KILN_CHECK(out >= 1, op, ": input size ", length, " with padding ", padding[i],
+               " is smaller than the window ", span);
     const int64_t needed = (out - 1) * g.stride[i] + span;
     g.explicit_pads.emplace_back(padding[i], padding[i]);
     g.extra_pads.emplace_back(0, std::max<int64_t>(needed - length - 2 * padding[i], 0));

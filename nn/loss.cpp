@@ -143,9 +143,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntro
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight,
                             Reduction reduction) {
   check_same_shape("binary_cross_entropy", input, target);
-  const Tensor log_p = clamp(log(input), -100, std::nullopt);
-  const Tensor log_q = clamp(log(1 - input), -100, std::nullopt);
-  Tensor loss = -(target * log_p + (1 - target) * log_q);
+  Tensor loss = binary_cross_entropy_elementwise(input, target);
   if (weight.defined()) loss = loss * weight;
   return reduce(loss, reduction, "binary_cross_entropy");
 }
@@ -169,10 +167,13 @@ Tensor kl_div(const Tensor& input, const Tensor& target, Reduction reduction, bo
   if (log_target) {
     pointwise = exp(target) * (target - input);
   } else {
-    // xlogy: 0 where the target is 0 (its log would be -inf).
-    const Tensor positive = gt(target, 0);
-    const Tensor safe_log = log(where(positive, target, ones_like(target)));
-    pointwise = where(positive, target * (safe_log - input), zeros_like(input));
+    // PyTorch's xlogy(t, t) - t * input: t log t is 0 at t = 0, NaN for t < 0, and
+    // 0 * input is NaN where input is -inf. The log's argument avoids 0 so that the
+    // gradient at t = 0 is 0 rather than 0 * inf.
+    const Tensor zero = eq(target, 0);
+    const Tensor t_log_t =
+        where(zero, zeros_like(target), target * log(where(zero, ones_like(target), target)));
+    pointwise = t_log_t - target * input;
   }
   if (reduction == Reduction::BatchMean) {
     return input.dim() == 0 ? pointwise.sum()

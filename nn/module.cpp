@@ -155,7 +155,12 @@ StateDict Module::state_dict() const {
   return state;
 }
 
-LoadResult Module::load_state_dict(const StateDict& state, bool strict) {
+void Module::complete_state_dict(StateDict&, const std::string&) const {}
+
+LoadResult Module::load_state_dict(const StateDict& given, bool strict) {
+  StateDict state = given;
+  for (const auto& [name, module] : named_modules())
+    module->complete_state_dict(state, name.empty() ? name : name + ".");
   const StateDict own = state_dict();
   LoadResult result;
   for (const auto& [name, target] : own) {

@@ -68,6 +68,9 @@ class Module {
   // Registers and returns the tensor (a handle sharing it). Parameters require grad.
   Tensor register_parameter(const std::string& name, Tensor value, bool requires_grad = true);
   Tensor register_buffer(const std::string& name, Tensor value, bool persistent = true);
+  // PyTorch's _load_from_state_dict hook: fills in, under `prefix`, entries this module can
+  // do without (an older file's missing buffer, say) before load_state_dict checks the keys.
+  virtual void complete_state_dict(StateDict& state, const std::string& prefix) const;
   template <typename M>
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
     add_child(name, module);

@@ -184,6 +184,21 @@ void add_elementwise_entries(std::vector<OpEntry>& entries) {
                            {"[3, 4]", {leaf(normal(g, {3, 4})), leaf(normal(g, {3, 4}))}, call}};
                      }});
 
+  entries.push_back(
+      {.name = "binary_cross_entropy_elementwise", .samples = [](Generator& g) {
+         const OpCall call = [](const V& v) {
+           return binary_cross_entropy_elementwise(v[0], v[1]);
+         };
+         return std::vector<OpSample>{
+             {"[3, 4]",
+              {leaf(uniform(g, {3, 4}, 0.05, 0.95)), leaf(uniform(g, {3, 4}, 0, 1))},
+              call},
+             {"broadcast target",
+              {leaf(uniform(g, {2, 3}, 0.05, 0.95)), leaf(uniform(g, {3}, 0, 1))},
+              call},
+             {"0-dim", {leaf(uniform(g, {}, 0.05, 0.95)), leaf(uniform(g, {}, 0, 1))}, call}};
+       }});
+
   entries.push_back(binary_entry("add_", Domain::Real, Domain::Real, [](const V& v) {
     Tensor y = copy_of(v[0].expand(broadcast_shapes(v[0].shape(), v[1].shape(), "add_")));
     return y.add_(v[1]);

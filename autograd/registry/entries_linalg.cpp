@@ -99,7 +99,19 @@ void add_linalg_entries(std::vector<OpEntry>& entries) {
                   }},
                  {"float mask, scale 0.3",
                   {leaf(normal(g, {3, 4})), leaf(normal(g, {5, 4})), leaf(normal(g, {5, 2})),
-                   normal(g, {3, 5})},
+                   leaf(normal(g, {3, 5}))},
+                  [](const V& v) {
+                    return scaled_dot_product_attention(v[0], v[1], v[2], v[3], 0, false, 0.3);
+                  }},
+                 {"float mask broadcast over the batch, causal",
+                  {leaf(normal(g, {2, 4, 3})), leaf(normal(g, {2, 4, 3})),
+                   leaf(normal(g, {2, 4, 2})), leaf(normal(g, {4, 1}))},
+                  [](const V& v) {
+                    return scaled_dot_product_attention(v[0], v[1], v[2], v[3], 0, true);
+                  }},
+                 {"float mask only",
+                  {normal(g, {3, 4}), normal(g, {5, 4}), normal(g, {5, 2}),
+                   leaf(normal(g, {3, 5}))},
                   [](const V& v) {
                     return scaled_dot_product_attention(v[0], v[1], v[2], v[3], 0, false, 0.3);
                   }},

@@ -116,6 +116,8 @@ def attention_case(name, mha, query, key, value, **options):
     for option in ("key_padding_mask", "attn_mask"):
         if options.get(option) is not None:
             tensors[option] = options[option]
+            if options[option].requires_grad:
+                tensors[f"grad.{option}"] = options[option].grad
     tensors.update({f"param.{k}": v for k, v in params.items()})
     tensors.update({f"grad.param.{k}": p.grad for k, p in mha.named_parameters()})
     save_case(name, tensors)
@@ -138,6 +140,9 @@ def write_attention_fixtures():
     x = torch.randn(4, 2, 8)
     attention_case("mha_causal", torch.nn.MultiheadAttention(8, 2), x, x, x, attn_mask=causal,
                    is_causal=True)
+    attention_case("mha_float_mask_grad", torch.nn.MultiheadAttention(8, 2, batch_first=True),
+                   torch.randn(2, 3, 8), torch.randn(2, 4, 8), torch.randn(2, 4, 8),
+                   attn_mask=leaf(3, 4), average_attn_weights=False)
 
 
 def recurrent_case(name, module, x, h0=None, c0=None):
@@ -303,6 +308,22 @@ def write_nn_fixtures():
               input=leaf(4, 3), target=torch.randn(4, 3, dtype=torch.float64),
               var=torch.cat([torch.full((1, 3), 1e-3, dtype=torch.float64),
                              torch.rand(3, 3, dtype=torch.float64) + 0.5]).requires_grad_())
+
+    # Edge cases: probabilities of exactly 0 and 1, KL terms PyTorch makes NaN, pooling
+    # windows larger than the input with ceil_mode.
+    loss_case("bce_saturated",
+              lambda input, target: F.binary_cross_entropy(input, target, reduction="none"),
+              input=torch.tensor([0.0, 1.0, 0.0, 1.0, 0.3, 1e-13], dtype=torch.float64).requires_grad_(),
+              target=torch.tensor([0.0, 0.0, 1.0, 1.0, 0.5, 1.0], dtype=torch.float64).requires_grad_())
+    loss_case("kl_div_nan",
+              lambda input, target: F.kl_div(input, target, reduction="none"),
+              input=torch.tensor([-float("inf"), -1.0, -2.0, -0.5], dtype=torch.float64).requires_grad_(),
+              target=torch.tensor([0.0, 0.0, -0.5, 0.7], dtype=torch.float64))
+    for name, module, shape in [
+        ("max_pool1d_ceil_small", torch.nn.MaxPool1d(3, stride=2, ceil_mode=True), (1, 2, 2)),
+        ("avg_pool1d_ceil_small", torch.nn.AvgPool1d(3, stride=2, ceil_mode=True), (1, 2, 2)),
+    ]:
+        module_case(name, module, [torch.randn(*shape)])
 
 
 if __name__ == "__main__":

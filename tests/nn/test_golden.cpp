@@ -136,6 +136,11 @@ TEST(Golden, Pooling) {
   check_unary("avg_pool1d", avg1d);
   AvgPool avg2d({.kernel = {3, 3}, .stride = {2}, .padding = {1}, .ceil_mode = true});
   check_unary("avg_pool2d", avg2d);
+  // A window larger than the input: ceil_mode still gives one output.
+  MaxPool max_small({.kernel = {3}, .stride = {2}, .ceil_mode = true});
+  check_unary("max_pool1d_ceil_small", max_small);
+  AvgPool avg_small({.kernel = {3}, .stride = {2}, .ceil_mode = true});
+  check_unary("avg_pool1d_ceil_small", avg_small);
   AdaptiveAvgPool adaptive1d({4});
   check_unary("adaptive_avg_pool1d", adaptive1d);
   AdaptiveAvgPool adaptive2d({3, 2});
@@ -160,7 +165,8 @@ void check_attention(const std::string& name, MultiheadAttention& mha, Attention
   Tensor key = golden["key"].clone().requires_grad_();
   Tensor value = golden["value"].clone().requires_grad_();
   if (golden.has("key_padding_mask")) options.key_padding_mask = golden["key_padding_mask"];
-  if (golden.has("attn_mask")) options.attn_mask = golden["attn_mask"];
+  if (golden.has("attn_mask")) options.attn_mask = golden["attn_mask"].clone();
+  if (golden.has("grad.attn_mask")) options.attn_mask.requires_grad_();
   const AttentionResult result = mha.forward(query, key, value, options);
   golden.expect_close(result.output, "output", kRtol64, kAtol64);
   golden.expect_close(result.weights, "weights", kRtol64, kAtol64);
@@ -169,6 +175,8 @@ void check_attention(const std::string& name, MultiheadAttention& mha, Attention
   golden.expect_close(query.grad(), "grad.input", kRtol64, kAtol64);
   golden.expect_close(key.grad(), "grad.key", kRtol64, kAtol64);
   golden.expect_close(value.grad(), "grad.value", kRtol64, kAtol64);
+  if (golden.has("grad.attn_mask"))
+    golden.expect_close(options.attn_mask.grad(), "grad.attn_mask", kRtol64, kAtol64);
   for (const auto& [pname, p] : mha.named_parameters()) {
     golden.expect_close(p.grad(), "grad.param." + pname, kRtol64, kAtol64);
   }
@@ -183,6 +191,8 @@ TEST(Golden, MultiheadAttention) {
   check_attention("mha_kdim_vdim", separate, {});
   MultiheadAttention causal(8, 2);
   check_attention("mha_causal", causal, {.is_causal = true});
+  MultiheadAttention float_mask(8, 2, 0, true, std::nullopt, std::nullopt, true);
+  check_attention("mha_float_mask_grad", float_mask, {.average_attn_weights = false});
 }
 
 // Recurrent fixtures: every output (output, h_n, c_n, or a cell's h, c) and the gradients of
@@ -332,6 +342,17 @@ TEST(Golden, ClassificationLosses) {
   });
   check_loss("kl_div_log_target", {"input", "target"}, [](const Golden&, auto& in) {
     return kl_div(in["input"], in["target"], Reduction::Sum, true);
+  });
+}
+
+TEST(Golden, LossEdgeCases) {
+  // p of exactly 0 and 1: a loss of 100 (the clamped log), finite gradients of 1e12.
+  check_loss("bce_saturated", {"input", "target"}, [](const Golden&, auto& in) {
+    return binary_cross_entropy(in["input"], in["target"], {}, Reduction::None);
+  });
+  // NaN for a negative target, and for a zero target against an input of -inf.
+  check_loss("kl_div_nan", {"input"}, [](const Golden& g, auto& in) {
+    return kl_div(in["input"], g["target"], Reduction::None);
   });
 }
 

@@ -6,9 +6,11 @@
 
 #include "autograd/functions.h"
 #include "nn/activation.h"
+#include "nn/attention.h"
 #include "nn/batch_norm.h"
 #include "nn/dropout.h"
 #include "nn/embedding.h"
+#include "nn/functional.h"
 #include "nn/init.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
@@ -19,7 +21,10 @@
 namespace kiln::nn {
 namespace {
 
+using functional::linear;
 using testing::error_of;
+using testing::expect_same;
+using testing::expect_values;
 
 // A model with nesting, as transformer blocks are named.
 class Block : public Module {
@@ -160,6 +165,43 @@ TEST(Module, BoundaryCasesMatchPyTorch) {
   EXPECT_NE(error_of([&] { plain(randn({1, 3})); }).find("more than one value"), std::string::npos);
   // Orthogonal init of an empty tensor does nothing.
   EXPECT_EQ(init::orthogonal_(empty({0, 3})).numel(), 0);
+}
+
+TEST(Module, BatchNormLoadsAStateDictWithoutNumBatchesTracked) {
+  // Older PyTorch files lack the counter; a strict load fills it with 0, as PyTorch does.
+  BatchNorm1d trained(3);
+  trained(randn({4, 3}));
+  StateDict old_file = trained.state_dict();
+  old_file.erase("num_batches_tracked");
+  BatchNorm1d fresh(3);
+  fresh(randn({4, 3}));
+  const LoadResult result = fresh.load_state_dict(old_file);
+  EXPECT_TRUE(result.missing_keys.empty());
+  EXPECT_EQ(fresh.num_batches_tracked.item<int64_t>(), 0);
+  expect_same(fresh.running_mean, trained.running_mean);
+  // Inside a container the counter is filled under the submodule's prefix.
+  Sequential model({std::make_shared<BatchNorm1d>(3)});
+  StateDict nested = model.state_dict();
+  nested.erase("0.num_batches_tracked");
+  EXPECT_NO_THROW(model.load_state_dict(nested));
+}
+
+TEST(MultiheadAttention, ReturnsTheDroppedWeightsTheOutputUsed) {
+  // With dropout in training, PyTorch returns the weights after dropout: the output is
+  // exactly out_proj(weights @ v).
+  MultiheadAttention mha(4, 1, 0.5, false, std::nullopt, std::nullopt, true);
+  mha.to(kFloat64);
+  const Tensor x = randn({1, 6, 4}, {.dtype = kFloat64});
+  const AttentionResult result = mha.forward(x, x, x, {.average_attn_weights = false});
+  const Tensor weights = result.weights.squeeze(1);  // one head: [N, L, S]
+  EXPECT_TRUE(any(eq(weights, 0)).item<bool>());
+  const Tensor v = linear(x, mha.in_proj_weight.narrow(0, 8, 4));
+  const Tensor expected = linear(weights.matmul(v), mha.out_proj->weight);
+  expect_values(result.output, expected.to_vector<double>(), 1e-12);
+  // In eval mode the weights are the plain softmax: each row sums to 1.
+  mha.eval();
+  const Tensor eval_weights = mha.forward(x, x, x).weights;
+  expect_values(eval_weights.sum({-1}), std::vector<double>(6, 1.0), 1e-12);
 }
 
 TEST(Init, DefaultsAndInitialisersHaveTheirStatistics) {
