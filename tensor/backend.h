@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "tensor/device.h"
 #include "tensor/dims.h"
@@ -11,6 +12,14 @@
 namespace kiln {
 
 class Tensor;
+struct SGDSlot;
+struct SGDOptions;
+struct AdamSlot;
+struct AdamOptions;
+struct AdagradSlot;
+struct AdagradOptions;
+struct RMSpropSlot;
+struct RMSpropOptions;
 
 enum class UnaryOp : uint8_t {
   KILN_UNARY_OPS(KILN_ENUM_ENTRY) KILN_PARAMETRIC_UNARY_OPS(KILN_ENUM_ENTRY)
@@ -98,6 +107,15 @@ class Backend {
                        ScatterMode mode) = 0;
   // self.select(dim, index[i]) += src.select(dim, i) for each i.
   virtual void index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) = 0;
+
+  // Fused optimizer updates (tensor/optimizer_update.h) of every slot of one parameter
+  // group: parameters, state and gradients are contiguous and of one dtype.
+  virtual void sgd_update(std::span<const SGDSlot> slots, const SGDOptions& options) = 0;
+  virtual void adam_update(std::span<const AdamSlot> slots, const AdamOptions& options) = 0;
+  virtual void adagrad_update(std::span<const AdagradSlot> slots,
+                              const AdagradOptions& options) = 0;
+  virtual void rmsprop_update(std::span<const RMSpropSlot> slots,
+                              const RMSpropOptions& options) = 0;
 };
 
 // The backend serving `type`; throws kiln::Error when kiln was built without it.

@@ -15,6 +15,8 @@ import torch.nn.functional as F
 from safetensors.numpy import load_file as load_numpy_safetensors
 from safetensors.torch import save_file
 
+from optim_fixtures import write_optim_fixtures
+
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "tests" / "fixtures"
 
 
@@ -332,3 +334,4 @@ if __name__ == "__main__":
     write_nn_fixtures()
     write_attention_fixtures()
     write_recurrent_fixtures()
+    write_optim_fixtures()

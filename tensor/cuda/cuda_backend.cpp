@@ -168,4 +168,20 @@ void CudaBackend::index_add(const Tensor&, int, const Tensor&, const Tensor&) {
   not_implemented("index_add");
 }
 
+void CudaBackend::sgd_update(std::span<const SGDSlot>, const SGDOptions&) {
+  not_implemented("sgd_update");
+}
+
+void CudaBackend::adam_update(std::span<const AdamSlot>, const AdamOptions&) {
+  not_implemented("adam_update");
+}
+
+void CudaBackend::adagrad_update(std::span<const AdagradSlot>, const AdagradOptions&) {
+  not_implemented("adagrad_update");
+}
+
+void CudaBackend::rmsprop_update(std::span<const RMSpropSlot>, const RMSpropOptions&) {
+  not_implemented("rmsprop_update");
+}
+
 }  // namespace kiln::cuda

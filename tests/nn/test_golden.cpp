@@ -9,7 +9,7 @@
 #include "nn/batch_norm.h"
 #include "nn/conv.h"
 #include "nn/embedding.h"
-#include "nn/golden.h"
+#include "golden.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/normalization.h"

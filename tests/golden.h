@@ -4,7 +4,11 @@
 // PyTorch's.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <iomanip>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "tensor/io/safetensors.h"
 
@@ -12,9 +16,11 @@ namespace kiln::testing {
 
 class Golden {
  public:
-  explicit Golden(const std::string& name)
+  // tests/fixtures/<dir>/<name>.safetensors
+  explicit Golden(const std::string& name, const std::string& dir = "nn")
       : name_(name),
-        file_(load_safetensors(std::string(KILN_FIXTURES_DIR) + "/nn/" + name + ".safetensors")) {}
+        file_(load_safetensors(std::string(KILN_FIXTURES_DIR) + "/" + dir + "/" + name +
+                               ".safetensors")) {}
 
   bool has(const std::string& key) const { return file_.tensors.contains(key); }
   Tensor operator[](const std::string& key) const {
@@ -34,16 +40,24 @@ class Golden {
     return out;
   }
 
-  // |actual - expected| <= atol + rtol |expected| elementwise, naming the worst element.
-  void expect_close(const Tensor& actual, const std::string& key, double rtol, double atol) const {
-    const Tensor expected = (*this)[key];
-    ASSERT_TRUE(actual.defined()) << name_ << ": " << key << " was not computed";
-    ASSERT_EQ(actual.shape(), expected.shape()) << name_ << ": " << key;
+  struct Comparison {
+    bool passed;
+    std::string message;
+  };
+  // |actual - expected| <= atol + rtol |expected| elementwise (NaN where the expected value is
+  // NaN, and equal infinities, agree); the message names the worst element.
+  static Comparison compare(const Tensor& actual, const Tensor& expected, double rtol,
+                            double atol) {
+    if (!actual.defined()) return {false, "not computed"};
+    if (actual.shape() != expected.shape()) {
+      std::ostringstream why;
+      why << "shape " << actual.shape() << ", expected " << expected.shape();
+      return {false, why.str()};
+    }
     const std::vector<double> a = actual.to_vector<double>(), e = expected.to_vector<double>();
     double worst = 0;
     size_t at = 0;
     for (size_t i = 0; i < a.size(); ++i) {
-      // NaN where PyTorch gives NaN, and equal infinities, agree.
       if ((std::isnan(a[i]) && std::isnan(e[i])) || a[i] == e[i]) continue;
       const double excess = std::abs(a[i] - e[i]) - (atol + rtol * std::abs(e[i]));
       if (!(excess <= worst)) {
@@ -51,8 +65,15 @@ class Golden {
         at = i;
       }
     }
-    EXPECT_LE(worst, 0) << name_ << ": " << key << " element " << at << " is " << a[at]
-                        << ", PyTorch gives " << e[at];
+    if (worst <= 0) return {true, ""};
+    std::ostringstream why;
+    why << std::setprecision(17) << "element " << at << " is " << a[at] << ", expected " << e[at];
+    return {false, why.str()};
+  }
+
+  void expect_close(const Tensor& actual, const std::string& key, double rtol, double atol) const {
+    const Comparison result = compare(actual, (*this)[key], rtol, atol);
+    EXPECT_TRUE(result.passed) << name_ << ": " << key << " " << result.message;
   }
 
  private:

@@ -1,0 +1,45 @@
+#include "optim/adagrad.h"
+
+#include "tensor/creation.h"
+#include "tensor/error.h"
+#include "tensor/ops.h"
+
+namespace kiln::optim {
+
+namespace {
+const std::vector<ParamGroup<AdagradOptions>>& checked(
+    const std::vector<ParamGroup<AdagradOptions>>& groups) {
+  for (const auto& [params, o] : groups) {
+    KILN_CHECK(o.lr >= 0, "Adagrad: lr must be non-negative, got ", o.lr);
+    KILN_CHECK(o.lr_decay >= 0, "Adagrad: lr_decay must be non-negative, got ", o.lr_decay);
+    KILN_CHECK(o.weight_decay >= 0, "Adagrad: weight_decay must be non-negative, got ",
+               o.weight_decay);
+    KILN_CHECK(o.initial_accumulator_value >= 0,
+               "Adagrad: initial_accumulator_value must be non-negative, got ",
+               o.initial_accumulator_value);
+    KILN_CHECK(o.eps >= 0, "Adagrad: eps must be non-negative, got ", o.eps);
+  }
+  return groups;
+}
+}  // namespace
+
+Adagrad::Adagrad(const std::vector<Tensor>& params, const AdagradOptions& options)
+    : Adagrad(std::vector<ParamGroup<AdagradOptions>>{{params, options}}) {}
+
+Adagrad::Adagrad(const std::vector<ParamGroup<AdagradOptions>>& groups)
+    : OptimizerWith(checked(groups)) {}
+
+void Adagrad::step() {
+  for (size_t g = 0; g < group_count(); ++g) {
+    const AdagradOptions& o = options(g);
+    std::vector<AdagradSlot> slots;
+    for_each_with_grad(g, [&](const Tensor& param, const Tensor& grad, State& state) {
+      Tensor& sum = state["sum"];
+      if (!sum.defined()) sum = full_like(param, o.initial_accumulator_value);
+      slots.push_back({.param = param, .grad = grad, .sum = sum, .step = count_step(state)});
+    });
+    raw::adagrad_update(slots, o);
+  }
+}
+
+}  // namespace kiln::optim

@@ -1,0 +1,143 @@
+#pragma once
+
+// Learning-rate schedules, as torch.optim.lr_scheduler computes them: each step() applies
+// PyTorch's recursive ("chainable") formula to the optimizer's current rates, so a sequence
+// matches PyTorch's to rounding and schedules compose the same way.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "optim/optimizer.h"
+
+namespace kiln::optim {
+
+// What checkpoints save of any schedule.
+class Schedule {
+ public:
+  virtual ~Schedule() = default;
+  virtual nlohmann::json state_dict() const = 0;
+  virtual void load_state_dict(const nlohmann::json& state) = 0;
+};
+
+class LRScheduler : public Schedule {
+ public:
+  // Advances one step (an epoch or an iteration, as the training loop counts them) and sets
+  // the optimizer's learning rates. Call it after optimizer.step().
+  virtual void step();
+  const std::vector<double>& last_lr() const { return last_lr_; }
+  int64_t last_epoch() const { return last_epoch_; }
+  nlohmann::json state_dict() const override;
+  void load_state_dict(const nlohmann::json& state) override;
+
+ protected:
+  // Records each group's initial rate (once per optimizer) as the base rates. Derived
+  // constructors end with initial_step(), which sets the rates for epoch 0.
+  explicit LRScheduler(Optimizer& optimizer);
+  void initial_step();
+  // Moves to the next epoch (or to `epoch`, by the closed form where there is one) and
+  // applies the rates.
+  void update_lr(std::optional<int64_t> epoch = std::nullopt);
+  // The rates for last_epoch_ from the current ones; is_initial_ during initial_step().
+  virtual std::vector<double> get_lr() = 0;
+  virtual std::optional<std::vector<double>> closed_form_lr() const { return std::nullopt; }
+  std::vector<double> current_lrs() const;
+
+  Optimizer& optimizer_;
+  std::vector<double> base_lrs_;
+  std::vector<double> last_lr_;
+  int64_t last_epoch_ = -1;
+  int64_t step_count_ = 0;
+  bool is_initial_ = false;
+
+  friend class SequentialLR;
+};
+
+// lr * gamma every step_size epochs.
+class StepLR final : public LRScheduler {
+ public:
+  StepLR(Optimizer& optimizer, int64_t step_size, double gamma = 0.1);
+
+ private:
+  std::vector<double> get_lr() override;
+  std::optional<std::vector<double>> closed_form_lr() const override;
+  int64_t step_size_;
+  double gamma_;
+};
+
+// lr * gamma at each milestone epoch (a repeated milestone multiplies again).
+class MultiStepLR final : public LRScheduler {
+ public:
+  MultiStepLR(Optimizer& optimizer, std::vector<int64_t> milestones, double gamma = 0.1);
+
+ private:
+  std::vector<double> get_lr() override;
+  std::optional<std::vector<double>> closed_form_lr() const override;
+  std::vector<int64_t> milestones_;  // sorted
+  double gamma_;
+};
+
+// lr * gamma every epoch.
+class ExponentialLR final : public LRScheduler {
+ public:
+  ExponentialLR(Optimizer& optimizer, double gamma);
+
+ private:
+  std::vector<double> get_lr() override;
+  std::optional<std::vector<double>> closed_form_lr() const override;
+  double gamma_;
+};
+
+// The factor moves linearly from start_factor to end_factor over total_iters epochs.
+class LinearLR final : public LRScheduler {
+ public:
+  LinearLR(Optimizer& optimizer, double start_factor = 1.0 / 3, double end_factor = 1.0,
+           int64_t total_iters = 5);
+
+ private:
+  std::vector<double> get_lr() override;
+  std::optional<std::vector<double>> closed_form_lr() const override;
+  double start_factor_, end_factor_;
+  int64_t total_iters_;
+};
+
+// SGDR's cosine without restarts (Loshchilov & Hutter 2017):
+// lr_t = eta_min + (base - eta_min)(1 + cos(pi t / T_max)) / 2.
+class CosineAnnealingLR final : public LRScheduler {
+ public:
+  CosineAnnealingLR(Optimizer& optimizer, int64_t t_max, double eta_min = 0);
+
+ private:
+  std::vector<double> get_lr() override;
+  std::optional<std::vector<double>> closed_form_lr() const override;
+  int64_t t_max_;
+  double eta_min_;
+};
+
+// Runs each schedule in turn, switching at the milestones (torch SequentialLR). The
+// schedules must already be attached to `optimizer`.
+class SequentialLR final : public LRScheduler {
+ public:
+  SequentialLR(Optimizer& optimizer, std::vector<std::shared_ptr<LRScheduler>> schedulers,
+               std::vector<int64_t> milestones);
+  void step() override;
+  nlohmann::json state_dict() const override;
+  void load_state_dict(const nlohmann::json& state) override;
+
+ private:
+  std::vector<double> get_lr() override;
+  void undo_initial_steps();
+  std::vector<std::shared_ptr<LRScheduler>> schedulers_;
+  std::vector<int64_t> milestones_;
+};
+
+// Linear warmup from start_factor * lr over warmup_steps, then cosine annealing to eta_min
+// at total_steps: SequentialLR of LinearLR and CosineAnnealingLR, as one builds it in
+// PyTorch.
+std::shared_ptr<SequentialLR> linear_warmup_cosine(Optimizer& optimizer, int64_t warmup_steps,
+                                                   int64_t total_steps, double start_factor = 1e-3,
+                                                   double eta_min = 0);
+
+}  // namespace kiln::optim

@@ -1,0 +1,124 @@
+#include "optim/optimizer.h"
+
+#include <charconv>
+
+#include "tensor/creation.h"
+#include "tensor/error.h"
+#include "tensor/ops.h"
+
+namespace kiln::optim {
+
+Optimizer::Optimizer(std::vector<std::vector<Tensor>> group_params)
+    : group_params_(std::move(group_params)), initial_lrs_(group_params_.size()) {
+  KILN_CHECK(!group_params_.empty(), "optimizer: no parameter groups");
+  for (const std::vector<Tensor>& params : group_params_) {
+    for (const Tensor& param : params) {
+      KILN_CHECK(param.defined() && is_floating(param.dtype()),
+                 "optimizer: parameters must be floating tensors");
+      KILN_CHECK(param.requires_grad() && param.is_leaf(),
+                 "optimizer: parameters must be leaves that require grad");
+    }
+  }
+}
+
+void Optimizer::zero_grad() {
+  for (const std::vector<Tensor>& params : group_params_) {
+    for (const Tensor& param : params) param.set_grad(Tensor());
+  }
+}
+
+double Optimizer::momentum(size_t) const {
+  throw Error(std::string(name()) + " has no momentum to schedule");
+}
+
+void Optimizer::set_momentum(size_t, double) {
+  throw Error(std::string(name()) + " has no momentum to schedule");
+}
+
+int64_t Optimizer::count_step(State& state) {
+  Tensor& counter = state["step"];
+  if (!counter.defined()) counter = zeros({});
+  const double step = counter.item<double>() + 1;
+  raw::fill_(counter, step);
+  return static_cast<int64_t>(step);
+}
+
+OptimizerState Optimizer::state_dict() const {
+  OptimizerState out;
+  out.groups = nlohmann::json::array();
+  size_t index = 0;
+  for (size_t g = 0; g < group_params_.size(); ++g) {
+    nlohmann::json group = group_options(g);
+    group["params"] = nlohmann::json::array();
+    for (size_t i = 0; i < group_params_[g].size(); ++i) group["params"].push_back(index++);
+    out.groups.push_back(std::move(group));
+  }
+  for (const auto& [param_index, entries] : state_) {
+    for (const auto& [key, value] : entries) {
+      out.tensors[std::to_string(param_index) + "." + key] = value;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// "<index>.<name>" -> (index, name), or throws.
+std::pair<size_t, std::string> parse_state_key(const std::string& key, size_t param_count,
+                                               const char* optimizer) {
+  const size_t dot = key.find('.');
+  size_t index = 0;
+  const char* end = key.data() + (dot == std::string::npos ? key.size() : dot);
+  const auto [stop, error] = std::from_chars(key.data(), end, index);
+  KILN_CHECK(
+      dot != std::string::npos && dot + 1 < key.size() && error == std::errc() && stop == end,
+      optimizer, ".load_state_dict: state key '", key, "' is not '<index>.<name>'");
+  KILN_CHECK(index < param_count, optimizer, ".load_state_dict: state for parameter ", index,
+             " but the optimizer has ", param_count, " parameters");
+  return {index, key.substr(dot + 1)};
+}
+
+}  // namespace
+
+void Optimizer::load_state_dict(const OptimizerState& state) {
+  KILN_CHECK(state.groups.is_array() && state.groups.size() == group_params_.size(), name(),
+             ".load_state_dict: ", state.groups.is_array() ? state.groups.size() : 0,
+             " parameter groups saved, the optimizer has ", group_params_.size());
+  std::vector<const Tensor*> params;
+  for (size_t g = 0; g < group_params_.size(); ++g) {
+    const nlohmann::json& group = state.groups[g];
+    const size_t saved =
+        group.contains("params") && group["params"].is_array() ? group["params"].size() : 0;
+    KILN_CHECK(saved == group_params_[g].size(), name(), ".load_state_dict: group ", g, " has ",
+               saved, " parameters saved and ", group_params_[g].size(), " in the optimizer");
+    for (const Tensor& param : group_params_[g]) params.push_back(&param);
+  }
+  std::map<size_t, std::map<std::string, Tensor>> restored;
+  for (const auto& [key, value] : state.tensors) {
+    const auto [index, entry] = parse_state_key(key, params.size(), name());
+    const Tensor& param = *params[index];
+    const bool counter = entry == "step";
+    KILN_CHECK(counter ? value.numel() == 1 : value.shape() == param.shape(), name(),
+               ".load_state_dict: state '", key, "' has shape ", value.shape(),
+               counter ? ", not a single value" : " but the parameter has shape ",
+               counter ? Shape{} : param.shape());
+    // Copies, never aliases of the caller's tensors. Counters stay float32 on the CPU, as
+    // PyTorch keeps them; the rest follows the parameter's device and dtype.
+    restored[index][entry] =
+        counter ? raw::clone(raw::to(raw::reshape(value, {}), kFloat32))
+                : raw::clone(raw::to(raw::to(value, param.device()), param.dtype()));
+  }
+  for (size_t g = 0; g < group_params_.size(); ++g) {
+    nlohmann::json options = state.groups[g];
+    options.erase("params");
+    try {
+      set_group_options(g, options);
+    } catch (const nlohmann::json::exception& error) {
+      throw Error(std::string(name()) + ".load_state_dict: options of group " + std::to_string(g) +
+                  ": " + error.what());
+    }
+  }
+  state_ = std::move(restored);
+}
+
+}  // namespace kiln::optim

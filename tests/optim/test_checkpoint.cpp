@@ -1,0 +1,210 @@
+// Training checkpoints: exact resume (bit-identical parameters), and every way a file can be
+// wrong giving a kiln::Error that names it.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "autograd/functions.h"
+#include "nn/activation.h"
+#include "nn/containers.h"
+#include "nn/dropout.h"
+#include "nn/linear.h"
+#include "nn/loss.h"
+#include "optim/adam.h"
+#include "optim/checkpoint.h"
+#include "optim/sgd.h"
+#include "tensor/creation.h"
+#include "tensor/io/atomic_file.h"
+#include "tensor/io/safetensors.h"
+#include "tensor/testing.h"
+
+namespace kiln::optim {
+namespace {
+
+using testing::error_of;
+
+// A model, its optimizer and schedule, and the generator its batches come from; dropout
+// draws from the default generator.
+struct Training {
+  explicit Training(uint64_t init_seed, int64_t hidden = 16) {
+    manual_seed(init_seed);
+    model =
+        std::make_shared<nn::Sequential>(std::initializer_list<std::shared_ptr<nn::UnaryModule>>{
+            std::make_shared<nn::Linear>(4, hidden), std::make_shared<nn::ReLU>(),
+            std::make_shared<nn::Dropout>(0.2), std::make_shared<nn::Linear>(hidden, 2)});
+    optimizer = std::make_unique<AdamW>(model->parameters(), AdamWOptions{.lr = 1e-2});
+    schedule = linear_warmup_cosine(*optimizer, 5, 20, 0.1);
+  }
+  void train(int steps) {
+    for (int k = 0; k < steps; ++k) {
+      const Tensor x = randn({8, 4}, {}, &data);
+      const Tensor y = randn({8, 2}, {}, &data);
+      optimizer->zero_grad();
+      nn::mse_loss((*model)(x), y).backward();
+      optimizer->step();
+      schedule->step();
+      ++step;
+    }
+  }
+  Checkpoint checkpoint() {
+    return {.model = model.get(),
+            .optimizer = optimizer.get(),
+            .schedule = schedule.get(),
+            .generators = {{"default", &default_generator()}, {"data", &data}},
+            .step = step,
+            .extra = {{"note", "resume test"}}};
+  }
+
+  std::shared_ptr<nn::Sequential> model;
+  std::unique_ptr<Optimizer> optimizer;
+  std::shared_ptr<SequentialLR> schedule;
+  Generator data{11};
+  int64_t step = 0;
+};
+
+std::string temporary_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          ("kiln_" + std::to_string(::getpid()) + "_" + name))
+      .string();
+}
+
+TEST(Checkpoint, ResumeIsBitIdentical) {
+  Training straight(1);
+  straight.train(20);
+
+  const std::string path = temporary_path("resume.safetensors");
+  {
+    Training first(1);
+    first.train(10);
+    save_checkpoint(path, first.checkpoint());
+  }
+  manual_seed(999);     // the default generator moves on before the resume
+  Training resumed(2);  // other initial weights, overwritten by the load
+  Checkpoint into = resumed.checkpoint();
+  load_checkpoint(path, into);
+  resumed.step = into.step;
+  EXPECT_EQ(into.step, 10);
+  EXPECT_EQ(into.extra["note"], "resume test");
+  resumed.train(10);
+  const auto expected = straight.model->state_dict(), actual = resumed.model->state_dict();
+  for (const auto& [name, tensor] : expected) {
+    EXPECT_EQ(actual.at(name).to_vector<float>(), tensor.to_vector<float>()) << name;
+  }
+  EXPECT_EQ(resumed.optimizer->lr(0), straight.optimizer->lr(0));
+  std::filesystem::remove(path);
+}
+
+class CheckpointErrors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    training.train(2);
+    save_checkpoint(path, training.checkpoint());
+    bytes = read_file(path);
+  }
+  void TearDown() override { std::filesystem::remove(path); }
+  // Loads `contents` (written to a file) into a fresh training run; returns the error.
+  std::string load_error(const std::string& contents, Training& into) {
+    const std::string other = path + ".variant";
+    write_file_atomically(other, contents);
+    Checkpoint checkpoint = into.checkpoint();
+    const std::string message = error_of([&] { load_checkpoint(other, checkpoint); });
+    std::filesystem::remove(other);
+    return message;
+  }
+
+  Training training{1};
+  const std::string path = temporary_path("errors.safetensors");
+  std::string bytes;
+};
+
+TEST_F(CheckpointErrors, EveryTruncationIsAnError) {
+  Training fresh(3);
+  for (size_t size = 0; size < bytes.size(); size += 7) {
+    EXPECT_NE(load_error(bytes.substr(0, size), fresh), "") << "truncated to " << size;
+  }
+}
+
+TEST_F(CheckpointErrors, HeaderByteFlipsNeverCrash) {
+  // A flip either still parses (a changed digit in a value, say) or is a kiln::Error; never
+  // a crash or an out-of-bounds read (the sanitizer build runs this too).
+  std::mt19937 rng(7);
+  uint64_t header_length = 0;
+  std::memcpy(&header_length, bytes.data(), 8);
+  const size_t header_end = 8 + header_length;
+  Training fresh(3);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::string flipped = bytes;
+    flipped[rng() % header_end] ^= static_cast<char>(1 << (rng() % 8));
+    const std::string other = path + ".flipped";
+    write_file_atomically(other, flipped);
+    Checkpoint checkpoint = fresh.checkpoint();
+    try {
+      load_checkpoint(other, checkpoint);
+    } catch (const Error&) {
+    }
+    std::filesystem::remove(other);
+  }
+}
+
+TEST_F(CheckpointErrors, WhatDoesNotFitIsNamed) {
+  Training wider(3, 32);
+  EXPECT_NE(load_error(bytes, wider)
+                .find("model tensor '0.bias' is float32 [16] in the file but float32 [32] in "
+                      "the model"),
+            std::string::npos);
+  Training doubled(3);
+  doubled.model->to(kFloat64);
+  EXPECT_NE(load_error(bytes, doubled).find("is float32 [16] in the file but float64 [16]"),
+            std::string::npos);
+
+  Training sgd(3);
+  sgd.schedule.reset();
+  sgd.optimizer = std::make_unique<SGD>(sgd.model->parameters(), SGDOptions{});
+  Checkpoint with_sgd = sgd.checkpoint();
+  with_sgd.schedule = nullptr;
+  EXPECT_NE(error_of([&] {
+              load_checkpoint(path, with_sgd);
+            }).find("holds the state of a AdamW optimizer, not SGD"),
+            std::string::npos);
+
+  Checkpoint weights_only{.model = training.model.get()};
+  const std::string weights = path + ".weights";
+  save_checkpoint(weights, weights_only);
+  Training full(3);
+  Checkpoint wants_all = full.checkpoint();
+  EXPECT_NE(error_of([&] { load_checkpoint(weights, wants_all); }).find("holds no optimizer"),
+            std::string::npos);
+  std::filesystem::remove(weights);
+
+  const std::string plain = path + ".plain";
+  save_safetensors(plain, {{"x", zeros({2})}});
+  EXPECT_NE(error_of([&] { load_checkpoint(plain, wants_all); }).find("not a kiln checkpoint"),
+            std::string::npos);
+  std::filesystem::remove(plain);
+
+  EXPECT_NE(error_of([&] { load_checkpoint(path + ".missing", wants_all); }).find("cannot open"),
+            std::string::npos);
+}
+
+TEST_F(CheckpointErrors, LyingOrCorruptHeadersAreErrors) {
+  Training fresh(3);
+  // Offsets past the end of the data.
+  std::string lying = bytes;
+  const size_t offsets = lying.find("\"data_offsets\":[0,");
+  ASSERT_NE(offsets, std::string::npos);
+  lying.replace(offsets, 18, "\"data_offsets\":[9,");
+  EXPECT_NE(load_error(lying, fresh), "");
+  // Metadata that is not JSON.
+  std::string corrupt = bytes;
+  const size_t extra = corrupt.find("{\\\"note\\\"");
+  ASSERT_NE(extra, std::string::npos);
+  corrupt[extra] = '[';
+  EXPECT_NE(load_error(corrupt, fresh).find("the extra entry is not valid JSON"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace kiln::optim

@@ -1,0 +1,180 @@
+// Learning-rate schedules against PyTorch: 100 steps of rates (and momenta, which OneCycleLR
+// cycles) from the same options, within 1e-12 relative.
+#include <functional>
+
+#include "golden.h"
+#include "optim/adagrad.h"
+#include "optim/adam.h"
+#include "optim/lr_scheduler.h"
+#include "optim/one_cycle_lr.h"
+#include "optim/reduce_lr_on_plateau.h"
+#include "optim/sgd.h"
+#include "tensor/creation.h"
+#include "tensor/testing.h"
+
+namespace kiln::optim {
+namespace {
+
+using testing::error_of;
+using testing::Golden;
+
+constexpr int kSteps = 100;
+
+struct Run {
+  std::vector<Tensor> params;  // kept alive for the optimizer
+  std::unique_ptr<Optimizer> optimizer;
+};
+
+// One parameter per group with the given rates: SGD with momentum 0.9, or Adam.
+Run optimizer_with(const std::vector<double>& lrs, bool adam) {
+  Run run;
+  std::vector<ParamGroup<SGDOptions>> sgd_groups;
+  std::vector<ParamGroup<AdamOptions>> adam_groups;
+  for (double lr : lrs) {
+    run.params.push_back(zeros({1}).requires_grad_());
+    sgd_groups.push_back({{run.params.back()}, {.lr = lr, .momentum = 0.9}});
+    adam_groups.push_back({{run.params.back()}, {.lr = lr}});
+  }
+  if (adam) {
+    run.optimizer = std::make_unique<Adam>(adam_groups);
+  } else {
+    run.optimizer = std::make_unique<SGD>(sgd_groups);
+  }
+  return run;
+}
+
+// Compares the rates and momenta before the first step and after each of kSteps steps.
+void check_schedule(const std::string& name, const std::vector<double>& lrs, bool adam,
+                    const std::function<std::function<void(int)>(Optimizer&)>& attach) {
+  const Golden golden(name, "optim");
+  Run run = optimizer_with(lrs, adam);
+  Optimizer& optimizer = *run.optimizer;
+  const std::function<void(int)> step = attach(optimizer);
+  std::vector<double> seen_lr, seen_momentum;
+  auto record = [&] {
+    for (size_t g = 0; g < optimizer.group_count(); ++g) {
+      seen_lr.push_back(optimizer.lr(g));
+      seen_momentum.push_back(optimizer.momentum(g));
+    }
+  };
+  record();
+  for (int k = 0; k < kSteps; ++k) {
+    step(k);
+    record();
+  }
+  const Shape shape{kSteps + 1, static_cast<int64_t>(lrs.size())};
+  golden.expect_close(from_vector(seen_lr, shape), "lr", 1e-12, 0);
+  golden.expect_close(from_vector(seen_momentum, shape), "momentum", 1e-12, 0);
+}
+
+template <typename Scheduler, typename... Args>
+std::function<std::function<void(int)>(Optimizer&)> stepping(Args... args) {
+  return [=](Optimizer& optimizer) {
+    auto scheduler = std::make_shared<Scheduler>(optimizer, args...);
+    return std::function<void(int)>([scheduler](int) { scheduler->step(); });
+  };
+}
+
+TEST(Schedulers, MatchPyTorch) {
+  check_schedule("step_lr", {0.1, 0.01}, false, stepping<StepLR>(int64_t{30}, 0.1));
+  check_schedule("multi_step_lr", {0.1}, false,
+                 stepping<MultiStepLR>(std::vector<int64_t>{30, 60, 60, 80}, 0.5));
+  check_schedule("exponential_lr", {0.1}, false, stepping<ExponentialLR>(0.95));
+  check_schedule("cosine_annealing_lr", {0.1, 0.05}, false,
+                 stepping<CosineAnnealingLR>(int64_t{30}, 1e-3));
+  check_schedule("linear_lr", {0.1}, false, stepping<LinearLR>(0.25, 1.0, int64_t{10}));
+  check_schedule("linear_warmup_cosine", {0.1}, false, [](Optimizer& optimizer) {
+    auto scheduler = linear_warmup_cosine(optimizer, 10, 100, 0.01, 1e-4);
+    return std::function<void(int)>([scheduler](int) { scheduler->step(); });
+  });
+  check_schedule("one_cycle_lr", {0.1}, false,
+                 stepping<OneCycleLR>(OneCycleOptions{.max_lr = {0.5}, .total_steps = kSteps}));
+  check_schedule("one_cycle_lr_three_phase_linear_adam", {0.1, 0.1}, true,
+                 stepping<OneCycleLR>(OneCycleOptions{.max_lr = {0.5, 0.1},
+                                                      .total_steps = kSteps,
+                                                      .pct_start = 0.25,
+                                                      .anneal_strategy = "linear",
+                                                      .base_momentum = 0.8,
+                                                      .max_momentum = 0.9,
+                                                      .div_factor = 10,
+                                                      .final_div_factor = 100,
+                                                      .three_phase = true}));
+}
+
+TEST(Schedulers, ReduceLROnPlateauMatchesPyTorchOnAFixedLossSequence) {
+  const std::pair<const char*, PlateauOptions> cases[] = {
+      {"reduce_lr_on_plateau",
+       {.factor = 0.5, .patience = 3, .threshold = 0.01, .cooldown = 2, .min_lr = {1e-3, 2e-3}}},
+      {"reduce_lr_on_plateau_max_abs",
+       {.mode = "max", .factor = 0.3, .patience = 2, .threshold = 0.05, .threshold_mode = "abs"}}};
+  for (const auto& [name, options] : cases) {
+    const std::vector<double> metrics = Golden(name, "optim")["metrics"].to_vector<double>();
+    const std::vector<double> lrs = std::string(name) == "reduce_lr_on_plateau"
+                                        ? std::vector<double>{0.1, 0.2}
+                                        : std::vector<double>{0.1};
+    check_schedule(name, lrs, false, [&](Optimizer& optimizer) {
+      auto scheduler = std::make_shared<ReduceLROnPlateau>(optimizer, options);
+      return std::function<void(int)>([scheduler, metrics](int k) { scheduler->step(metrics[k]); });
+    });
+  }
+}
+
+TEST(Schedulers, StateDictResumesTheSequence) {
+  // 40 steps straight, or 25 then a fresh optimizer and schedule loaded from the state dicts
+  // and 15 more: the same rates.
+  auto straight = optimizer_with({0.1}, false);
+  auto schedule = linear_warmup_cosine(*straight.optimizer, 10, 60, 0.01);
+  for (int k = 0; k < 40; ++k) schedule->step();
+
+  auto first = optimizer_with({0.1}, false);
+  auto first_schedule = linear_warmup_cosine(*first.optimizer, 10, 60, 0.01);
+  for (int k = 0; k < 25; ++k) first_schedule->step();
+  auto second = optimizer_with({0.1}, false);
+  auto second_schedule = linear_warmup_cosine(*second.optimizer, 10, 60, 0.01);
+  second.optimizer->load_state_dict(first.optimizer->state_dict());
+  second_schedule->load_state_dict(nlohmann::json::parse(first_schedule->state_dict().dump()));
+  for (int k = 0; k < 15; ++k) second_schedule->step();
+  EXPECT_EQ(second.optimizer->lr(0), straight.optimizer->lr(0));
+  EXPECT_EQ(second_schedule->last_epoch(), 40);
+
+  auto plateau_run = optimizer_with({0.1}, false);
+  ReduceLROnPlateau plateau(*plateau_run.optimizer, {.patience = 1});
+  plateau.step(1.0);
+  ReduceLROnPlateau restored(*plateau_run.optimizer, {.patience = 1});
+  restored.load_state_dict(nlohmann::json::parse(plateau.state_dict().dump()));
+  restored.step(1.0);
+  restored.step(1.0);  // two bad epochs after the best: reduced
+  EXPECT_NEAR(plateau_run.optimizer->lr(0), 0.01, 1e-15);
+  // A fresh plateau (best still infinite) survives the JSON round trip too.
+  ReduceLROnPlateau fresh(*plateau_run.optimizer);
+  EXPECT_NO_THROW(fresh.load_state_dict(nlohmann::json::parse(fresh.state_dict().dump())));
+}
+
+TEST(Schedulers, RejectBadOptions) {
+  auto run = optimizer_with({0.1}, false);
+  Optimizer& optimizer = *run.optimizer;
+  EXPECT_NE(error_of([&] { StepLR(optimizer, 0); }).find("step_size must be positive"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { linear_warmup_cosine(optimizer, 10, 5); }).find("warmup_steps"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              OneCycleLR(optimizer, {.max_lr = {0.1}, .total_steps = 0});
+            }).find("total_steps must be positive"),
+            std::string::npos);
+  OneCycleLR cycle(optimizer, {.max_lr = {0.1}, .total_steps = 2});
+  cycle.step();
+  cycle.step();
+  EXPECT_NE(error_of([&] { cycle.step(); }).find("stepped 3 times, but total_steps is 2"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { ReduceLROnPlateau(optimizer, {.factor = 1.5}); }).find("below 1"),
+            std::string::npos);
+  std::vector<Tensor> params = {zeros({1}).requires_grad_()};
+  Adagrad adagrad(params, {});
+  EXPECT_NE(error_of([&] {
+              OneCycleLR(adagrad, {.max_lr = {0.1}, .total_steps = 5});
+            }).find("Adagrad has no momentum or beta1 to cycle"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace kiln::optim
