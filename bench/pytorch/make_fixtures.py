@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from safetensors.numpy import load_file as load_numpy_safetensors
 from safetensors.torch import save_file
 
+from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "tests" / "fixtures"
@@ -335,3 +336,4 @@ if __name__ == "__main__":
     write_attention_fixtures()
     write_recurrent_fixtures()
     write_optim_fixtures()
+    write_model_fixtures()
