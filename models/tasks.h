@@ -54,13 +54,13 @@ class SequenceTask {
 
   // One example from the training split or the held-out split.
   Example sample(Generator& generator, bool held_out) const;
+  // The right answer to any source of this task.
+  std::vector<int64_t> solve(const std::vector<int64_t>& source) const;
   std::vector<Example> samples(Generator& generator, int64_t count, bool held_out) const;
   Seq2SeqBatch seq2seq_batch(const std::vector<Example>& examples) const;
   DecoderBatch decoder_batch(const std::vector<Example>& examples, int64_t ignore) const;
 
  private:
-  std::vector<int64_t> solve(const std::vector<int64_t>& source) const;
-
   std::string name_;
   TaskOptions options_;
 };

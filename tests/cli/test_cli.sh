@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The kiln command line end to end: help, bad arguments (one clear line, non-zero status),
+# a tiny training run with metrics and checkpoint, exact resumption after a stop and after
+# Ctrl-C, eval and sample. Usage: test_cli.sh path/to/kiln
+set -uo pipefail
+kiln="$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# expect_error "what" "regex" command...: non-zero status, one line matching regex, no trace.
+expect_error() {
+  local what="$1" pattern="$2"
+  shift 2
+  local output status
+  output="$("$@" 2>&1)"
+  status=$?
+  [ "$status" -ne 0 ] || fail "$what: exit status 0"
+  grep -Eq -- "$pattern" <<<"$output" || fail "$what: output lacks /$pattern/: $output"
+  ! grep -Eiq "terminate|abort|stack|segmentation" <<<"$output" || fail "$what: crashed: $output"
+}
+
+"$kiln" --help | grep -q "train" || fail "kiln --help lists no train"
+for command in train eval sample verify info; do
+  "$kiln" "$command" --help >/dev/null || fail "kiln $command --help"
+done
+"$kiln" info | grep -q "^BLAS:" || fail "kiln info shows no BLAS"
+
+expect_error "unknown task" "task: divide not in" "$kiln" train divide
+expect_error "unknown model" "--model: rnn not in" "$kiln" train copy --model rnn
+expect_error "negative lr" "--lr: must be positive, got -1" "$kiln" train copy --lr -1
+expect_error "missing file" "--checkpoint: File does not exist" "$kiln" eval --checkpoint "$work/none"
+expect_error "missing run" "no checkpoint at" "$kiln" eval --out "$work/none"
+expect_error "missing device" "device 'cuda:7' does not exist" "$kiln" train copy --device cuda:7 --out "$work/x"
+expect_error "bad device" "cannot parse 'gpu'" "$kiln" train copy --device gpu --out "$work/x"
+expect_error "nothing to resume" "nothing to resume" "$kiln" train copy --out "$work/none" --resume
+
+tiny=(--d-model 16 --heads 2 --steps-per-epoch 25 --epochs 4 --eval-size 50)
+"$kiln" train copy "${tiny[@]}" --out "$work/straight" >"$work/straight.log" 2>&1 || fail "training run"
+grep -q "^final: held-out exact match" "$work/straight.log" || fail "no final metrics line"
+grep -q "epoch 1/4 step 25/25" "$work/straight.log" || fail "no plain progress lines"
+[ "$(wc -l <"$work/straight/metrics.csv")" -eq 5 ] || fail "metrics.csv should have a header and 4 rows"
+expect_error "existing run" "already holds a run" "$kiln" train copy "${tiny[@]}" --out "$work/straight"
+
+# Stopped at step 37 and resumed: the same metrics, row by row.
+"$kiln" train copy "${tiny[@]}" --out "$work/resumed" --stop-at-step 37 >/dev/null || fail "stopped run"
+[ "$(wc -l <"$work/resumed/metrics.csv")" -eq 2 ] || fail "the stopped run should have one row"
+"$kiln" train copy --out "$work/resumed" --resume >/dev/null || fail "resumed run"
+diff <(cut -d, -f1-5 "$work/straight/metrics.csv") <(cut -d, -f1-5 "$work/resumed/metrics.csv") \
+  || fail "resumed run differs from the straight one"
+
+# Ctrl-C: a checkpoint, status 130, and a resumable run.
+"$kiln" train copy --d-model 16 --heads 2 --steps-per-epoch 2000 --epochs 1 --eval-size 10 \
+  --out "$work/interrupted" >"$work/interrupted.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  grep -q "step" "$work/interrupted.log" 2>/dev/null && break
+  sleep 0.1
+done
+kill -INT "$pid"
+wait "$pid"
+status=$?
+[ "$status" -eq 130 ] || fail "Ctrl-C: status $status, not 130"
+grep -q "interrupted at step" "$work/interrupted.log" || fail "Ctrl-C: no message"
+"$kiln" eval --out "$work/interrupted" --eval-size 10 | grep -q "held-out exact match" \
+  || fail "eval of the interrupted run's checkpoint"
+
+"$kiln" eval --out "$work/straight" --eval-size 20 | grep -q "transformer on copy: held-out exact match" \
+  || fail "eval"
+"$kiln" sample --out "$work/straight" --input 1234 | grep -q "^1234 " || fail "sample --input"
+"$kiln" sample --out "$work/straight" --count 2 | grep -Ec "right|wrong" | grep -q 2 || fail "sample"
+expect_error "bad sample input" "'a' is not a digit of base 10" "$kiln" sample --out "$work/straight" --input 12a
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "all kiln command-line checks passed"

@@ -1,0 +1,77 @@
+#pragma once
+
+// The subcommands of the `kiln` command line. Each add_* registers its options on the app
+// and returns the subcommand; each run_* does the work and returns the exit status. Errors
+// are kiln::Error, which main prints as one line.
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kiln::tools {
+
+struct TrainOptions {
+  std::string task;
+  std::string model = "transformer";
+  int64_t epochs = 8;
+  int64_t steps_per_epoch = 200;
+  int64_t batch_size = 64;
+  double lr = 1e-3;
+  uint64_t seed = 0;
+  std::string device = "cpu";
+  int threads = 0;
+  std::string out;
+  bool resume = false;
+  int64_t min_length = 4, max_length = 10, base = 10;
+  int64_t d_model = 64, heads = 4, layers = 2;
+  double dropout = 0;
+  int64_t eval_size = 1000;
+  double target_accuracy = 0;
+  double clip = 1.0;
+  int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
+  bool epochs_given = false;  // set by the parser: --epochs extends a resumed run
+};
+CLI::App* add_train_command(CLI::App& app, TrainOptions& options);
+int run_train(TrainOptions options);
+
+// Where a trained model is: a run directory (its checkpoint.safetensors) or a file.
+struct RunLocation {
+  std::string out;
+  std::string checkpoint;
+  std::string device = "cpu";
+  int threads = 0;
+};
+
+struct EvalOptions {
+  RunLocation run;
+  int64_t eval_size = 1000;
+  int64_t beam = 1;
+  uint64_t seed = 1;
+};
+CLI::App* add_eval_command(CLI::App& app, EvalOptions& options);
+int run_eval(const EvalOptions& options);
+
+struct SampleOptions {
+  RunLocation run;
+  std::vector<std::string> inputs;
+  int64_t count = 5;
+  int64_t beam = 1;
+  uint64_t seed = 2;
+};
+CLI::App* add_sample_command(CLI::App& app, SampleOptions& options);
+int run_sample(const SampleOptions& options);
+
+struct VerifyOptions {
+  std::vector<std::string> ops;
+  std::string device = "cpu";
+  bool verbose = false;
+  bool list = false;
+};
+CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options);
+int run_verify(const VerifyOptions& options);
+
+CLI::App* add_info_command(CLI::App& app);
+int run_info();
+
+}  // namespace kiln::tools

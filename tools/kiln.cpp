@@ -1,0 +1,41 @@
+// kiln: train, evaluate and sample the reference models on synthetic tasks, check the op
+// registry, and report the build. Errors are one line on stderr and a non-zero status.
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+#include "tools/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace kiln::tools;
+  CLI::App app{
+      "kiln: a from-scratch deep learning engine. Train, evaluate and sample small "
+      "models, and verify the ops."};
+  app.require_subcommand(1);
+  TrainOptions train;
+  EvalOptions eval;
+  SampleOptions sample;
+  VerifyOptions verify;
+  CLI::App* train_command = add_train_command(app, train);
+  CLI::App* eval_command = add_eval_command(app, eval);
+  CLI::App* sample_command = add_sample_command(app, sample);
+  CLI::App* verify_command = add_verify_command(app, verify);
+  CLI::App* info_command = add_info_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    if (*train_command) return run_train(train);
+    if (*eval_command) return run_eval(eval);
+    if (*sample_command) return run_sample(sample);
+    if (*verify_command) return run_verify(verify);
+    if (*info_command) return run_info();
+  } catch (const std::exception& error) {
+    std::cerr << "kiln: error: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

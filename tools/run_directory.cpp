@@ -1,0 +1,61 @@
+#include "tools/run_directory.h"
+
+#include <filesystem>
+
+#include "optim/checkpoint.h"
+#include "tensor/cuda/cuda.h"
+#include "tensor/error.h"
+#include "tensor/io/safetensors.h"
+#include "tensor/parallel.h"
+
+namespace kiln::tools {
+
+Device setup_device(const std::string& text, int threads) {
+  const Device device = Device::parse(text);
+  if (device.is_cuda()) {
+    const int count = cuda::device_count();
+    KILN_CHECK(device.index < count, "device '", text, "' does not exist: kiln found ", count,
+               " CUDA device", count == 1 ? "" : "s",
+               count == 0 ? " (no GPU, no driver, or a build without CUDA)" : "");
+  }
+  KILN_CHECK(threads >= 0, "--threads must be positive, got ", threads);
+  if (threads > 0) set_num_threads(threads);
+  return device;
+}
+
+std::string checkpoint_path(const RunLocation& run) {
+  KILN_CHECK(!run.checkpoint.empty() || !run.out.empty(),
+             "say which run: --out DIR (a directory kiln train wrote) or --checkpoint FILE");
+  const std::string path = run.checkpoint.empty()
+                               ? (std::filesystem::path(run.out) / kCheckpointFile).string()
+                               : run.checkpoint;
+  KILN_CHECK(std::filesystem::exists(path), "no checkpoint at '", path, "'",
+             run.checkpoint.empty() ? "; has kiln train written to this --out directory?" : "");
+  return path;
+}
+
+nlohmann::json read_checkpoint_extra(const std::string& path) {
+  const Safetensors file = load_safetensors(path);
+  const auto extra = file.metadata.find("extra");
+  KILN_CHECK(extra != file.metadata.end(), "'", path, "' is not a kiln training checkpoint");
+  try {
+    nlohmann::json json = nlohmann::json::parse(extra->second);
+    KILN_CHECK(json.contains("config"), "'", path,
+               "' holds no model config; was it written by kiln train?");
+    return json;
+  } catch (const nlohmann::json::exception& error) {
+    throw Error("'" + path + "': unreadable training state: " + error.what());
+  }
+}
+
+std::unique_ptr<SequenceModel> load_trained_model(const std::string& path, Device device) {
+  const nlohmann::json extra = read_checkpoint_extra(path);
+  auto model = std::make_unique<SequenceModel>(extra.at("config"));
+  optim::Checkpoint checkpoint{.model = &model->module(), .generators = {}};
+  optim::load_checkpoint(path, checkpoint);
+  model->module().to(device);
+  model->module().eval();
+  return model;
+}
+
+}  // namespace kiln::tools

@@ -1,0 +1,32 @@
+#pragma once
+
+// What the train, eval and sample commands share: where a run keeps its files, the device
+// and thread setup, and rebuilding a trained model from its checkpoint.
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tensor/device.h"
+#include "tools/commands.h"
+#include "tools/sequence_model.h"
+
+namespace kiln::tools {
+
+inline constexpr const char* kCheckpointFile = "checkpoint.safetensors";
+inline constexpr const char* kMetricsFile = "metrics.csv";
+
+// Parses the device and checks that it exists ("cuda:1" on a machine with one GPU is an
+// error naming what there is); applies a positive thread count.
+Device setup_device(const std::string& device, int threads);
+
+// The checkpoint a command reads: --checkpoint FILE, else DIR/checkpoint.safetensors.
+std::string checkpoint_path(const RunLocation& run);
+
+// The "extra" JSON a training checkpoint holds (model config, training settings, progress).
+nlohmann::json read_checkpoint_extra(const std::string& path);
+
+// The model a training checkpoint holds, weights loaded, in eval mode on `device`.
+std::unique_ptr<SequenceModel> load_trained_model(const std::string& path, Device device);
+
+}  // namespace kiln::tools

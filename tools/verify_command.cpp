@@ -1,0 +1,94 @@
+// kiln verify: runs the op registry's checks and prints a table of op x {forward against
+// float64, gradcheck, gradgradcheck} with pass/fail and the worst error.
+#include <cstdio>
+#include <iostream>
+
+#include "autograd/registry/op_verify.h"
+#include "tensor/error.h"
+#include "tools/commands.h"
+
+namespace kiln::tools {
+
+namespace {
+
+using autograd::CheckOutcome;
+using autograd::OpReport;
+
+std::string cell(const CheckOutcome& outcome) {
+  if (!outcome.ran) return "-";
+  char text[48];
+  std::snprintf(text, sizeof text, "%s %.1e", outcome.passed ? "pass" : "FAIL",
+                outcome.worst_error);
+  return text;
+}
+
+}  // namespace
+
+CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
+  CLI::App* verify = app.add_subcommand(
+      "verify",
+      "Check every differentiable op of the op registry: the float32 forward against float64, "
+      "and first and second derivatives against central differences");
+  verify->add_option("--op", options.ops, "Check only this op (repeatable); see --list");
+  verify->add_option("--device", options.device, "Device for the forward check: cpu or cuda:N")
+      ->capture_default_str();
+  verify->add_flag("--verbose", options.verbose, "Print each failure's worst element and sample");
+  verify->add_flag("--list", options.list, "List the registry's ops and exit");
+  return verify;
+}
+
+int run_verify(const VerifyOptions& options) {
+  const auto& registry = autograd::op_registry();
+  if (options.list) {
+    for (const auto& entry : registry) std::cout << entry.name << "\n";
+    return 0;
+  }
+  const Device device = Device::parse(options.device);
+  std::vector<const autograd::OpEntry*> selected;
+  for (const std::string& name : options.ops) {
+    const auto* entry = autograd::find_op_entry(name);
+    KILN_CHECK(entry != nullptr, "no op named '", name,
+               "' in the registry (see kiln verify --list)");
+    selected.push_back(entry);
+  }
+  if (options.ops.empty()) {
+    for (const auto& entry : registry) selected.push_back(&entry);
+  }
+
+  std::printf("%-16s %7s  %-14s %-14s %-14s\n", "op", "samples", "forward", "gradcheck",
+              "gradgradcheck");
+  int failed = 0, unsupported = 0;
+  for (const auto* entry : selected) {
+    OpReport report;
+    try {
+      report = autograd::verify_op(*entry, autograd::kAllOpChecks, device);
+    } catch (const Error& error) {
+      report.name = entry->name;
+      report.forward = {.ran = true, .passed = false, .worst_error = 0, .message = error.what()};
+    }
+    if (!report.unsupported.empty()) {
+      ++unsupported;
+      std::printf("%-16s %7s  unsupported: %s\n", report.name.c_str(), "-",
+                  report.unsupported.c_str());
+      continue;
+    }
+    std::printf("%-16s %7d  %-14s %-14s %-14s\n", report.name.c_str(), report.samples,
+                cell(report.forward).c_str(), cell(report.gradcheck).c_str(),
+                cell(report.gradgradcheck).c_str());
+    if (!report.passed()) {
+      ++failed;
+      if (options.verbose) {
+        for (const CheckOutcome* outcome :
+             {&report.forward, &report.gradcheck, &report.gradgradcheck}) {
+          if (!outcome->passed) std::printf("    %s\n", outcome->message.c_str());
+        }
+      }
+    }
+  }
+  std::printf("\n%zu ops: %zu passed, %d failed, %d unsupported on %s\n", selected.size(),
+              selected.size() - failed - unsupported, failed, unsupported, options.device.c_str());
+  // Nothing verified is not a pass: an unsupported op fails the run too.
+  return failed > 0 || unsupported > 0 ? 1 : 0;
+}
+
+}  // namespace kiln::tools
