@@ -8,9 +8,11 @@
 #include <unordered_set>
 
 #include "autograd/autograd_meta.h"
+#include "autograd/formulas.h"
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"
 #include "tensor/creation.h"
+#include "tensor/ops.h"
 
 namespace kiln {
 namespace autograd {
@@ -63,6 +65,7 @@ class GraphTask {
  private:
   void count_dependencies(const std::vector<Edge>& roots);
   void add_gradient(const std::shared_ptr<Node>& node, Tensor grad);
+  void add_region_gradient(const Edge& edge, const Tensor& grad, const GradientRegion& region);
   bool is_target(const Node* node) const;
 
   bool retain_graph_;
@@ -70,7 +73,14 @@ class GraphTask {
   std::unordered_map<const Node*, int> dependencies_;
   // With targets, only nodes that lead to one run.
   std::unordered_set<const Node*> needed_;
-  std::unordered_map<const Node*, std::pair<std::shared_ptr<Node>, Tensor>> buffers_;
+  // The gradient summed so far for each node that has not run yet. `owned` marks a sum the
+  // engine allocated itself, which it may add into in place; anything else may be shared.
+  struct Buffer {
+    std::shared_ptr<Node> node = nullptr;
+    Tensor grad = {};
+    bool owned = false;
+  };
+  std::unordered_map<const Node*, Buffer> buffers_;
 };
 
 bool GraphTask::is_target(const Node* node) const {
@@ -109,10 +119,38 @@ void GraphTask::count_dependencies(const std::vector<Edge>& roots) {
 }
 
 void GraphTask::add_gradient(const std::shared_ptr<Node>& node, Tensor grad) {
-  auto [slot, inserted] = buffers_.try_emplace(node.get(), node, Tensor());
-  Tensor& buffer = slot->second.second;
+  Buffer& buffer = buffers_.try_emplace(node.get(), Buffer{node}).first->second;
   if (!grad.defined()) return;
-  buffer = buffer.defined() ? buffer + grad : std::move(grad);
+  if (!buffer.grad.defined()) {
+    buffer.grad = std::move(grad);
+  } else if (buffer.owned && !GradMode::is_enabled()) {
+    raw::add_(buffer.grad, grad);
+  } else {
+    buffer.grad = buffer.grad + grad;
+    buffer.owned = !GradMode::is_enabled();
+  }
+}
+
+// Adds a region view's gradient into that region of its input's gradient. When the backward
+// pass is recorded, the region is padded with differentiable ops instead.
+void GraphTask::add_region_gradient(const Edge& edge, const Tensor& grad,
+                                    const GradientRegion& region) {
+  if (GradMode::is_enabled()) {
+    add_gradient(edge.node, reduce_to_input(place_in_zeros(grad, edge.shape, region), edge));
+    return;
+  }
+  Buffer& buffer = buffers_.try_emplace(edge.node.get(), Buffer{edge.node}).first->second;
+  if (!buffer.owned) {
+    Tensor sum = zeros(edge.shape, {.dtype = edge.dtype, .device = grad.device()});
+    if (buffer.grad.defined()) raw::add_(sum, buffer.grad);
+    buffer.grad = std::move(sum);
+    buffer.owned = true;
+  }
+  const Tensor target = region.keeps_dim
+                            ? raw::slice(buffer.grad, region.dim, region.start,
+                                         region.start + region.count * region.step, region.step)
+                            : raw::select(buffer.grad, region.dim, region.start);
+  raw::add_(target, grad.dtype() == edge.dtype ? grad : raw::to(grad, edge.dtype));
 }
 
 std::vector<Tensor> GraphTask::run(const std::vector<Edge>& roots, std::vector<Tensor> root_grads) {
@@ -129,8 +167,8 @@ std::vector<Tensor> GraphTask::run(const std::vector<Edge>& roots, std::vector<T
     const Node* key = ready.top();
     ready.pop();
     auto buffer = buffers_.extract(key);
-    std::shared_ptr<Node> node = std::move(buffer.mapped().first);
-    Tensor grad = std::move(buffer.mapped().second);
+    std::shared_ptr<Node> node = std::move(buffer.mapped().node);
+    Tensor grad = std::move(buffer.mapped().grad);
     if (grad.defined()) grad = node->run_hooks(std::move(grad));
     bool leads_on = targets_.empty();
     if (!leads_on) {
@@ -147,12 +185,17 @@ std::vector<Tensor> GraphTask::run(const std::vector<Edge>& roots, std::vector<T
       if (!retain_graph_) node->release();
     }
     const std::vector<Edge>& edges = node->next_edges();
+    const GradientRegion* region = node->gradient_region();
     for (size_t i = 0; i < edges.size(); ++i) {
       const Edge& edge = edges[i];
       if (!needed_.contains(edge.node.get())) continue;
       Tensor input_grad = i < input_grads.size() ? std::move(input_grads[i]) : Tensor();
-      add_gradient(edge.node,
-                   input_grad.defined() ? reduce_to_input(std::move(input_grad), edge) : Tensor());
+      if (input_grad.defined() && region != nullptr) {
+        add_region_gradient(edge, input_grad, *region);
+      } else {
+        add_gradient(edge.node, input_grad.defined() ? reduce_to_input(std::move(input_grad), edge)
+                                                     : Tensor());
+      }
       if (--dependencies_[edge.node.get()] == 0) ready.push(edge.node.get());
     }
   }

@@ -17,6 +17,12 @@ Tensor scatter_into_zeros(const Tensor& grad, const Shape& input_shape, int64_t 
   return index_add(base, dim, index, grad);
 }
 
+Tensor place_in_zeros(const Tensor& grad, const Shape& input_shape, const GradientRegion& region) {
+  return scatter_into_zeros(region.keeps_dim ? grad : grad.unsqueeze(region.dim), input_shape,
+                            region.dim,
+                            index_range(region.start, region.count, region.step, grad.device()));
+}
+
 Tensor index_range(int64_t start, int64_t count, int64_t step, Device device) {
   return arange(start, start + count * step, step, {.dtype = kInt64, .device = device});
 }

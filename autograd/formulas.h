@@ -2,6 +2,7 @@
 
 // Small pieces that several backward formulas share.
 #include "autograd/functions.h"
+#include "autograd/node.h"
 #include "tensor/creation.h"
 
 namespace kiln::autograd {
@@ -19,6 +20,10 @@ Tensor expand_reduced(const Tensor& grad, const Shape& input_shape, const Dims& 
 // with grad added at those positions. index_add, so that it is itself differentiable.
 Tensor scatter_into_zeros(const Tensor& grad, const Shape& input_shape, int64_t dim,
                           const Tensor& index);
+
+// A region's gradient placed in zeros of the input's shape (differentiable in grad): what
+// the engine builds for a region view when the backward pass is itself recorded.
+Tensor place_in_zeros(const Tensor& grad, const Shape& input_shape, const GradientRegion& region);
 
 // The int64 positions start, start + step, ... (count of them) on `device`.
 Tensor index_range(int64_t start, int64_t count, int64_t step, Device device);

@@ -23,6 +23,16 @@ struct Edge {
   DType dtype = kFloat32;
 };
 
+// Where a view's input gradient lies inside the input: elements start, start + step, ...
+// (count of them) along dim; a select (keeps_dim false) drops that dim. For such views the
+// engine adds the gradient into that region of one buffer per input, rather than each view
+// padding its own full-size gradient with zeros.
+struct GradientRegion {
+  int dim = 0;
+  int64_t start = 0, count = 1, step = 1;
+  bool keeps_dim = true;
+};
+
 // One recorded op: maps the gradient with respect to its output to the gradients with
 // respect to its inputs. Every kiln op has one output; multi-output functions (split,
 // max with indices) are views or pairs whose second member has no gradient.
@@ -50,6 +60,9 @@ class Node {
   virtual Grads apply(const std::shared_ptr<Node>& self, const Tensor& grad) = 0;
   // Frees what the node saved for backward; a later apply() throws.
   virtual void release() {}
+  // For a view that picks a region of its one input: apply() returns the gradient of that
+  // region only, and this says where it goes.
+  virtual const GradientRegion* gradient_region() const { return nullptr; }
   // Runs the hooks registered on the output tensor; returns the gradient to use.
   virtual Tensor run_hooks(Tensor grad);
   void add_hook(TensorHook hook) { hooks_.push_back(std::move(hook)); }

@@ -16,6 +16,7 @@ using autograd::BackwardContext;
 using autograd::exclusive_cumprod_last;
 using autograd::expand_reduced;
 using autograd::flip;
+using autograd::GradientRegion;
 using autograd::Grads;
 using autograd::keep_where;
 using autograd::Op;

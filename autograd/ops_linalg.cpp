@@ -3,6 +3,13 @@
 
 namespace kiln {
 
+namespace {
+// A matrix (or batch of them) stored transposed: its last two dims swapped are contiguous.
+bool is_transposed(const Tensor& x) {
+  return x.dim() >= 2 && !x.is_contiguous() && raw::transpose(x, -1, -2).is_contiguous();
+}
+}  // namespace
+
 Tensor matmul(const Tensor& a, const Tensor& b) {
   if (!any_requires_grad(a, b)) return raw::matmul(a, b);
   // Vectors as one-row / one-column matrices, so that one formula covers every case.
@@ -13,11 +20,32 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   }
   if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
   if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
+  // A batch of matrices times one matrix is one GEMM over all rows (forward and backward),
+  // not one per batch element followed by a sum of the weight's gradients.
+  if (a.dim() > 2 && b.dim() == 2) {
+    KILN_CHECK(a.size(-1) == b.size(0), "matmul: shapes ", a.shape(), " and ", b.shape(),
+               " cannot be multiplied (", a.size(-1), " != ", b.size(0), ")");
+    Shape shape = a.shape();
+    shape[shape.size() - 1] = b.size(1);
+    return matmul(a.reshape({-1, a.size(-1)}), b).view(shape);
+  }
+  // An operand that is a transposed view (a weight used as w.t(), say) gets its gradient in
+  // the same layout, (g^T a)^T rather than a^T g: the view's own backward then hands its base
+  // a contiguous gradient, which accumulates without strided reads.
   return record(Op::matmul, raw::matmul(a, b), {a, b},
                 [a = SavedTensor(a), b = SavedTensor(b)](const BackwardContext& ctx) -> Grads {
                   const Tensor& g = ctx.grad();
-                  return {ctx.needs_grad(0) ? matmul(g, b.get().transpose(-1, -2)) : Tensor(),
-                          ctx.needs_grad(1) ? matmul(a.get().transpose(-1, -2), g) : Tensor()};
+                  auto swap = [](const Tensor& x) { return x.transpose(-1, -2); };
+                  Tensor grad_a, grad_b;
+                  if (ctx.needs_grad(0)) {
+                    grad_a = is_transposed(a.get()) ? swap(matmul(b.get(), swap(g)))
+                                                    : matmul(g, swap(b.get()));
+                  }
+                  if (ctx.needs_grad(1)) {
+                    grad_b = is_transposed(b.get()) ? swap(matmul(swap(g), a.get()))
+                                                    : matmul(swap(a.get()), g);
+                  }
+                  return {grad_a, grad_b};
                 });
 }
 

@@ -1,5 +1,6 @@
-// Views and copies. A view's backward maps the gradient back onto the input's layout; for
-// views that pick elements (narrow, slice, select, unfold) that is an index_add into zeros.
+// Views and copies. A view's backward maps the gradient back onto the input's layout; views
+// that pick a region (narrow, slice, select) leave placing it to the engine, and unfold's
+// is an index_add into zeros.
 // Views keep the input saved: if its storage is written in place afterwards, the backward
 // pass throws rather than differentiate values that are gone.
 #include <algorithm>
@@ -17,6 +18,33 @@ Tensor view_op(Op name, const Tensor& x, Tensor y, Backward backward) {
                 [x = SavedTensor(x), backward](const BackwardContext& ctx) -> Grads {
                   return {backward(ctx.grad(), x.get().shape())};
                 });
+}
+
+// A view that picks a region of its input (slice, narrow, select): its backward returns
+// the region's gradient as is, and the engine adds it into that region of the input's
+// gradient (Node::gradient_region), so k views of one tensor cost O(size), not O(k size).
+class RegionViewNode final : public autograd::FunctionNode {
+ public:
+  RegionViewNode(const char* name, const Tensor& input, GradientRegion region)
+      : FunctionNode(name), input_(input), region_(region) {}
+  const GradientRegion* gradient_region() const override { return &region_; }
+
+ protected:
+  Grads backward(const BackwardContext& ctx) override {
+    input_.get();  // throws if the input was modified in place since
+    return {ctx.grad()};
+  }
+  void release_captures() override { input_ = SavedTensor(); }
+
+ private:
+  SavedTensor input_;
+  GradientRegion region_;
+};
+
+Tensor region_view(Op name, const Tensor& x, Tensor y, GradientRegion region) {
+  if (!any_requires_grad(x)) return y;
+  return autograd::attach(std::make_shared<RegionViewNode>(autograd::op_name(name), x, region),
+                          std::move(y), std::span<const Tensor>(&x, 1), Save::Nothing);
 }
 
 Tensor as_shape(const Tensor& grad, const Shape& shape) {
@@ -71,41 +99,28 @@ Tensor expand(const Tensor& x, const Shape& shape) {
 Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end,
              int64_t step) {
   Tensor y = raw::slice(x, dim, start, end, step);
-  if (!any_requires_grad(x)) return y;
   const int d = wrap_dim(dim, x.dim(), "slice");
   const int64_t extent = x.size(d);
   const int64_t begin = start.value_or(0);
   const int64_t first = std::clamp<int64_t>(begin < 0 ? begin + extent : begin, 0, extent);
   const int64_t count = y.size(d);
-  return view_op(Op::slice, x, std::move(y),
-                 [d, first, count, step](const Tensor& grad, const Shape& shape) {
-                   return scatter_into_zeros(
-                       grad, shape, d, autograd::index_range(first, count, step, grad.device()));
-                 });
+  return region_view(Op::slice, x, std::move(y),
+                     {.dim = d, .start = first, .count = count, .step = step});
 }
 
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   Tensor y = raw::narrow(x, dim, start, length);
-  if (!any_requires_grad(x)) return y;
   const int d = wrap_dim(dim, x.dim(), "narrow");
   const int64_t first = start < 0 ? start + x.size(d) : start;
-  return view_op(Op::narrow, x, std::move(y),
-                 [d, first, length](const Tensor& grad, const Shape& shape) {
-                   return scatter_into_zeros(
-                       grad, shape, d, autograd::index_range(first, length, 1, grad.device()));
-                 });
+  return region_view(Op::narrow, x, std::move(y), {.dim = d, .start = first, .count = length});
 }
 
 Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   Tensor y = raw::select(x, dim, index);
-  if (!any_requires_grad(x)) return y;
   const int d = wrap_dim(dim, x.dim(), "select");
   const int64_t position = index < 0 ? index + x.size(d) : index;
-  return view_op(Op::select, x, std::move(y),
-                 [d, position](const Tensor& grad, const Shape& shape) {
-                   return scatter_into_zeros(grad.unsqueeze(d), shape, d,
-                                             autograd::index_range(position, 1, 1, grad.device()));
-                 });
+  return region_view(Op::select, x, std::move(y),
+                     {.dim = d, .start = position, .count = 1, .keeps_dim = false});
 }
 
 // Window w, element j of the unfolded dim is input element w * step + j: the gradient is

@@ -1,4 +1,4 @@
-"""Reference workloads W1 and W7 of WORKLOADS.md and the autograd-overhead workloads
+"""Reference workloads W1, W2, W3 and W7 of WORKLOADS.md and the autograd-overhead workloads
 (AG_*) in PyTorch, timed like kiln's.
 
 Run by bench/compare.py, once per thread count, with OMP_NUM_THREADS already set:
@@ -29,7 +29,65 @@ def make_workloads():
         "W7_sum": lambda: x.sum(),
         "AG_chain_1000": autograd_chain(),
         "AG_mlp_step": mlp_step(),
+        "W2_transformer_step": transformer_step(),
+        "W3_lstm_step": lstm_step(),
     }
+
+
+class PreNormLayer(torch.nn.Module):
+    """x += MHA(LN(x)); x += Linear(GELU(Linear(LN(x))))."""
+
+    def __init__(self):
+        super().__init__()
+        self.ln1, self.ln2 = torch.nn.LayerNorm(128), torch.nn.LayerNorm(128)
+        self.attention = torch.nn.MultiheadAttention(128, 4, batch_first=True)
+        self.up, self.down = torch.nn.Linear(128, 512), torch.nn.Linear(512, 128)
+
+    def forward(self, x):
+        h = self.ln1(x)
+        x = x + self.attention(h, h, h, need_weights=False)[0]
+        return x + self.down(torch.nn.functional.gelu(self.up(self.ln2(x))))
+
+
+def transformer_step():
+    """W2: tokens [32, 64] of 128 -> 2 pre-LN encoder layers -> LayerNorm -> Linear(128, 128)
+    -> cross-entropy; AdamW(1e-3, weight decay 0.01)."""
+    generator = torch.Generator().manual_seed(0)
+    tokens = torch.randint(0, 128, (32, 64), generator=generator)
+    targets = torch.randint(0, 128, (32, 64), generator=generator)
+    embedding = torch.nn.Embedding(128, 128)
+    positions = torch.nn.Parameter(torch.randn(64, 128) * 0.02)
+    layers = torch.nn.ModuleList([PreNormLayer(), PreNormLayer()])
+    norm, head = torch.nn.LayerNorm(128), torch.nn.Linear(128, 128)
+    parameters = [positions] + [p for m in (embedding, layers, norm, head) for p in m.parameters()]
+    optimizer = torch.optim.AdamW(parameters, lr=1e-3, weight_decay=0.01)
+
+    def step():
+        optimizer.zero_grad()
+        x = embedding(tokens) + positions
+        for layer in layers:
+            x = layer(x)
+        logits = head(norm(x))
+        torch.nn.functional.cross_entropy(logits.reshape(-1, 128), targets.reshape(-1)).backward()
+        optimizer.step()
+    return step
+
+
+def lstm_step():
+    """W3: x [32, 64, 32] -> LSTM(32 -> 128, batch first) -> last hidden -> Linear(128, 1) ->
+    MSE; Adam(1e-3)."""
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(32, 64, 32, generator=generator)
+    y = torch.randn(32, 1, generator=generator)
+    lstm, head = torch.nn.LSTM(32, 128, batch_first=True), torch.nn.Linear(128, 1)
+    optimizer = torch.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=1e-3)
+
+    def step():
+        optimizer.zero_grad()
+        _, (h_n, _) = lstm(x)
+        torch.nn.functional.mse_loss(head(h_n[0]), y).backward()
+        optimizer.step()
+    return step
 
 
 def autograd_chain():
@@ -86,8 +144,8 @@ def main():
     for name, fn in make_workloads().items():
         if args.filter not in name:
             continue
-        # Only the autograd workloads record a graph.
-        with torch.set_grad_enabled(name.startswith("AG_")):
+        # Only the autograd and training workloads record a graph.
+        with torch.set_grad_enabled(name.startswith(("AG_", "W2", "W3"))):
             time_per_call(fn, args.min_time)  # warm-up
             samples = sorted(time_per_call(fn, args.min_time) for _ in range(args.repetitions))
             print(json.dumps({"name": name, "threads": args.threads,
