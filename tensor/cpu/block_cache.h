@@ -11,8 +11,10 @@ namespace kiln::cpu {
 // more than the op that fills it; training loops allocate the same sizes every step.
 class BlockCache {
  public:
-  // Blocks below this size go straight to malloc/free.
-  static constexpr size_t kMinBlock = size_t{1} << 20;
+  // Blocks below this size go straight to malloc/free. glibc serves blocks from 128 KiB up
+  // with mmap and unmaps them on free, so a training step's weight-sized gradients would
+  // fault in fresh pages every step (a tenth of W2's time before this bound was lowered).
+  static constexpr size_t kMinBlock = size_t{64} << 10;
   // Cached (free) bytes above this are returned to the system.
   static constexpr size_t kCapacity = size_t{1} << 30;
 

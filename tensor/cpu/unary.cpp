@@ -56,8 +56,12 @@ T unary_value(T x, const UnaryParams& params) {
     return std::sin(x);
   else if constexpr (op == UnaryOp::Cos)
     return std::cos(x);
-  else if constexpr (op == UnaryOp::Erf)
-    return std::erf(x);
+  else if constexpr (op == UnaryOp::Erf) {
+    if constexpr (kIsFloat32<T>)
+      return erf_f32(x);
+    else
+      return std::erf(x);
+  }
   else if constexpr (op == UnaryOp::Tanh) {
     if constexpr (kIsFloat32<T>)
       return tanh_f32(x);

@@ -15,7 +15,8 @@ using testing::expect_values;
 std::vector<double> sample_points() {
   std::vector<double> points;
   for (double x = -30; x <= 30; x += 0.37) points.push_back(x);
-  for (double x : {0.0, -0.0, 1e-7, -1e-7, 1e-3, -1e-3, 0.6, -0.6, 0.65, 88.0, -88.0, -103.0}) {
+  for (double x : {0.0, -0.0, 1e-7, -1e-7, 1e-3, -1e-3, 0.49, 0.5, -0.5, 0.51, 0.6, -0.6, 0.65, 1.3,
+                   88.0, -88.0, -103.0}) {
     points.push_back(x);
   }
   return points;
@@ -72,6 +73,7 @@ INSTANTIATE_TEST_SUITE_P(
         UnaryCase{"sign", sign, [](double x) { return double((x > 0) - (x < 0)); }, -1e9, 0},
         UnaryCase{"relu", relu, [](double x) { return x > 0 ? x : 0; }, -1e9, 0},
         UnaryCase{"exp", exp, [](double x) { return std::exp(x); }, -1e9, 3e-7},
+        UnaryCase{"erf", erf, [](double x) { return std::erf(x); }, -1e9, 3e-7},
         UnaryCase{"log", log, [](double x) { return std::log(x); }, 1e-9, 3e-7},
         UnaryCase{"log1p", log1p, [](double x) { return std::log1p(x); }, -0.99, 3e-7},
         UnaryCase{"expm1", expm1, [](double x) { return std::expm1(x); }, -1e9, 3e-7},
