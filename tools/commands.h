@@ -57,6 +57,8 @@ struct SampleOptions {
   std::vector<std::string> inputs;
   int64_t count = 5;
   int64_t beam = 1;
+  double temperature = 0;
+  int64_t top_k = 0;
   uint64_t seed = 2;
 };
 CLI::App* add_sample_command(CLI::App& app, SampleOptions& options);

@@ -58,7 +58,16 @@ CLI::App* add_sample_command(CLI::App& app, SampleOptions& o) {
   sample->add_option("--beam", o.beam, "Beam width (transformer; 1 = greedy)")
       ->check(kPositive)
       ->capture_default_str();
-  sample->add_option("--seed", o.seed, "Seed of the held-out draw")->capture_default_str();
+  sample
+      ->add_option("--temperature", o.temperature,
+                   "gpt: sample answers at this temperature (0: greedy)")
+      ->check(kNonNegative)
+      ->capture_default_str();
+  sample->add_option("--top-k", o.top_k, "gpt: sample from the k most likely tokens (0: all)")
+      ->check(kNonNegative)
+      ->capture_default_str();
+  sample->add_option("--seed", o.seed, "Seed of the held-out draw and of sampling")
+      ->capture_default_str();
   return sample;
 }
 
@@ -79,7 +88,12 @@ int run_sample(const SampleOptions& o) {
   }
   std::vector<std::vector<int64_t>> sources;
   for (const auto& e : examples) sources.push_back(e.source);
-  const auto answers = model->answer(sources, device, o.beam);
+  Generator sampling(o.seed + 1);
+  const auto answers = model->answer(sources, device,
+                                     {.beam_size = o.beam,
+                                      .temperature = o.temperature,
+                                      .top_k = o.top_k,
+                                      .generator = &sampling});
   for (size_t i = 0; i < examples.size(); ++i) {
     // Answers to typed inputs are checked against the task's own solution too.
     const std::vector<int64_t> expected =

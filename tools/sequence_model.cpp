@@ -107,7 +107,10 @@ Tensor SequenceModel::loss(const std::vector<Example>& examples, Device device, 
 }
 
 std::vector<std::vector<int64_t>> SequenceModel::answer(
-    const std::vector<std::vector<int64_t>>& sources, Device device, int64_t beam_size) {
+    const std::vector<std::vector<int64_t>>& sources, Device device, const Decoding& decoding) {
+  const int64_t beam_size = decoding.beam_size;
+  KILN_CHECK(transformer_ == nullptr || decoding.temperature == 0,
+             "sampling at a temperature is for gpt; the transformer decodes greedily or by beam");
   NoGradGuard no_grad;
   const int64_t longest = task_.max_target_length() + 1;
   std::vector<Example> as_examples;
@@ -131,7 +134,8 @@ std::vector<std::vector<int64_t>> SequenceModel::answer(
     prompt.push_back(Tokens::kSep);
     const auto length = static_cast<int64_t>(prompt.size());
     const Tensor out =
-        gpt_->generate(from_vector(prompt, {1, length}).to(device), longest, 0.0, 0, Tokens::kEos);
+        gpt_->generate(from_vector(prompt, {1, length}).to(device), longest, decoding.temperature,
+                       decoding.top_k, Tokens::kEos, decoding.generator);
     const std::vector<int64_t> row = out.to(kCPU).to_vector<int64_t>();
     answers.push_back(until_end({row.begin() + length, row.end()}));
   }
@@ -146,7 +150,7 @@ double SequenceModel::exact_match(const std::vector<Example>& examples, Device d
     const size_t end = std::min(examples.size(), begin + static_cast<size_t>(batch_size));
     std::vector<std::vector<int64_t>> sources;
     for (size_t i = begin; i < end; ++i) sources.push_back(examples[i].source);
-    const auto answers = answer(sources, device, beam_size);
+    const auto answers = answer(sources, device, {.beam_size = beam_size});
     for (size_t i = begin; i < end; ++i) right += answers[i - begin] == examples[i].target;
   }
   return static_cast<double>(right) / static_cast<double>(examples.size());

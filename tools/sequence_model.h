@@ -23,6 +23,15 @@ struct ModelSize {
   double dropout = 0;
 };
 
+// How answers are decoded: greedily, with a beam (the Transformer), or sampled at a
+// temperature from the top_k most likely tokens (GPT; temperature 0 is greedy).
+struct Decoding {
+  int64_t beam_size = 1;
+  double temperature = 0;
+  int64_t top_k = 0;
+  Generator* generator = nullptr;
+};
+
 class SequenceModel {
  public:
   static const std::vector<std::string>& kinds();  // "transformer", "gpt"
@@ -37,9 +46,9 @@ class SequenceModel {
 
   // Mean cross-entropy over the answer tokens; `tokens` gets how many there were.
   Tensor loss(const std::vector<models::Example>& examples, Device device, int64_t& tokens);
-  // The answer to each source (digit tokens, up to EOS), greedy or with a beam.
+  // The answer to each source (digit tokens, up to EOS).
   std::vector<std::vector<int64_t>> answer(const std::vector<std::vector<int64_t>>& sources,
-                                           Device device, int64_t beam_size = 1);
+                                           Device device, const Decoding& decoding = {});
   // The fraction of examples whose whole answer is right, answering batch_size at a time.
   double exact_match(const std::vector<models::Example>& examples, Device device,
                      int64_t batch_size = 256, int64_t beam_size = 1);

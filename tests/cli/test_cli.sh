@@ -74,6 +74,8 @@ grep -q "interrupted at step" "$work/interrupted.log" || fail "Ctrl-C: no messag
   || fail "eval"
 "$kiln" sample --out "$work/straight" --input 1234 | grep -q "^1234 " || fail "sample --input"
 "$kiln" sample --out "$work/straight" --count 2 | grep -Ec "right|wrong" | grep -q 2 || fail "sample"
+expect_error "sampling a transformer" "sampling at a temperature is for gpt" \
+  "$kiln" sample --out "$work/straight" --count 1 --temperature 1
 expect_error "bad sample input" "'a' is not a digit of base 10" "$kiln" sample --out "$work/straight" --input 12a
 
 if [ "$failures" -ne 0 ]; then

@@ -18,9 +18,10 @@ namespace {
 
 using testing::Golden;
 
-// float32 through two layers: outputs to 1e-5 relative, gradients (sums over the batch) to
-// 1e-4, the ten-step losses to 1e-4.
-constexpr double kRtol = 1e-5, kAtol = 1e-6, kGradRtol = 1e-4, kGradAtol = 1e-6;
+// float32 through two layers: outputs to 1e-5 relative (1e-5 absolute for the elements near
+// zero among logits of order 1 to 10, whose rounding differs between builds), gradients
+// (sums over the batch) and the ten-step losses to 1e-4.
+constexpr double kRtol = 1e-5, kAtol = 1e-5, kGradRtol = 1e-4, kGradAtol = 1e-6;
 
 GPTConfig small_gpt() {
   return {.vocab = 11, .context = 16, .d_model = 16, .heads = 2, .layers = 2};
