@@ -10,27 +10,6 @@
 
 namespace kiln::models {
 
-void to_json(nlohmann::json& json, const GPTConfig& c) {
-  json = {{"vocab", c.vocab},
-          {"context", c.context},
-          {"d_model", c.d_model},
-          {"heads", c.heads},
-          {"layers", c.layers},
-          {"dropout", c.dropout},
-          {"ignore_token", c.ignore_token}};
-}
-
-void from_json(const nlohmann::json& json, GPTConfig& c) {
-  const GPTConfig defaults;
-  c.vocab = json.value("vocab", defaults.vocab);
-  c.context = json.value("context", defaults.context);
-  c.d_model = json.value("d_model", defaults.d_model);
-  c.heads = json.value("heads", defaults.heads);
-  c.layers = json.value("layers", defaults.layers);
-  c.dropout = json.value("dropout", defaults.dropout);
-  c.ignore_token = json.value("ignore_token", defaults.ignore_token);
-}
-
 CausalSelfAttention::CausalSelfAttention(const GPTConfig& config)
     : UnaryModule("CausalSelfAttention"), heads_(config.heads), dropout_(config.dropout) {
   c_attn =

@@ -24,8 +24,9 @@ struct GPTConfig {
   double dropout = 0;
   int64_t ignore_token = -100;  // targets with this value are left out of the loss
 };
-void to_json(nlohmann::json& json, const GPTConfig& config);
-void from_json(const nlohmann::json& json, GPTConfig& config);
+// As JSON (checkpoints carry it); a missing field keeps its default.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GPTConfig, vocab, context, d_model, heads, layers,
+                                                dropout, ignore_token)
 
 // Multi-head causal self-attention on the fused scaled_dot_product_attention op: one
 // projection to q, k, v (c_attn), one back (c_proj).

@@ -12,39 +12,6 @@
 
 namespace kiln::models {
 
-void to_json(nlohmann::json& json, const TransformerConfig& c) {
-  json = {{"source_vocab", c.source_vocab},
-          {"target_vocab", c.target_vocab},
-          {"d_model", c.d_model},
-          {"heads", c.heads},
-          {"encoder_layers", c.encoder_layers},
-          {"decoder_layers", c.decoder_layers},
-          {"d_ff", c.d_ff},
-          {"dropout", c.dropout},
-          {"max_length", c.max_length},
-          {"pre_norm", c.pre_norm},
-          {"share_embeddings", c.share_embeddings},
-          {"label_smoothing", c.label_smoothing},
-          {"pad_token", c.pad_token}};
-}
-
-void from_json(const nlohmann::json& json, TransformerConfig& c) {
-  const TransformerConfig defaults;
-  c.source_vocab = json.value("source_vocab", defaults.source_vocab);
-  c.target_vocab = json.value("target_vocab", defaults.target_vocab);
-  c.d_model = json.value("d_model", defaults.d_model);
-  c.heads = json.value("heads", defaults.heads);
-  c.encoder_layers = json.value("encoder_layers", defaults.encoder_layers);
-  c.decoder_layers = json.value("decoder_layers", defaults.decoder_layers);
-  c.d_ff = json.value("d_ff", defaults.d_ff);
-  c.dropout = json.value("dropout", defaults.dropout);
-  c.max_length = json.value("max_length", defaults.max_length);
-  c.pre_norm = json.value("pre_norm", defaults.pre_norm);
-  c.share_embeddings = json.value("share_embeddings", defaults.share_embeddings);
-  c.label_smoothing = json.value("label_smoothing", defaults.label_smoothing);
-  c.pad_token = json.value("pad_token", defaults.pad_token);
-}
-
 Transformer::Transformer(const TransformerConfig& config) : Module("Transformer"), config_(config) {
   KILN_CHECK(config.d_model > 0 && config.heads > 0 && config.d_model % config.heads == 0,
              "Transformer: d_model ", config.d_model, " must be a positive multiple of heads ",

@@ -32,8 +32,11 @@ struct TransformerConfig {
   double label_smoothing = 0.1;
   int64_t pad_token = 0;  // ignored by the loss and masked out of attention
 };
-void to_json(nlohmann::json& json, const TransformerConfig& config);
-void from_json(const nlohmann::json& json, TransformerConfig& config);
+// As JSON (checkpoints carry it); a missing field keeps its default.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TransformerConfig, source_vocab, target_vocab,
+                                                d_model, heads, encoder_layers, decoder_layers,
+                                                d_ff, dropout, max_length, pre_norm,
+                                                share_embeddings, label_smoothing, pad_token)
 
 class Transformer : public nn::Module {
  public:
