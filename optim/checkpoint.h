@@ -34,8 +34,9 @@ void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);
 // Restores every part `checkpoint` names, and sets its step and extra. Throws kiln::Error
 // naming the file and the problem when the file is not a readable kiln checkpoint or a
 // part does not fit what was saved: a missing part, missing or unexpected names, shapes,
-// dtypes, another kind of optimizer. The whole file is parsed and the model's and
-// optimizer's tensors checked before anything is loaded.
+// dtypes, another kind of optimizer. The whole file is parsed and the model's tensors
+// checked before anything is loaded; the optimizer then loads all or nothing, but a
+// schedule state that does not fit is only found after the model and optimizer loaded.
 void load_checkpoint(const std::string& path, Checkpoint& checkpoint);
 
 }  // namespace kiln::optim

@@ -44,6 +44,15 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, OneCycleOptions options)
   } else {
     phases_ = {{rise_end, kInitial, kMax, high, low}, {steps - 1, kMax, kMin, low, high}};
   }
+  // A phase of no length divides 0 by 0 at its step (PyTorch raises ZeroDivisionError);
+  // "no length" allows for fused multiply-adds keeping pct_start * steps - 1 off zero.
+  double phase_start = 0;
+  for (const Phase& phase : phases_) {
+    KILN_CHECK(std::abs(phase.end_step - phase_start) > 1e-9,
+               "OneCycleLR: a phase of zero length (", "pct_start ", options_.pct_start, " of ",
+               options_.total_steps, " steps); use more steps or another pct_start");
+    phase_start = phase.end_step;
+  }
   for (size_t g = 0; g < optimizer.group_count(); ++g) {
     const double initial = *optimizer.initial_lr(g);
     rates_.push_back({{initial, options_.max_lr[options_.max_lr.size() == 1 ? 0 : g],

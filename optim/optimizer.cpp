@@ -108,15 +108,16 @@ void Optimizer::load_state_dict(const OptimizerState& state) {
         counter ? raw::clone(raw::to(raw::reshape(value, {}), kFloat32))
                 : raw::clone(raw::to(raw::to(value, param.device()), param.dtype()));
   }
-  for (size_t g = 0; g < group_params_.size(); ++g) {
-    nlohmann::json options = state.groups[g];
-    options.erase("params");
-    try {
-      set_group_options(g, options);
-    } catch (const nlohmann::json::exception& error) {
-      throw Error(std::string(name()) + ".load_state_dict: options of group " + std::to_string(g) +
-                  ": " + error.what());
-    }
+  std::vector<nlohmann::json> options;
+  for (const nlohmann::json& group : state.groups) {
+    options.push_back(group);
+    options.back().erase("params");
+  }
+  try {
+    set_group_options(options);
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(std::string(name()) +
+                ".load_state_dict: unreadable group options: " + error.what());
   }
   state_ = std::move(restored);
 }

@@ -73,7 +73,9 @@ class Optimizer {
   // the new count, 1 on the first step.
   static int64_t count_step(State& state);
   virtual nlohmann::json group_options(size_t group) const = 0;
-  virtual void set_group_options(size_t group, const nlohmann::json& options) = 0;
+  // Replaces every group's options; throws nlohmann::json::exception, changing nothing, when
+  // one does not parse.
+  virtual void set_group_options(const std::vector<nlohmann::json>& options) = 0;
 
  private:
   std::vector<std::vector<Tensor>> group_params_;
@@ -103,8 +105,10 @@ class OptimizerWith : public Optimizer {
     for (const ParamGroup<Options>& group : groups) options_.push_back(group.options);
   }
   nlohmann::json group_options(size_t group) const override { return options_.at(group); }
-  void set_group_options(size_t group, const nlohmann::json& options) override {
-    options_.at(group) = options.get<Options>();
+  void set_group_options(const std::vector<nlohmann::json>& options) override {
+    std::vector<Options> parsed;
+    for (const nlohmann::json& group : options) parsed.push_back(group.get<Options>());
+    options_ = std::move(parsed);
   }
 
  private:

@@ -49,6 +49,10 @@ void update_group(std::span<const Slot> slots, const Check& check, const Update&
   for (Slot& slot : prepared) {
     check(slot);
     detail::check_same_device("optimizer update", prepared.front().param, slot.param);
+    // One kernel call runs the whole group in one element type.
+    KILN_CHECK(slot.param.dtype() == prepared.front().param.dtype(),
+               "optimizer update: a parameter group mixes ", prepared.front().param.dtype(),
+               " and ", slot.param.dtype(), " parameters; put each dtype in its own group");
     slot.grad = prepared_grad(slot.param, slot.grad);
   }
   update(detail::backend_of(prepared.front().param), std::span<const Slot>(prepared));

@@ -149,6 +149,7 @@ int run_train(TrainOptions o) {
 
   nlohmann::json config;
   nlohmann::json saved_extra = nlohmann::json::object();
+  bool resized = false;  // resumed with another number of epochs
   if (o.resume) {
     KILN_CHECK(std::filesystem::exists(checkpoint_file), "nothing to resume: no checkpoint at '",
                checkpoint_file, "'");
@@ -157,6 +158,7 @@ int run_train(TrainOptions o) {
     KILN_CHECK(config.at("task") == o.task, "'", checkpoint_file, "' is a run of task '",
                config.at("task").get<std::string>(), "', not '", o.task, "'");
     apply_settings(saved_extra.at("settings"), o);
+    resized = saved_extra.at("settings").at("epochs").get<int64_t>() != o.epochs;
   } else {
     KILN_CHECK(!std::filesystem::exists(checkpoint_file), "'", o.out,
                "' already holds a run; pass --resume to continue it, or choose another --out");
@@ -200,8 +202,19 @@ int run_train(TrainOptions o) {
   };
   if (o.resume) {
     optim::Checkpoint into = checkpoint({});
+    if (resized) into.schedule = nullptr;
     optim::load_checkpoint(checkpoint_file, into);
     step = into.step;
+    if (resized) {
+      // The saved schedule was for the old length (after a finished run its rate is 0): take
+      // the schedule of the new length instead, at the step reached.
+      for (size_t g = 0; g < optimizer.group_count(); ++g) {
+        optimizer.set_lr(g, o.lr);
+        optimizer.initial_lr(g).reset();
+      }
+      schedule = optim::linear_warmup_cosine(optimizer, warmup, total_steps, 0.01);
+      for (int64_t k = 0; k < std::min(step, total_steps); ++k) schedule->step();
+    }
     epoch_loss = into.extra.at("epoch_loss");
     epoch_tokens = into.extra.at("epoch_tokens");
     epoch_steps = into.extra.at("epoch_steps");

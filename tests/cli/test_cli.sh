@@ -54,6 +54,14 @@ expect_error "existing run" "already holds a run" "$kiln" train copy "${tiny[@]}
 diff <(cut -d, -f1-5 "$work/straight/metrics.csv") <(cut -d, -f1-5 "$work/resumed/metrics.csv") \
   || fail "resumed run differs from the straight one"
 
+# More epochs for a finished run: training goes on under the longer schedule, not at the
+# finished schedule's rate of 0.
+cp -r "$work/straight" "$work/extended"
+"$kiln" train copy --out "$work/extended" --resume --epochs 6 >/dev/null || fail "extended run"
+[ "$(wc -l <"$work/extended/metrics.csv")" -eq 7 ] || fail "the extended run should have 6 rows"
+extended_lr="$(sed -n 6p "$work/extended/metrics.csv" | cut -d, -f5)"
+awk -v lr="$extended_lr" 'BEGIN { exit !(lr > 0) }' || fail "epoch 5 of the extended run has lr $extended_lr"
+
 # Ctrl-C: a checkpoint, status 130, and a resumable run.
 "$kiln" train copy --d-model 16 --heads 2 --steps-per-epoch 2000 --epochs 1 --eval-size 10 \
   --out "$work/interrupted" >"$work/interrupted.log" 2>&1 &

@@ -181,6 +181,14 @@ TEST(Optimizer, RejectsBadOptionsAndParameters) {
   EXPECT_NE(error_of([] { SGD({ones({2})}, {}); }).find("require grad"), std::string::npos);
   EXPECT_NE(error_of([&] { Adagrad({p}, {}).momentum(0); }).find("Adagrad has no momentum"),
             std::string::npos);
+  // One group runs as one kernel call in one element type.
+  Tensor p64 = ones({2}, {.dtype = kFloat64}).requires_grad_();
+  p.set_grad(ones({2}));
+  p64.set_grad(ones({2}, {.dtype = kFloat64}));
+  EXPECT_NE(error_of([&] {
+              SGD({p, p64}, {.lr = 0.1}).step();
+            }).find("mixes float32 and float64"),
+            std::string::npos);
 }
 
 TEST(Optimizer, StateDictRoundTripsIntoAFreshOptimizer) {
@@ -207,6 +215,12 @@ TEST(Optimizer, StateDictRoundTripsIntoAFreshOptimizer) {
   wrong.tensors["7.square_avg"] = zeros({2, 2});
   EXPECT_NE(error_of([&] { second.load_state_dict(wrong); }).find("parameter 7"),
             std::string::npos);
+  // Options that do not parse change nothing.
+  wrong = saved;
+  wrong.groups[0]["lr"] = "fast";
+  EXPECT_NE(error_of([&] { second.load_state_dict(wrong); }).find("unreadable group options"),
+            std::string::npos);
+  EXPECT_EQ(second.lr(0), 0.1);
   wrong = saved;
   wrong.groups.push_back(wrong.groups[0]);
   EXPECT_NE(error_of([&] { second.load_state_dict(wrong); }).find("2 parameter groups saved"),

@@ -161,6 +161,11 @@ TEST(Schedulers, RejectBadOptions) {
               OneCycleLR(optimizer, {.max_lr = {0.1}, .total_steps = 0});
             }).find("total_steps must be positive"),
             std::string::npos);
+  // pct_start * total_steps = 1: the rising phase would have no length (PyTorch divides by 0).
+  EXPECT_NE(error_of([&] {
+              OneCycleLR(optimizer, {.max_lr = {0.1}, .total_steps = 10, .pct_start = 0.1});
+            }).find("a phase of zero length"),
+            std::string::npos);
   OneCycleLR cycle(optimizer, {.max_lr = {0.1}, .total_steps = 2});
   cycle.step();
   cycle.step();
