@@ -15,6 +15,7 @@ constexpr double kEpsilon = 1e-12f;
 }  // namespace
 
 Tensor binary_cross_entropy_elementwise(const Tensor& p, const Tensor& t) {
+  broadcast_shapes(p.shape(), t.shape(), "binary_cross_entropy_elementwise");
   Tensor loss;
   {
     NoGradGuard no_grad;

@@ -41,11 +41,11 @@ bool is_held_out(const std::vector<int64_t>& source) {
   return hash % 10 == 0;
 }
 
-// Row-major [rows, width] padded with kPad.
-Tensor padded(const std::vector<std::vector<int64_t>>& rows) {
+// Row-major [rows, width], short rows filled with `fill`.
+Tensor padded(const std::vector<std::vector<int64_t>>& rows, int64_t fill = Tokens::kPad) {
   size_t width = 0;
   for (const auto& row : rows) width = std::max(width, row.size());
-  std::vector<int64_t> flat(rows.size() * width, Tokens::kPad);
+  std::vector<int64_t> flat(rows.size() * width, fill);
   for (size_t r = 0; r < rows.size(); ++r)
     std::copy(rows[r].begin(), rows[r].end(),
               flat.begin() + static_cast<std::ptrdiff_t>(r * width));
@@ -166,15 +166,7 @@ DecoderBatch SequenceTask::decoder_batch(const std::vector<Example>& examples,
     targets.push_back(std::move(shifted));
   }
   // Padding positions of the targets are ignored too.
-  Tensor target_tensor = padded(targets);
-  const Tensor input_tensor = padded(inputs);
-  std::vector<int64_t> flat = target_tensor.to_vector<int64_t>();
-  const int64_t width = target_tensor.size(1);
-  for (size_t r = 0; r < targets.size(); ++r) {
-    for (int64_t c = static_cast<int64_t>(targets[r].size()); c < width; ++c)
-      flat[r * static_cast<size_t>(width) + static_cast<size_t>(c)] = ignore;
-  }
-  return {input_tensor, from_vector(flat, target_tensor.shape())};
+  return {padded(inputs), padded(targets, ignore)};
 }
 
 }  // namespace kiln::models

@@ -61,8 +61,7 @@ T unary_value(T x, const UnaryParams& params) {
       return erf_f32(x);
     else
       return std::erf(x);
-  }
-  else if constexpr (op == UnaryOp::Tanh) {
+  } else if constexpr (op == UnaryOp::Tanh) {
     if constexpr (kIsFloat32<T>)
       return tanh_f32(x);
     else

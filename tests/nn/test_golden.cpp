@@ -4,12 +4,12 @@
 #include <functional>
 
 #include "autograd/functions.h"
+#include "golden.h"
 #include "nn/activation.h"
 #include "nn/attention.h"
 #include "nn/batch_norm.h"
 #include "nn/conv.h"
 #include "nn/embedding.h"
-#include "golden.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/normalization.h"

@@ -721,6 +721,11 @@ const std::vector<BadCall> table = {
        scaled_dot_product_attention(f32({3, 4}), f32({5, 4}), f32({5, 2}), f32({2, 5}));
      },
      {"[3, 5]", "[2, 5]"}},
+    {"BinaryCrossEntropyNotBroadcastable",
+     [] {
+       binary_cross_entropy_elementwise(f32({2, 3}), f32({4}));
+     },
+     {"binary_cross_entropy_elementwise: shapes [2, 3] and [4] are not broadcastable"}},
     {"ClampNanBoundOnIntegers",
      [] { clamp(i64({2}), std::numeric_limits<double>::quiet_NaN(), std::nullopt); },
      {"clamp: NaN bound for an int64 tensor"}},
