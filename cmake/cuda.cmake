@@ -1,8 +1,16 @@
-# Decides whether the CUDA backend is compiled. AUTO builds it when a toolkit and a
-# working nvcc are found; a machine without a GPU still compiles and links it, and
-# the CUDA tests then skip at run time.
+# Decides how the CUDA backend is compiled:
+# - EMULATED: the kernel sources are compiled by the host compiler against kiln's emulator
+#   of the CUDA programming model (tensor/cuda/emulator/), and the CUDA tests run on it;
+# - AUTO builds the real backend when a toolkit and a working nvcc are found; a machine
+#   without a GPU still compiles and links it, and the CUDA tests then skip at run time;
+# - ON requires the toolkit; OFF leaves the backend out.
 set(KILN_HAVE_CUDA OFF)
-if(NOT KILN_CUDA STREQUAL "OFF")
+set(KILN_CUDA_EMULATED OFF)
+if(KILN_CUDA STREQUAL "EMULATED")
+  find_package(Boost 1.74 REQUIRED COMPONENTS context)
+  set(KILN_HAVE_CUDA ON)
+  set(KILN_CUDA_EMULATED ON)
+elseif(NOT KILN_CUDA STREQUAL "OFF")
   include(CheckLanguage)
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)
@@ -17,4 +25,4 @@ if(NOT KILN_CUDA STREQUAL "OFF")
     message(FATAL_ERROR "KILN_CUDA=ON but no CUDA compiler was found")
   endif()
 endif()
-message(STATUS "kiln: CUDA backend ${KILN_HAVE_CUDA}")
+message(STATUS "kiln: CUDA backend ${KILN_HAVE_CUDA} (emulated: ${KILN_CUDA_EMULATED})")

@@ -3,9 +3,11 @@
 
 #include <array>
 
+#include "tensor/cuda/caching_allocator.h"
 #include "tensor/cuda/cuda.h"
 #include "tensor/cuda/kernels.h"
 #include "tensor/cuda/runtime.h"
+#include "tensor/cuda/stream.h"
 #include "tensor/tensor.h"
 
 namespace kiln::cuda {
@@ -18,12 +20,17 @@ namespace {
   return true;
 }();
 
-// The device that holds `pointer`. A transfer must run there: the default stream of
-// another device would not wait for the kernels queued on this one.
-int device_of(const void* pointer) {
-  cudaPointerAttributes attributes{};
-  check(cudaPointerGetAttributes(&attributes, pointer), "cuda: cudaPointerGetAttributes failed");
-  return attributes.device;
+using runtime::DeviceGuard;
+
+// Copies between host memory and the device holding `device_pointer`, which the copy must
+// run on: the default stream of another device would not wait for the kernels queued on
+// this one. Synchronous, as the seam promises the host side.
+void transfer(void* dst, const void* src, size_t nbytes, runtime::CopyKind kind,
+              const void* device_pointer) {
+  if (nbytes == 0) return;
+  const DeviceGuard guard(runtime::device_of(device_pointer));
+  runtime::memcpy_async(dst, src, nbytes, kind, current_stream());
+  runtime::synchronize_stream(current_stream());
 }
 
 template <int N>
@@ -50,33 +57,20 @@ void* CudaBackend::allocate(size_t nbytes, int device_index) {
              nbytes, " bytes on cuda:", device_index, ": no such device (", device_count(),
              " CUDA devices visible)");
   if (nbytes == 0) return nullptr;
-  const DeviceGuard guard(device_index);
-  void* data = nullptr;
-  check(cudaMalloc(&data, nbytes), "allocate: cudaMalloc of ", nbytes,
-        " bytes on cuda:", device_index, " failed");
-  return data;
+  return caching_allocator::allocate(nbytes, device_index);
 }
 
-// Errors are dropped: this runs in destructors, and at process exit the runtime may
-// already be unloaded, when there is nothing left to free anyway.
 void CudaBackend::deallocate(void* data, size_t) noexcept {
-  if (data != nullptr) cudaFree(data);
+  caching_allocator::release(data);
 }
 
 void CudaBackend::copy_from_host(void* device_dst, const void* host_src, size_t nbytes) {
-  if (nbytes == 0) return;
-  const DeviceGuard guard(device_of(device_dst));
-  check(cudaMemcpy(device_dst, host_src, nbytes, cudaMemcpyHostToDevice),
-        "copy_from_host: cudaMemcpy of ", nbytes, " bytes failed");
+  transfer(device_dst, host_src, nbytes, runtime::CopyKind::HostToDevice, device_dst);
 }
 
 void CudaBackend::copy_to_host(void* host_dst, const void* device_src, size_t nbytes) {
-  if (nbytes == 0) return;
-  const DeviceGuard guard(device_of(device_src));
-  check(cudaMemcpy(host_dst, device_src, nbytes, cudaMemcpyDeviceToHost),
-        "copy_to_host: cudaMemcpy of ", nbytes, " bytes failed");
+  transfer(host_dst, device_src, nbytes, runtime::CopyKind::DeviceToHost, device_src);
 }
-
 void CudaBackend::fill(const Tensor& out, Scalar value) {
   if (out.numel() == 0) return;
   const DeviceGuard guard(out.device().index);
@@ -95,8 +89,8 @@ void CudaBackend::copy(const Tensor& out, const Tensor& in) {
   const size_t nbytes = out.numel() * itemsize(out.dtype());
   if (nbytes == 0) return;
   const DeviceGuard guard(out.device().index);
-  check(cudaMemcpy(out.data_ptr(), in.data_ptr(), nbytes, cudaMemcpyDeviceToDevice),
-        "copy: cudaMemcpy of ", nbytes, " bytes failed");
+  runtime::memcpy_async(out.data_ptr(), in.data_ptr(), nbytes, runtime::CopyKind::DeviceToDevice,
+                        current_stream());
 }
 
 void CudaBackend::binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) {

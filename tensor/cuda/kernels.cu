@@ -2,8 +2,8 @@
 // grid covers any element count and the grid size never depends on the tensor.
 #include <algorithm>
 
+#include "tensor/cuda/kernel.h"
 #include "tensor/cuda/kernels.h"
-#include "tensor/cuda/runtime.h"
 
 namespace kiln::cuda {
 
@@ -57,14 +57,12 @@ __global__ void add_kernel(T* out, const T* a, const T* b, StridedOperands<3> la
 
 template <typename T>
 void launch_fill(T* out, const StridedOperands<1>& layout, T value) {
-  fill_kernel<<<blocks_for(layout.numel), kThreads>>>(out, layout, value);
-  check(cudaGetLastError(), "fill: kernel launch failed");
+  launch("fill", fill_kernel<T>, {blocks_for(layout.numel), kThreads}, out, layout, value);
 }
 
 template <typename T>
 void launch_add(T* out, const T* a, const T* b, const StridedOperands<3>& layout) {
-  add_kernel<<<blocks_for(layout.numel), kThreads>>>(out, a, b, layout);
-  check(cudaGetLastError(), "add: kernel launch failed");
+  launch("add", add_kernel<T>, {blocks_for(layout.numel), kThreads}, out, a, b, layout);
 }
 
 template void launch_fill<bool>(bool*, const StridedOperands<1>&, bool);

@@ -2,38 +2,34 @@
 // row-major matrix read column-major is its transpose, so C = A B is computed as
 // C^T = B^T A^T with the operands swapped, and no data moves. Transposed operands become
 // cuBLAS transposes; only layouts cuBLAS cannot describe are made contiguous.
-#include <cublas_v2.h>
-
+#include <atomic>
 #include <limits>
-#include <mutex>
 #include <optional>
 #include <vector>
 
-#include "tensor/cuda/cuda.h"
+#include "tensor/cuda/blas.h"
 #include "tensor/cuda/cuda_backend.h"
-#include "tensor/cuda/runtime.h"
+#include "tensor/cuda/stream.h"
 #include "tensor/matrix_layout.h"
 #include "tensor/tensor.h"
 
 namespace kiln::cuda {
 
+namespace blas {
 namespace {
+std::atomic<bool> tf32{false};
+}  // namespace
 
-void check_cublas(cublasStatus_t status, const char* call) {
-  KILN_CHECK(status == CUBLAS_STATUS_SUCCESS, "matmul: ", call,
-             " failed: ", cublasGetStatusString(status));
+void set_allow_tf32(bool allow) {
+  tf32 = allow;
 }
 
-// One handle per device, created on first use on that device and never destroyed:
-// destroying it at exit could run after the CUDA runtime has been unloaded.
-cublasHandle_t handle(int device) {
-  static std::mutex mutex;
-  static std::vector<cublasHandle_t> handles(device_count(), nullptr);
-  const std::lock_guard lock(mutex);
-  cublasHandle_t& slot = handles.at(device);
-  if (slot == nullptr) check_cublas(cublasCreate(&slot), "cublasCreate");
-  return slot;
+bool allow_tf32() {
+  return tf32;
 }
+}  // namespace blas
+
+namespace {
 
 int to_int(int64_t value) {
   KILN_CHECK(value <= std::numeric_limits<int>::max(), "matmul: size ", value,
@@ -41,12 +37,8 @@ int to_int(int64_t value) {
   return static_cast<int>(value);
 }
 
-cublasOperation_t operation(MatrixLayout layout) {
-  return layout.transposed ? CUBLAS_OP_T : CUBLAS_OP_N;
-}
-
-MatrixLayout layout_of(const Tensor& x) {
-  return *matrix_layout(x);
+blas::Transpose transpose_of(MatrixLayout layout) {
+  return layout.transposed ? blas::Transpose::Yes : blas::Transpose::No;
 }
 
 // The distance between consecutive matrices when it is one number (0 for a broadcast
@@ -59,24 +51,6 @@ std::optional<int64_t> uniform_stride(const std::vector<int64_t>& offsets) {
   return stride;
 }
 
-cublasStatus_t gemm(cublasHandle_t h, MatrixLayout la, MatrixLayout lb, int m, int n, int k,
-                    const float* a, int64_t stride_a, const float* b, int64_t stride_b, float* c,
-                    int64_t stride_c, int batch) {
-  const float one = 1, zero = 0;
-  return cublasSgemmStridedBatched(h, operation(la), operation(lb), m, n, k, &one, a,
-                                   to_int(la.leading), stride_a, b, to_int(lb.leading), stride_b,
-                                   &zero, c, m, stride_c, batch);
-}
-
-cublasStatus_t gemm(cublasHandle_t h, MatrixLayout la, MatrixLayout lb, int m, int n, int k,
-                    const double* a, int64_t stride_a, const double* b, int64_t stride_b, double* c,
-                    int64_t stride_c, int batch) {
-  const double one = 1, zero = 0;
-  return cublasDgemmStridedBatched(h, operation(la), operation(lb), m, n, k, &one, a,
-                                   to_int(la.leading), stride_a, b, to_int(lb.leading), stride_b,
-                                   &zero, c, m, stride_c, batch);
-}
-
 template <typename T>
 void run_matmul(const Tensor& out, const Tensor& a_in, const Tensor& b_in) {
   const int r = out.dim();
@@ -87,13 +61,14 @@ void run_matmul(const Tensor& out, const Tensor& a_in, const Tensor& b_in) {
   const std::vector<int64_t> b_offsets = batch_offsets(b, batch);
   const std::optional<int64_t> a_stride = uniform_stride(a_offsets);
   const std::optional<int64_t> b_stride = uniform_stride(b_offsets);
-  const cublasHandle_t h = handle(out.device().index);
+  const MatrixLayout la = *matrix_layout(a), lb = *matrix_layout(b);
   // C^T [n x m] = B^T [n x k] A^T [k x m]: b is cuBLAS's first operand.
   const auto run = [&](int64_t first, int64_t count, int64_t stride_a, int64_t stride_b) {
-    check_cublas(gemm(h, layout_of(b), layout_of(a), to_int(n), to_int(m), to_int(k),
-                      b.data<T>() + b_offsets[first], stride_b, a.data<T>() + a_offsets[first],
-                      stride_a, out.data<T>() + first * m * n, m * n, to_int(count)),
-                 "cublas<t>gemmStridedBatched");
+    blas::gemm_strided_batched<T>(
+        out.device().index, current_stream(), transpose_of(lb), transpose_of(la), to_int(n),
+        to_int(m), to_int(k), T(1), b.data<T>() + b_offsets[first], to_int(lb.leading), stride_b,
+        a.data<T>() + a_offsets[first], to_int(la.leading), stride_a, T(0),
+        out.data<T>() + first * m * n, to_int(n), m * n, to_int(count));
   };
   if (a_stride && b_stride) {
     run(0, batch, *a_stride, *b_stride);
@@ -111,7 +86,7 @@ void CudaBackend::matmul(const Tensor& out, const Tensor& a, const Tensor& b) {
     fill(out, 0);
     return;
   }
-  const DeviceGuard guard(out.device().index);
+  const runtime::DeviceGuard guard(out.device().index);
   visit_floating(out.dtype(),
                  [&](auto tag) { run_matmul<typename decltype(tag)::type>(out, a, b); });
 }

@@ -1,0 +1,61 @@
+// The cuBLAS seam on cuBLAS.
+#include <cublas_v2.h>
+
+#include <mutex>
+#include <vector>
+
+#include "tensor/cuda/blas.h"
+#include "tensor/error.h"
+
+namespace kiln::cuda::blas {
+
+namespace {
+
+void check(cublasStatus_t status, const char* call) {
+  KILN_CHECK(status == CUBLAS_STATUS_SUCCESS, "cuda: ", call,
+             " failed: ", cublasGetStatusString(status));
+}
+
+// One handle per device, created on first use on that device and never destroyed:
+// destroying it at exit could run after the CUDA runtime has been unloaded.
+cublasHandle_t handle(int device, runtime::Stream stream) {
+  static std::mutex mutex;
+  static std::vector<cublasHandle_t> handles(runtime::device_count(), nullptr);
+  const std::lock_guard lock(mutex);
+  cublasHandle_t& slot = handles.at(device);
+  if (slot == nullptr) check(cublasCreate(&slot), "cublasCreate");
+  check(cublasSetStream(slot, static_cast<cudaStream_t>(stream)), "cublasSetStream");
+  check(cublasSetMathMode(slot, allow_tf32() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
+        "cublasSetMathMode");
+  return slot;
+}
+
+cublasOperation_t native(Transpose transpose) {
+  return transpose == Transpose::Yes ? CUBLAS_OP_T : CUBLAS_OP_N;
+}
+
+}  // namespace
+
+template <>
+void gemm_strided_batched<float>(int device, runtime::Stream stream, Transpose ta, Transpose tb,
+                                 int m, int n, int k, float alpha, const float* a, int lda,
+                                 int64_t stride_a, const float* b, int ldb, int64_t stride_b,
+                                 float beta, float* c, int ldc, int64_t stride_c, int batch) {
+  check(
+      cublasSgemmStridedBatched(handle(device, stream), native(ta), native(tb), m, n, k, &alpha, a,
+                                lda, stride_a, b, ldb, stride_b, &beta, c, ldc, stride_c, batch),
+      "cublasSgemmStridedBatched");
+}
+
+template <>
+void gemm_strided_batched<double>(int device, runtime::Stream stream, Transpose ta, Transpose tb,
+                                  int m, int n, int k, double alpha, const double* a, int lda,
+                                  int64_t stride_a, const double* b, int ldb, int64_t stride_b,
+                                  double beta, double* c, int ldc, int64_t stride_c, int batch) {
+  check(
+      cublasDgemmStridedBatched(handle(device, stream), native(ta), native(tb), m, n, k, &alpha, a,
+                                lda, stride_a, b, ldb, stride_b, &beta, c, ldc, stride_c, batch),
+      "cublasDgemmStridedBatched");
+}
+
+}  // namespace kiln::cuda::blas
