@@ -48,13 +48,15 @@ Tensor BatchNorm::forward(const Tensor& input) {
                ": training needs more than one value per channel, got shape ", input.shape());
     if (is_training() && running_mean.defined()) {
       NoGradGuard no_grad;
-      num_batches_tracked.add_(ones({}, {.dtype = kInt64}));
+      num_batches_tracked.add_(ones({}, {.dtype = kInt64, .device = input.device()}));
       const double factor = momentum_.value_or(1.0 / num_batches_tracked.item<double>());
       const Tensor unbiased =
           var.detach().view({channels}) * (static_cast<double>(count) / (count - 1));
-      running_mean.mul_(full({}, 1 - factor, {.dtype = running_mean.dtype()}));
+      running_mean.mul_(
+          full({}, 1 - factor, {.dtype = running_mean.dtype(), .device = input.device()}));
       running_mean.add_(mean.detach().view({channels}) * factor);
-      running_var.mul_(full({}, 1 - factor, {.dtype = running_var.dtype()}));
+      running_var.mul_(
+          full({}, 1 - factor, {.dtype = running_var.dtype(), .device = input.device()}));
       running_var.add_(unbiased * factor);
     }
   } else {

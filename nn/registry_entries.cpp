@@ -61,12 +61,11 @@ void add_entries(std::vector<OpEntry>& entries) {
       [](Generator& g) {
         // The padding row gets no gradient by design, so it is a constant here; the sample
         // checks that every other row gets its gradient through Embedding's lookup.
-        const Tensor padding_row = normal(g, {1, 3});
         return std::vector<OpSample>{
             {"padding row 1",
-             {leaf(normal(g, {3, 3})), indices({0, 1, 3, 1}, {2, 2})},
-             [padding_row](const V& v) {
-               const Tensor weight = cat({v[0].narrow(0, 0, 1), padding_row, v[0].narrow(0, 1, 2)});
+             {leaf(normal(g, {3, 3})), indices({0, 1, 3, 1}, {2, 2}), normal(g, {1, 3})},
+             [](const V& v) {
+               const Tensor weight = cat({v[0].narrow(0, 0, 1), v[2], v[0].narrow(0, 1, 2)});
                return functional::embedding(weight, v[1], 1);
              }}};
       },
@@ -207,6 +206,7 @@ void add_entries(std::vector<OpEntry>& entries) {
             {"1-d, training statistics", {leaf(normal(g, {4, 3, 2}))}, [](const V& v) {
                BatchNorm1d norm(3);
                norm.to(v[0].dtype());
+               norm.to(v[0].device());
                return norm(v[0]);
              }}};
       },
@@ -220,15 +220,15 @@ void add_entries(std::vector<OpEntry>& entries) {
         return std::vector<OpSample>{
             {"2 heads, key padding, weights",
              {leaf(normal(g, {2, 3, 4})), leaf(normal(g, {2, 4, 4})), leaf(normal(g, {12, 4})),
-              leaf(normal(g, {12})), leaf(normal(g, {4, 4})), leaf(normal(g, {4}))},
-             [padding](const V& v) {
+              leaf(normal(g, {12})), leaf(normal(g, {4, 4})), leaf(normal(g, {4})), padding},
+             [](const V& v) {
                const AttentionResult r =
                    functional::multi_head_attention(v[0], v[1], v[1],
                                                     {.in_proj_weight = v[2],
                                                      .in_proj_bias = v[3],
                                                      .out_proj_weight = v[4],
                                                      .out_proj_bias = v[5]},
-                                                    2, {.key_padding_mask = padding});
+                                                    2, {.key_padding_mask = v[6]});
                return cat({r.output.flatten(), r.weights.flatten()});
              }}};
       },
@@ -260,6 +260,7 @@ void add_entries(std::vector<OpEntry>& entries) {
                                           RecurrentBase layer(c.mode, 3, 2, c.options);
                                           layer.to(v[0].dtype());
                                           layer.load_state_dict(state);
+                                          layer.to(v[0].device());
                                           const RecurrentResult r = layer.forward(
                                               v[0], v[1], v.size() > 2 ? v[2] : Tensor());
                                           V parts = {r.output.flatten(), r.h_n.flatten()};
@@ -283,6 +284,7 @@ void add_entries(std::vector<OpEntry>& entries) {
                                           RecurrentCell cell(mode, 3, 2);
                                           cell.to(v[0].dtype());
                                           cell.load_state_dict(state);
+                                          cell.to(v[0].device());
                                           const auto [h, c] = cell.forward(
                                               v[0], v[1], v.size() > 2 ? v[2] : Tensor());
                                           return c.defined() ? cat({h.flatten(), c.flatten()}) : h;
@@ -315,12 +317,11 @@ void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(entry(
       "cross_entropy",
       [](Generator& g) {
-        const Tensor weight = uniform(g, {4}, 0.5, 1.5);
         return std::vector<OpSample>{
             {"indices, weight, ignore_index, smoothing",
-             {leaf(normal(g, {5, 4})), indices({0, 3, -100, 1, 2}, {5})},
-             [weight](const V& v) {
-               return cross_entropy(v[0], v[1], {.weight = weight, .label_smoothing = 0.1});
+             {leaf(normal(g, {5, 4})), indices({0, 3, -100, 1, 2}, {5}), uniform(g, {4}, 0.5, 1.5)},
+             [](const V& v) {
+               return cross_entropy(v[0], v[1], {.weight = v[2], .label_smoothing = 0.1});
              }},
             {"spatial, sum",
              {leaf(normal(g, {2, 3, 2})), indices({0, 2, 1, 1}, {2, 2})},
@@ -331,10 +332,10 @@ void add_entries(std::vector<OpEntry>& entries) {
       },
       8));
   entries.push_back(entry("nll_loss", [](Generator& g) {
-    const Tensor weight = uniform(g, {4}, 0.5, 1.5);
-    return std::vector<OpSample>{{"weighted",
-                                  {leaf(normal(g, {5, 4})), indices({0, 3, 3, 1, 2}, {5})},
-                                  [weight](const V& v) { return nll_loss(v[0], v[1], weight); }}};
+    return std::vector<OpSample>{
+        {"weighted",
+         {leaf(normal(g, {5, 4})), indices({0, 3, 3, 1, 2}, {5}), uniform(g, {4}, 0.5, 1.5)},
+         [](const V& v) { return nll_loss(v[0], v[1], v[2]); }}};
   }));
   entries.push_back(entry(
       "binary_cross_entropy",
@@ -347,11 +348,11 @@ void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(entry(
       "binary_cross_entropy_with_logits",
       [](Generator& g) {
-        const Tensor pos_weight = uniform(g, {4}, 0.5, 3);
         return each_reduction(
-            "pos_weight", {leaf(avoiding(g, {3, 4}, {0.0})), uniform(g, {3, 4}, 0, 1)},
-            [pos_weight](const V& v, Reduction r) {
-              return binary_cross_entropy_with_logits(v[0], v[1], {}, pos_weight, r);
+            "pos_weight",
+            {leaf(avoiding(g, {3, 4}, {0.0})), uniform(g, {3, 4}, 0, 1), uniform(g, {4}, 0.5, 3)},
+            [](const V& v, Reduction r) {
+              return binary_cross_entropy_with_logits(v[0], v[1], {}, v[2], r);
             });
       },
       8));

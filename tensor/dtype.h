@@ -7,6 +7,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "tensor/host_device.h"
+
 namespace kiln {
 
 // Element types. Promotion follows the lattice bool < int64 < float32 < float64: a binary
@@ -107,12 +109,12 @@ decltype(auto) visit_floating(DType dtype, Fn&& fn) {
 // Converts between element types; floating values outside int64's range saturate and
 // NaN becomes 0, where a plain cast would be undefined.
 template <typename Out, typename In>
-Out convert(In value) {
+KILN_HOST_DEVICE Out convert(In value) {
   if constexpr (std::is_same_v<Out, int64_t> && std::is_floating_point_v<In>) {
-    if (std::isnan(value)) return 0;
+    if (value != value) return 0;  // NaN
     // 2^63, the first value above int64's range.
-    if (value >= static_cast<In>(9223372036854775808.0)) return std::numeric_limits<int64_t>::max();
-    if (value < static_cast<In>(-9223372036854775808.0)) return std::numeric_limits<int64_t>::min();
+    if (value >= static_cast<In>(9223372036854775808.0)) return INT64_MAX;
+    if (value < static_cast<In>(-9223372036854775808.0)) return INT64_MIN;
   }
   return static_cast<Out>(value);
 }

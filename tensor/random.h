@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "tensor/backend.h"
+#include "tensor/philox.h"
 
 namespace kiln {
 
@@ -15,18 +16,9 @@ struct Philox {
   using Block = std::array<uint32_t, 4>;
   // The 128-bit block for a 64-bit key and a 128-bit counter (hi:lo).
   static constexpr Block block(uint64_t key, uint64_t counter_lo, uint64_t counter_hi = 0) {
-    uint32_t k0 = static_cast<uint32_t>(key), k1 = static_cast<uint32_t>(key >> 32);
-    Block c = {static_cast<uint32_t>(counter_lo), static_cast<uint32_t>(counter_lo >> 32),
-               static_cast<uint32_t>(counter_hi), static_cast<uint32_t>(counter_hi >> 32)};
-    for (int round = 0; round < 10; ++round) {
-      const uint64_t p0 = uint64_t{0xD2511F53} * c[0];
-      const uint64_t p1 = uint64_t{0xCD9E8D57} * c[2];
-      c = {static_cast<uint32_t>(p1 >> 32) ^ c[1] ^ k0, static_cast<uint32_t>(p1),
-           static_cast<uint32_t>(p0 >> 32) ^ c[3] ^ k1, static_cast<uint32_t>(p0)};
-      k0 += 0x9E3779B9;
-      k1 += 0xBB67AE85;
-    }
-    return c;
+    uint32_t words[4] = {};
+    philox_block(key, counter_lo, counter_hi, words);
+    return {words[0], words[1], words[2], words[3]};
   }
 };
 

@@ -93,10 +93,8 @@ void add_linalg_entries(std::vector<OpEntry>& entries) {
                   plain},
                  {"bool mask",
                   {leaf(normal(g, {2, 3, 4})), leaf(normal(g, {2, 5, 4})),
-                   leaf(normal(g, {2, 5, 3}))},
-                  [allowed](const V& v) {
-                    return scaled_dot_product_attention(v[0], v[1], v[2], allowed);
-                  }},
+                   leaf(normal(g, {2, 5, 3})), allowed},
+                  [](const V& v) { return scaled_dot_product_attention(v[0], v[1], v[2], v[3]); }},
                  {"float mask, scale 0.3",
                   {leaf(normal(g, {3, 4})), leaf(normal(g, {5, 4})), leaf(normal(g, {5, 2})),
                    leaf(normal(g, {3, 5}))},

@@ -1,4 +1,4 @@
-// Elementwise binary kernels and where: one scalar formula per op.
+// Elementwise binary kernels and where: the formulas of tensor/elementwise_formulas.h.
 #include <cmath>
 
 #include "tensor/cpu/cpu_backend.h"
@@ -8,52 +8,6 @@
 namespace kiln::cpu {
 
 namespace {
-
-// The value of `op` at (a, b); maximum and minimum propagate NaN.
-template <BinaryOp op, typename T>
-auto binary_value(T a, T b) {
-  if constexpr (std::is_same_v<T, int64_t> && op == BinaryOp::Add)
-    return wrapping_add(a, b);
-  else if constexpr (std::is_same_v<T, int64_t> && op == BinaryOp::Sub)
-    return wrapping_sub(a, b);
-  else if constexpr (std::is_same_v<T, int64_t> && op == BinaryOp::Mul)
-    return wrapping_mul(a, b);
-  else if constexpr (op == BinaryOp::Add)
-    return T(a + b);
-  else if constexpr (op == BinaryOp::Sub)
-    return T(a - b);
-  else if constexpr (op == BinaryOp::Mul)
-    return T(a * b);
-  else if constexpr (op == BinaryOp::Div)
-    return T(a / b);
-  else if constexpr (op == BinaryOp::Pow) {
-    if constexpr (std::is_integral_v<T>)
-      return integer_power(a, b);  // the front end rejects negative integer exponents
-    else
-      return T(std::pow(a, b));
-  } else if constexpr (op == BinaryOp::Maximum) {
-    return is_nan(a) ? a : (is_nan(b) ? b : (a > b ? a : b));
-  } else if constexpr (op == BinaryOp::Minimum) {
-    return is_nan(a) ? a : (is_nan(b) ? b : (a < b ? a : b));
-  } else if constexpr (op == BinaryOp::Eq)
-    return a == b;
-  else if constexpr (op == BinaryOp::Ne)
-    return a != b;
-  else if constexpr (op == BinaryOp::Lt)
-    return a < b;
-  else if constexpr (op == BinaryOp::Le)
-    return a <= b;
-  else if constexpr (op == BinaryOp::Gt)
-    return a > b;
-  else if constexpr (op == BinaryOp::Ge)
-    return a >= b;
-  else if constexpr (op == BinaryOp::LogicalAnd)
-    return a && b;
-  else if constexpr (op == BinaryOp::LogicalOr)
-    return a || b;
-  else
-    static_assert(kNoFormula<op>, "binary op without a CPU formula");
-}
 
 template <BinaryOp op, typename T>
 void run_binary(const Tensor& out, const Tensor& a, const Tensor& b) {

@@ -2,7 +2,7 @@
 // checked against the indexed extent before anything is written through them.
 #include <cstring>
 
-#include "tensor/cpu/around_dim.h"
+#include "tensor/around_dim.h"
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/loops.h"
 #include "tensor/cpu/vec_math.h"

@@ -4,62 +4,16 @@
 #include <numeric>
 #include <vector>
 
-#include "tensor/cpu/around_dim.h"
+#include "tensor/around_dim.h"
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"
 #include "tensor/ops.h"
+#include "tensor/reduce_formulas.h"
 
 namespace kiln::cpu {
 
 namespace {
-
-// A reduction's accumulator type, identity and combining step. float32 sums and products
-// accumulate in double.
-template <ReduceOp op, typename T>
-struct Reducer {
-  using Acc =
-      std::conditional_t<(op == ReduceOp::Sum || op == ReduceOp::Prod) && std::is_same_v<T, float>,
-                         double, T>;
-
-  static Acc identity() {
-    if constexpr (op == ReduceOp::Sum || op == ReduceOp::Any)
-      return Acc(0);
-    else if constexpr (op == ReduceOp::Prod || op == ReduceOp::All)
-      return Acc(1);
-    else if constexpr (op == ReduceOp::Max) {
-      if constexpr (std::is_floating_point_v<T>)
-        return -std::numeric_limits<T>::infinity();
-      else
-        return std::numeric_limits<T>::lowest();
-    } else {
-      if constexpr (std::is_floating_point_v<T>)
-        return std::numeric_limits<T>::infinity();
-      else
-        return std::numeric_limits<T>::max();
-    }
-  }
-
-  // Max and min propagate NaN from either side.
-  static Acc combine(Acc acc, Acc x) {
-    if constexpr (op == ReduceOp::Sum && std::is_same_v<Acc, int64_t>)
-      return wrapping_add(acc, x);
-    else if constexpr (op == ReduceOp::Prod && std::is_same_v<Acc, int64_t>)
-      return wrapping_mul(acc, x);
-    else if constexpr (op == ReduceOp::Sum)
-      return acc + x;
-    else if constexpr (op == ReduceOp::Prod)
-      return acc * x;
-    else if constexpr (op == ReduceOp::Max)
-      return is_nan(acc) || acc >= x ? acc : x;
-    else if constexpr (op == ReduceOp::Min)
-      return is_nan(acc) || acc <= x ? acc : x;
-    else if constexpr (op == ReduceOp::All)
-      return acc && x;
-    else
-      return acc || x;
-  }
-};
 
 // Elements of one reduction processed per task: the unit of the fixed combining order.
 constexpr int64_t kReduceBlock = 32768;

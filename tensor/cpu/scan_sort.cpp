@@ -3,7 +3,7 @@
 #include <numeric>
 #include <vector>
 
-#include "tensor/cpu/around_dim.h"
+#include "tensor/around_dim.h"
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"

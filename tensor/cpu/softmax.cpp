@@ -4,7 +4,7 @@
 #include <limits>
 #include <vector>
 
-#include "tensor/cpu/around_dim.h"
+#include "tensor/around_dim.h"
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"

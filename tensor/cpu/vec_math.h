@@ -8,41 +8,9 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "tensor/elementwise_formulas.h"
+
 namespace kiln::cpu {
-
-// For `static_assert(kNoFormula<op>)` in the last branch of an if-constexpr chain over ops.
-template <auto>
-constexpr bool kNoFormula = false;
-
-template <typename T>
-bool is_nan(T x) {
-  if constexpr (std::is_floating_point_v<T>)
-    return std::isnan(x);
-  else
-    return false;
-}
-
-// int64 arithmetic wraps around on overflow, as in PyTorch, instead of being undefined.
-inline int64_t wrapping_add(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
-}
-inline int64_t wrapping_sub(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
-}
-inline int64_t wrapping_mul(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
-}
-
-// base^exponent for integers by squaring (wrapping); exponent >= 0.
-inline int64_t integer_power(int64_t base, int64_t exponent) {
-  int64_t result = 1;
-  while (exponent > 0) {
-    if (exponent & 1) result = wrapping_mul(result, base);
-    exponent >>= 1;
-    if (exponent > 0) base = wrapping_mul(base, base);
-  }
-  return result;
-}
 
 // exp(x) = 2^n * p for a finite x: n = round(x / ln 2) and p = exp(r), r = x - n ln 2,
 // |r| <= ln(2) / 2, from Cephes' expf polynomial (about 1 ulp).
@@ -144,13 +112,4 @@ inline float gelu_erf_f32(float x) {
   const float cdf_doubled = z < 0.0f ? tail : 2.0f - tail;
   return 0.5f * x * cdf_doubled;
 }
-
-// The tanh form, x/2 (1 + tanh(u)) with u = sqrt(2/pi) (x + 0.044715 x^3), written as
-// x * sigmoid(2u), which does not cancel for large negative x.
-template <typename T, typename Exp>
-T gelu_tanh_form(T x, const Exp& exp_fn) {
-  const T u = T(0.7978845608028654) * (x + T(0.044715) * x * x * x);
-  return x / (T(1) + exp_fn(T(-2) * u));
-}
-
 }  // namespace kiln::cpu

@@ -1,14 +1,11 @@
 #pragma once
 
-#include <string>
-
 #include "tensor/backend.h"
 
 namespace kiln::cuda {
 
-// The CUDA implementation of the dispatch seam. So far it proves the seam: memory,
-// transfers, fill, contiguous copy, add and matmul run on the GPU; every other kernel
-// throws through not_implemented until the full backend lands.
+// The CUDA implementation of the dispatch seam: every kernel family runs on the GPU, or on
+// the host emulator in the emulated build (tensor/cuda/emulator/).
 class CudaBackend final : public Backend {
  public:
   const char* name() const override { return "cuda"; }
@@ -52,8 +49,7 @@ class CudaBackend final : public Backend {
   void rmsprop_update(std::span<const RMSpropSlot> slots, const RMSpropOptions& options) override;
 };
 
-// Throws kiln::Error saying that `what` (an op, possibly with its dtypes or layout) has
-// no CUDA kernel yet.
-[[noreturn]] void not_implemented(const std::string& what);
+// int64 matrix products (cuBLAS has none); operands as for Backend::matmul.
+void matmul_int64(const Tensor& out, const Tensor& a, const Tensor& b);
 
 }  // namespace kiln::cuda

@@ -80,13 +80,13 @@ void run_matmul(const Tensor& out, const Tensor& a_in, const Tensor& b_in) {
 }  // namespace
 
 void CudaBackend::matmul(const Tensor& out, const Tensor& a, const Tensor& b) {
-  if (!is_floating(out.dtype())) not_implemented(detail::concat("matmul (", out.dtype(), ")"));
   if (out.numel() == 0) return;
   if (a.shape().back() == 0) {
     fill(out, 0);
     return;
   }
   const runtime::DeviceGuard guard(out.device().index);
+  if (out.dtype() == kInt64) return matmul_int64(out, a, b);
   visit_floating(out.dtype(),
                  [&](auto tag) { run_matmul<typename decltype(tag)::type>(out, a, b); });
 }

@@ -4,7 +4,7 @@
 
 #include "tensor/dims.h"
 
-namespace kiln::cpu {
+namespace kiln {
 
 // Extents of a contiguous tensor seen as [outer, length, inner] around `dim`.
 struct AroundDim {
@@ -30,4 +30,4 @@ inline Dims dim_last_order(int rank, int dim) {
   return order;
 }
 
-}  // namespace kiln::cpu
+}  // namespace kiln

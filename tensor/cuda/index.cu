@@ -1,0 +1,166 @@
+// Index kernels: index_select, gather, scatter (assign and add) and index_add. Indices are
+// validated by a kernel of their own before anything is written through them; the first
+// bad one comes back to the host, which throws as the CPU does.
+#include <array>
+
+#include "tensor/creation.h"
+#include "tensor/cuda/cuda_backend.h"
+#include "tensor/cuda/strided.h"
+#include "tensor/elementwise_formulas.h"
+#include "tensor/ops.h"
+
+namespace kiln::cuda {
+
+namespace {
+
+// No index is this large, so it marks "none bad yet".
+constexpr int64_t kNoBadIndex = INT64_MAX;
+
+__global__ void check_indices_kernel(const int64_t* index, StridedOperands<1> layout,
+                                     int64_t extent, unsigned long long* first_bad) {
+  for (int64_t i = first_index(); i < layout.numel; i += grid_stride()) {
+    int64_t offsets[1];
+    offsets_of(layout, i, offsets);
+    const int64_t value = index[offsets[0]];
+    if (value < 0 || value >= extent) {
+      atomicCAS(first_bad, static_cast<unsigned long long>(kNoBadIndex),
+                static_cast<unsigned long long>(value));
+    }
+  }
+}
+
+// Throws, naming `op`, if an element of `index` lies outside [0, extent).
+void check_indices(const char* op, const Tensor& index, int64_t extent, int dim) {
+  if (index.numel() == 0) return;
+  const Tensor flag = full({1}, kNoBadIndex, {.dtype = kInt64, .device = index.device()});
+  launch("check_indices", check_indices_kernel, grid_for(index.numel()), index.data<int64_t>(),
+         strided_operands<1>({&index}), extent,
+         reinterpret_cast<unsigned long long*>(flag.data<int64_t>()));
+  const int64_t bad = flag.to(kCPU).item<int64_t>();
+  KILN_CHECK(bad == kNoBadIndex, op, ": index ", bad, " is out of range for dim ", dim, " of size ",
+             extent);
+}
+
+template <typename T>
+__device__ void add_into(T* target, T value) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (value) *target = true;  // bool addition is `or`
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    atomicAdd(reinterpret_cast<unsigned long long*>(target),
+              static_cast<unsigned long long>(value));
+  } else {
+    atomicAdd(target, value);
+  }
+}
+
+// out[o0] = in[o1 + index[o2] * in_dim_stride] over the output's elements.
+template <typename T>
+__global__ void gather_kernel(T* out, const T* in, const int64_t* index, StridedOperands<3> layout,
+                              int64_t in_dim_stride) {
+  for (int64_t i = first_index(); i < layout.numel; i += grid_stride()) {
+    int64_t offsets[3];
+    offsets_of(layout, i, offsets);
+    out[offsets[0]] = in[offsets[1] + index[offsets[2]] * in_dim_stride];
+  }
+}
+
+// self[o0 + index[o2] * self_dim_stride] = (or +=) src[o1] over the written elements.
+// Assignment of duplicates is last-writer-wins in no fixed order, as on any GPU.
+template <typename T>
+__global__ void scatter_kernel(T* self, const T* src, const int64_t* index,
+                               StridedOperands<3> layout, int64_t self_dim_stride, bool add) {
+  for (int64_t i = first_index(); i < layout.numel; i += grid_stride()) {
+    int64_t offsets[3];
+    offsets_of(layout, i, offsets);
+    T* target = self + offsets[0] + index[offsets[2]] * self_dim_stride;
+    if (add) {
+      add_into(target, src[offsets[1]]);
+    } else {
+      *target = src[offsets[1]];
+    }
+  }
+}
+
+// Iteration over `shape` with the given strides of three operands.
+StridedOperands<3> layout_of(const Shape& shape, const std::array<Strides, 3>& strides) {
+  StridedOperands<3> layout;
+  layout.rank = shape.size();
+  layout.numel = shape.product();
+  for (int d = 0; d < layout.rank; ++d) {
+    layout.shape[d] = shape[d];
+    for (int t = 0; t < 3; ++t) layout.strides[t][d] = strides[t][d];
+  }
+  return layout;
+}
+
+// `x`'s strides with `dim` zeroed: the indexed dim is addressed through the index instead.
+Strides without_dim(const Tensor& x, int dim) {
+  Strides strides = x.strides();
+  strides[dim] = 0;
+  return strides;
+}
+
+// The strides that walk a 1-D index along `dim` of a rank-`rank` iteration.
+Strides along_dim(const Tensor& index, int rank, int dim) {
+  Strides strides = Strides::filled(rank, 0);
+  strides[dim] = index.strides()[0];
+  return strides;
+}
+
+void run_gather(const char* op, const Tensor& out, const Tensor& in, int dim, const Tensor& index,
+                const Strides& index_strides) {
+  if (out.numel() == 0) return;
+  const runtime::DeviceGuard guard(out.device().index);
+  check_indices(op, index, in.shape()[dim], dim);
+  const StridedOperands<3> layout =
+      layout_of(out.shape(), {out.strides(), without_dim(in, dim), index_strides});
+  visit_dtype(out.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    launch(op, gather_kernel<T>, grid_for(out.numel()), out.data<T>(), in.data<T>(),
+           index.data<int64_t>(), layout, in.strides()[dim]);
+  });
+}
+
+void run_scatter(const char* op, const Tensor& self, int dim, const Tensor& index,
+                 const Tensor& src, const Shape& shape, const Strides& index_strides, bool add) {
+  if (shape.product() == 0) return;
+  const runtime::DeviceGuard guard(self.device().index);
+  check_indices(op, index, self.shape()[dim], dim);
+  const StridedOperands<3> layout =
+      layout_of(shape, {without_dim(self, dim), src.strides(), index_strides});
+  visit_dtype(self.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    launch(op, scatter_kernel<T>, grid_for(layout.numel), self.data<T>(), src.data<T>(),
+           index.data<int64_t>(), layout, self.strides()[dim], add);
+  });
+}
+
+}  // namespace
+
+void CudaBackend::index_select(const Tensor& out, const Tensor& in, int dim, const Tensor& index) {
+  run_gather("index_select", out, in, dim, index, along_dim(index, out.dim(), dim));
+}
+
+void CudaBackend::gather(const Tensor& out, const Tensor& in, int dim, const Tensor& index) {
+  run_gather("gather", out, in, dim, index, index.strides());
+}
+
+void CudaBackend::scatter(const Tensor& self, int dim, const Tensor& index, const Tensor& src,
+                          ScatterMode mode) {
+  run_scatter(mode == ScatterMode::Add ? "scatter_add" : "scatter", self, dim, index, src,
+              index.shape(), index.strides(), mode == ScatterMode::Add);
+}
+
+void CudaBackend::index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) {
+  if (self.dim() == 0) {
+    // A scalar is a vector of one, and a scalar src is added once per index.
+    const Tensor positions = index.dim() == 0 ? raw::unsqueeze(index, 0) : index;
+    const Tensor addends =
+        src.dim() == 0 ? raw::expand(raw::unsqueeze(src, 0), positions.shape()) : src;
+    return index_add(raw::unsqueeze(self, 0), 0, positions, addends);
+  }
+  run_scatter("index_add", self, dim, index, src, src.shape(), along_dim(index, src.dim(), dim),
+              true);
+}
+
+}  // namespace kiln::cuda

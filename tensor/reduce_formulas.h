@@ -1,0 +1,59 @@
+#pragma once
+
+// A reduction's accumulator type, identity and combining step, shared by the CPU and CUDA
+// kernels. float32 sums and products accumulate in double.
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "tensor/backend.h"
+#include "tensor/elementwise_formulas.h"
+
+namespace kiln {
+
+template <ReduceOp op, typename T>
+struct Reducer {
+  using Acc =
+      std::conditional_t<(op == ReduceOp::Sum || op == ReduceOp::Prod) && std::is_same_v<T, float>,
+                         double, T>;
+
+  KILN_HOST_DEVICE static Acc identity() {
+    if constexpr (op == ReduceOp::Sum || op == ReduceOp::Any)
+      return Acc(0);
+    else if constexpr (op == ReduceOp::Prod || op == ReduceOp::All)
+      return Acc(1);
+    else if constexpr (op == ReduceOp::Max) {
+      if constexpr (std::is_floating_point_v<T>)
+        return -static_cast<T>(INFINITY);
+      else
+        return INT64_MIN;
+    } else {
+      if constexpr (std::is_floating_point_v<T>)
+        return static_cast<T>(INFINITY);
+      else
+        return INT64_MAX;
+    }
+  }
+
+  // Max and min propagate NaN from either side.
+  KILN_HOST_DEVICE static Acc combine(Acc acc, Acc x) {
+    if constexpr (op == ReduceOp::Sum && std::is_same_v<Acc, int64_t>)
+      return wrapping_add(acc, x);
+    else if constexpr (op == ReduceOp::Prod && std::is_same_v<Acc, int64_t>)
+      return wrapping_mul(acc, x);
+    else if constexpr (op == ReduceOp::Sum)
+      return acc + x;
+    else if constexpr (op == ReduceOp::Prod)
+      return acc * x;
+    else if constexpr (op == ReduceOp::Max)
+      return is_nan(acc) || acc >= x ? acc : x;
+    else if constexpr (op == ReduceOp::Min)
+      return is_nan(acc) || acc <= x ? acc : x;
+    else if constexpr (op == ReduceOp::All)
+      return acc && x;
+    else
+      return acc || x;
+  }
+};
+
+}  // namespace kiln
