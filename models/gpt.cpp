@@ -93,7 +93,7 @@ Tensor GPT::forward(const Tensor& tokens) {
   const int64_t length = tokens.size(1);
   KILN_CHECK(length <= config_.context, "GPT: a sequence of ", length,
              " tokens is longer than the context of ", config_.context);
-  const Tensor positions = arange(length);
+  const Tensor positions = arange(length, {.dtype = kInt64, .device = tokens.device()});
   Tensor x = (*drop)((*wte)(tokens) + (*wpe)(positions));
   for (size_t i = 0; i < blocks->size(); ++i) x = (*blocks->at<GPTBlock>(i))(x);
   return (*lm_head)((*ln_f)(x));
@@ -111,7 +111,7 @@ Tensor GPT::generate(const Tensor& prompt, int64_t max_new_tokens, double temper
   KILN_CHECK(top_k >= 0, "GPT::generate: top_k must be non-negative, got ", top_k);
   NoGradGuard no_grad;
   Tensor tokens = prompt;
-  Tensor finished = zeros({prompt.size(0)}, {.dtype = kBool});
+  Tensor finished = zeros({prompt.size(0)}, {.dtype = kBool, .device = prompt.device()});
   for (int64_t step = 0; step < max_new_tokens; ++step) {
     const int64_t length = tokens.size(1);
     const Tensor window = length > config_.context

@@ -106,8 +106,9 @@ Tensor Transformer::greedy_decode(const Tensor& source, int64_t bos, int64_t eos
   NoGradGuard no_grad;
   const int64_t rows = source.size(0);
   const Tensor memory = encode(source);
-  Tensor tokens = full({rows, 1}, bos, {.dtype = kInt64});
-  Tensor finished = zeros({rows}, {.dtype = kBool});
+  const TensorOptions on_device{.dtype = kInt64, .device = source.device()};
+  Tensor tokens = full({rows, 1}, bos, on_device);
+  Tensor finished = zeros({rows}, {.dtype = kBool, .device = source.device()});
   for (int64_t t = 0; t < max_length; ++t) {
     const Tensor logits = decode(tokens, memory, source);
     Tensor next = logits.select(1, t).argmax(-1);
@@ -147,7 +148,7 @@ std::vector<int64_t> Transformer::beam_search_row(const Tensor& source_row, int6
     std::vector<int64_t> flat;
     for (const Hypothesis* h : alive) flat.insert(flat.end(), h->tokens.begin(), h->tokens.end());
     const auto count = static_cast<int64_t>(alive.size());
-    const Tensor prefix = from_vector(flat, {count, t + 1});
+    const Tensor prefix = from_vector(flat, {count, t + 1}).to(source_row.device());
     const Tensor logits = decode(prefix, memory.expand({count, memory.size(1), memory.size(2)}),
                                  source_row.expand({count, source_row.size(1)}));
     const std::vector<double> log_p =
@@ -197,7 +198,7 @@ Tensor Transformer::beam_search(const Tensor& source, int64_t bos, int64_t eos, 
     row.resize(longest, config_.pad_token);
     flat.insert(flat.end(), row.begin(), row.end());
   }
-  return from_vector(flat, {source.size(0), static_cast<int64_t>(longest)});
+  return from_vector(flat, {source.size(0), static_cast<int64_t>(longest)}).to(source.device());
 }
 
 }  // namespace kiln::models

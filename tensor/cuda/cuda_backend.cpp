@@ -1,6 +1,9 @@
 // Memory, transfers and the registration of the CUDA backend.
 #include "tensor/cuda/cuda_backend.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "tensor/cuda/caching_allocator.h"
 #include "tensor/cuda/cuda.h"
 #include "tensor/cuda/runtime.h"
@@ -19,6 +22,58 @@ namespace {
 
 using runtime::DeviceGuard;
 
+// Transfers of at least this many bytes go through pinned staging buffers.
+constexpr size_t kStagingChunk = size_t{4} << 20;
+
+// Two pinned buffers per host thread, used in turn, with an event each that marks when
+// the device is done with it; allocated on first use and kept for the process's life.
+struct Staging {
+  void* buffers[2] = {runtime::malloc_host(kStagingChunk), runtime::malloc_host(kStagingChunk)};
+  runtime::Event done[2] = {runtime::create_event(), runtime::create_event()};
+  bool used[2] = {false, false};
+};
+
+Staging& staging() {
+  static thread_local Staging* instance = new Staging();
+  return *instance;
+}
+
+// Pageable host memory to the device in chunks: the host copies chunk c into one pinned
+// buffer while the device still reads chunk c - 1 from the other.
+void staged_to_device(char* dst, const char* src, size_t nbytes, runtime::Stream stream) {
+  Staging& s = staging();
+  for (size_t offset = 0, c = 0; offset < nbytes; offset += kStagingChunk, ++c) {
+    const size_t slot = c % 2, n = std::min(kStagingChunk, nbytes - offset);
+    if (s.used[slot]) runtime::synchronize_event(s.done[slot]);
+    std::memcpy(s.buffers[slot], src + offset, n);
+    runtime::memcpy_async(dst + offset, s.buffers[slot], n, runtime::CopyKind::HostToDevice,
+                          stream);
+    runtime::record_event(s.done[slot], stream);
+    s.used[slot] = true;
+  }
+  runtime::synchronize_stream(stream);
+}
+
+// The device to pageable host memory in chunks: the device fills one pinned buffer while
+// the host copies the previous chunk out of the other.
+void staged_to_host(char* dst, const char* src, size_t nbytes, runtime::Stream stream) {
+  Staging& s = staging();
+  const size_t chunks = (nbytes + kStagingChunk - 1) / kStagingChunk;
+  const auto issue = [&](size_t c) {
+    const size_t offset = c * kStagingChunk, n = std::min(kStagingChunk, nbytes - offset);
+    runtime::memcpy_async(s.buffers[c % 2], src + offset, n, runtime::CopyKind::DeviceToHost,
+                          stream);
+    runtime::record_event(s.done[c % 2], stream);
+  };
+  issue(0);
+  for (size_t c = 0; c < chunks; ++c) {
+    if (c + 1 < chunks) issue(c + 1);
+    runtime::synchronize_event(s.done[c % 2]);
+    const size_t offset = c * kStagingChunk;
+    std::memcpy(dst + offset, s.buffers[c % 2], std::min(kStagingChunk, nbytes - offset));
+  }
+}
+
 // Copies between host memory and the device holding `device_pointer`, which the copy must
 // run on: the default stream of another device would not wait for the kernels queued on
 // this one. Synchronous, as the seam promises the host side.
@@ -26,8 +81,15 @@ void transfer(void* dst, const void* src, size_t nbytes, runtime::CopyKind kind,
               const void* device_pointer) {
   if (nbytes == 0) return;
   const DeviceGuard guard(runtime::device_of(device_pointer));
-  runtime::memcpy_async(dst, src, nbytes, kind, current_stream());
-  runtime::synchronize_stream(current_stream());
+  const runtime::Stream stream = current_stream();
+  if (nbytes < kStagingChunk) {
+    runtime::memcpy_async(dst, src, nbytes, kind, stream);
+    runtime::synchronize_stream(stream);
+  } else if (kind == runtime::CopyKind::HostToDevice) {
+    staged_to_device(static_cast<char*>(dst), static_cast<const char*>(src), nbytes, stream);
+  } else {
+    staged_to_host(static_cast<char*>(dst), static_cast<const char*>(src), nbytes, stream);
+  }
 }
 
 }  // namespace

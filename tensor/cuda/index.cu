@@ -1,11 +1,16 @@
 // Index kernels: index_select, gather, scatter (assign and add) and index_add. Indices are
 // validated by a kernel of their own before anything is written through them; the first
-// bad one comes back to the host, which throws as the CPU does.
+// bad one comes back to the host, which throws as the CPU does. Accumulation uses atomics,
+// or, under set_deterministic_algorithms, adds each target's values in the CPU's order.
+#include <algorithm>
 #include <array>
+#include <utility>
+#include <vector>
 
 #include "tensor/creation.h"
 #include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/strided.h"
+#include "tensor/deterministic.h"
 #include "tensor/elementwise_formulas.h"
 #include "tensor/ops.h"
 
@@ -81,6 +86,20 @@ __global__ void scatter_kernel(T* self, const T* src, const int64_t* index,
   }
 }
 
+// self[targets[g]] += src[sources[j]] for j in [starts[g], starts[g + 1]), in that order:
+// each target's values are added one after another, as on the CPU.
+template <typename T>
+__global__ void grouped_add_kernel(T* self, const T* src, const int64_t* targets,
+                                   const int64_t* starts, const int64_t* sources, int64_t groups) {
+  for (int64_t g = first_index(); g < groups; g += grid_stride()) {
+    T total = self[targets[g]];
+    for (int64_t j = starts[g]; j < starts[g + 1]; ++j) {
+      total = binary_value<BinaryOp::Add>(total, src[sources[j]]);
+    }
+    self[targets[g]] = total;
+  }
+}
+
 // Iteration over `shape` with the given strides of three operands.
 StridedOperands<3> layout_of(const Shape& shape, const std::array<Strides, 3>& strides) {
   StridedOperands<3> layout;
@@ -121,6 +140,49 @@ void run_gather(const char* op, const Tensor& out, const Tensor& in, int dim, co
   });
 }
 
+// The deterministic accumulation: the host lists the (target, source) offset pair of every
+// element in iteration order (the CPU's order), groups the pairs by target keeping that
+// order, and the device adds each group in turn. `index` is contiguous.
+template <typename T>
+void grouped_add(const Tensor& self, const Tensor& src, const Tensor& index,
+                 const StridedOperands<3>& layout, int64_t self_dim_stride) {
+  const std::vector<int64_t> values = index.to(kCPU).to_vector<int64_t>();
+  std::vector<std::pair<int64_t, int64_t>> pairs;
+  pairs.reserve(static_cast<size_t>(layout.numel));
+  int64_t coordinates[kMaxDims] = {};
+  for (int64_t i = 0; i < layout.numel; ++i) {
+    int64_t offsets[3] = {0, 0, 0};
+    for (int d = 0; d < layout.rank; ++d) {
+      for (int t = 0; t < 3; ++t) offsets[t] += coordinates[d] * layout.strides[t][d];
+    }
+    pairs.emplace_back(offsets[0] + values[offsets[2]] * self_dim_stride, offsets[1]);
+    for (int d = layout.rank - 1; d >= 0; --d) {
+      if (++coordinates[d] < layout.shape[d]) break;
+      coordinates[d] = 0;
+    }
+  }
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<int64_t> targets, starts, sources;
+  for (size_t j = 0; j < pairs.size(); ++j) {
+    if (j == 0 || pairs[j].first != pairs[j - 1].first) {
+      targets.push_back(pairs[j].first);
+      starts.push_back(static_cast<int64_t>(j));
+    }
+    sources.push_back(pairs[j].second);
+  }
+  starts.push_back(static_cast<int64_t>(pairs.size()));
+  const auto on_device = [&](const std::vector<int64_t>& v) {
+    return from_vector(v, {static_cast<int64_t>(v.size())}).to(self.device());
+  };
+  const Tensor targets_d = on_device(targets), starts_d = on_device(starts),
+               sources_d = on_device(sources);
+  const auto groups = static_cast<int64_t>(targets.size());
+  launch("grouped_add", grouped_add_kernel<T>, grid_for(groups), self.data<T>(), src.data<T>(),
+         targets_d.data<int64_t>(), starts_d.data<int64_t>(), sources_d.data<int64_t>(), groups);
+}
+
+// `index` is contiguous; `index_strides` walk it over `shape`.
 void run_scatter(const char* op, const Tensor& self, int dim, const Tensor& index,
                  const Tensor& src, const Shape& shape, const Strides& index_strides, bool add) {
   if (shape.product() == 0) return;
@@ -130,6 +192,10 @@ void run_scatter(const char* op, const Tensor& self, int dim, const Tensor& inde
       layout_of(shape, {without_dim(self, dim), src.strides(), index_strides});
   visit_dtype(self.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
+    if (add && deterministic_algorithms()) {
+      grouped_add<T>(self, src, index, layout, self.strides()[dim]);
+      return;
+    }
     launch(op, scatter_kernel<T>, grid_for(layout.numel), self.data<T>(), src.data<T>(),
            index.data<int64_t>(), layout, self.strides()[dim], add);
   });
@@ -147,8 +213,9 @@ void CudaBackend::gather(const Tensor& out, const Tensor& in, int dim, const Ten
 
 void CudaBackend::scatter(const Tensor& self, int dim, const Tensor& index, const Tensor& src,
                           ScatterMode mode) {
-  run_scatter(mode == ScatterMode::Add ? "scatter_add" : "scatter", self, dim, index, src,
-              index.shape(), index.strides(), mode == ScatterMode::Add);
+  const Tensor positions = raw::contiguous(index);
+  run_scatter(mode == ScatterMode::Add ? "scatter_add" : "scatter", self, dim, positions, src,
+              positions.shape(), positions.strides(), mode == ScatterMode::Add);
 }
 
 void CudaBackend::index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) {
@@ -159,8 +226,9 @@ void CudaBackend::index_add(const Tensor& self, int dim, const Tensor& index, co
         src.dim() == 0 ? raw::expand(raw::unsqueeze(src, 0), positions.shape()) : src;
     return index_add(raw::unsqueeze(self, 0), 0, positions, addends);
   }
-  run_scatter("index_add", self, dim, index, src, src.shape(), along_dim(index, src.dim(), dim),
-              true);
+  const Tensor positions = raw::contiguous(index);
+  run_scatter("index_add", self, dim, positions, src, src.shape(),
+              along_dim(positions, src.dim(), dim), true);
 }
 
 }  // namespace kiln::cuda

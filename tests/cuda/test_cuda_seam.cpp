@@ -105,8 +105,8 @@ TEST_F(CudaSeam, MatmulBroadcastBatch) {
 // cuBLAS has no integer GEMM: int64 products run on kiln's own tiled kernel.
 TEST_F(CudaSeam, Int64MatmulMatchesCpu) {
   Generator generator(3);
-  const Tensor a = randint(-50, 50, {2, 19, 21}, {}, &generator);
-  const Tensor b = randint(-50, 50, {21, 17}, {}, &generator);
+  const Tensor a = randint(-50, 50, {2, 19, 21}, {.dtype = kInt64}, &generator);
+  const Tensor b = randint(-50, 50, {21, 17}, {.dtype = kInt64}, &generator);
   const Tensor gpu = a.to(kGpu).matmul(b.to(kGpu));
   EXPECT_EQ(gpu.to(kCPU).to_vector<int64_t>(), a.matmul(b).to_vector<int64_t>());
   const Tensor a_t = a.transpose(1, 2).contiguous().transpose(1, 2);

@@ -140,9 +140,9 @@ void launch(const char* kernel, dim3 grid, dim3 block, size_t shared_bytes,
             const std::function<void()>& thread_body);
 
 // Seeded shuffling: blocks run one at a time in a shuffled order, and the threads of a
-// block are resumed in a shuffled order between barriers. nullopt restores the default
-// (blocks in parallel, threads in index order). KILN_CUDA_EMULATOR_SHUFFLE=<seed> sets it
-// for the whole process.
+// block are resumed in a shuffled order between barriers. KILN_CUDA_EMULATOR_SHUFFLE=<seed>
+// sets it for the whole process; null restores that setting (without it: blocks in
+// parallel, threads in index order).
 void set_shuffle_seed(const uint64_t* seed);
 
 template <typename T>

@@ -130,12 +130,13 @@ void suspend(ThreadState& thread) {
 }
 
 std::mutex shuffle_mutex;
-std::optional<uint64_t> shuffle_seed = []() -> std::optional<uint64_t> {
+const std::optional<uint64_t> environment_seed = []() -> std::optional<uint64_t> {
   if (const char* text = std::getenv("KILN_CUDA_EMULATOR_SHUFFLE")) {
     return std::strtoull(text, nullptr, 10);
   }
   return std::nullopt;
 }();
+std::optional<uint64_t> shuffle_seed = environment_seed;
 uint64_t launch_count = 0;
 
 // The generator of one launch's shuffles, or nullopt when not shuffling.
@@ -427,7 +428,7 @@ DynamicShared dynamic_shared() {
 
 void set_shuffle_seed(const uint64_t* seed) {
   const std::lock_guard lock(shuffle_mutex);
-  shuffle_seed = seed ? std::optional<uint64_t>(*seed) : std::nullopt;
+  shuffle_seed = seed ? std::optional<uint64_t>(*seed) : environment_seed;
   launch_count = 0;
 }
 
