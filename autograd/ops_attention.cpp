@@ -4,10 +4,13 @@
 //   dq = dS k scale,  dk = dS^T q scale,  d(float mask) = dS (summed over broadcast dims).
 // P is kept from the forward pass; when the backward pass is itself recorded, P is
 // recomputed from q, k and the mask with differentiable ops, since it depends on them.
+// Without mask and dropout, devices with fused kernels run tensor/fused_attention.h.
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "autograd/op_definition.h"
+#include "tensor/fused_attention.h"
 
 namespace kiln {
 
@@ -41,6 +44,60 @@ Tensor scores(const Tensor& query, const Tensor& key, double scale, const Tensor
   return mask.defined() ? s + mask : s;
 }
 
+// The input gradients from the attention weights p (before dropout; `kept` is the scaled
+// dropout mask or undefined) and the output gradient.
+Grads attention_grads(const BackwardContext& ctx, const Tensor& p, const Tensor& kept,
+                      const Tensor& query, const Tensor& key, const Tensor& value, double factor) {
+  const Tensor p_dropped = kept.defined() ? p * kept : p;
+  const Tensor& d_out = ctx.grad();
+  Tensor d_value;
+  if (ctx.needs_grad(2)) d_value = p_dropped.transpose(-1, -2).matmul(d_out);
+  if (!ctx.needs_grad(0) && !ctx.needs_grad(1) && !ctx.needs_grad(3))
+    return {Tensor(), Tensor(), d_value, Tensor()};
+  Tensor d_p = d_out.matmul(value.transpose(-1, -2));
+  if (kept.defined()) d_p = d_p * kept;
+  const Tensor d_scores = p * (d_p - (d_p * p).sum({-1}, true));
+  const Tensor d_scaled = d_scores * factor;
+  return {ctx.needs_grad(0) ? d_scaled.matmul(key) : Tensor(),
+          ctx.needs_grad(1) ? d_scaled.transpose(-1, -2).matmul(query) : Tensor(), d_value,
+          ctx.needs_grad(3) ? d_scores : Tensor()};
+}
+
+// The weights recomputed with differentiable ops, for a recorded backward pass.
+Tensor recomputed_weights(const Tensor& query, const Tensor& key, const Tensor& attn_mask,
+                          double factor, bool is_causal) {
+  return softmax(scores(query, key, factor,
+                        additive_mask(attn_mask, is_causal, query.size(-2), key.size(-2),
+                                      query.dtype(), query.device())),
+                 -1);
+}
+
+// Without a mask or dropout, a device with fused kernels (CUDA) runs the op tiled: the
+// weights are never stored, and the backward pass recomputes them from the logsumexp.
+std::optional<Tensor> fused_attention(const Tensor& query, const Tensor& key, const Tensor& value,
+                                      double factor, bool is_causal) {
+  std::optional<raw::FusedAttention> fused;
+  {
+    NoGradGuard no_grad;
+    fused = raw::fused_attention_forward(query, key, value, factor, is_causal);
+  }
+  if (!fused) return std::nullopt;
+  if (!any_requires_grad(query, key, value)) return fused->out;
+  const raw::FusedAttention saved{fused->out.detach(), fused->logsumexp};
+  return record(Op::scaled_dot_product_attention, std::move(fused->out),
+                {query, key, value, Tensor()},
+                [q = SavedTensor(query), k = SavedTensor(key), v = SavedTensor(value), saved,
+                 factor, is_causal](const BackwardContext& ctx) -> Grads {
+                  if (GradMode::is_enabled()) {
+                    const Tensor p = recomputed_weights(q.get(), k.get(), {}, factor, is_causal);
+                    return attention_grads(ctx, p, {}, q.get(), k.get(), v.get(), factor);
+                  }
+                  const raw::FusedAttentionGrads grads = raw::fused_attention_backward(
+                      ctx.grad(), q.get(), k.get(), v.get(), saved, factor, is_causal);
+                  return {grads.dq, grads.dk, grads.dv, Tensor()};
+                });
+}
+
 }  // namespace
 
 Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
@@ -56,6 +113,11 @@ Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, cons
       attn_mask.defined() == false || attn_mask.dtype() == kBool || is_floating(attn_mask.dtype()),
       "scaled_dot_product_attention: attn_mask must be bool or floating");
   const double factor = scale.value_or(1 / std::sqrt(static_cast<double>(query.size(-1))));
+  if (dropout_p == 0 && !attn_mask.defined()) {
+    if (std::optional<Tensor> fused = fused_attention(query, key, value, factor, is_causal)) {
+      return *fused;
+    }
+  }
   Tensor mask;
   Tensor weights;
   Tensor kept;  // the dropout mask scaled by 1 / (1 - p), or undefined
@@ -79,34 +141,16 @@ Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, cons
   const Tensor float_mask =
       attn_mask.defined() && attn_mask.dtype() != kBool ? attn_mask : Tensor();
   if (!any_requires_grad(query, key, value, float_mask)) return output;
-  return record(Op::scaled_dot_product_attention, std::move(output),
-                {query, key, value, float_mask},
-                [q = SavedTensor(query), k = SavedTensor(key), v = SavedTensor(value),
-                 m = SavedTensor(attn_mask), weights, kept, factor,
-                 is_causal](const BackwardContext& ctx) -> Grads {
-                  Tensor p = weights;
-                  if (GradMode::is_enabled()) {
-                    const Tensor& query = q.get();
-                    const Tensor& key = k.get();
-                    p = softmax(scores(query, key, factor,
-                                       additive_mask(m.get(), is_causal, query.size(-2),
-                                                     key.size(-2), query.dtype(), query.device())),
-                                -1);
-                  }
-                  const Tensor p_dropped = kept.defined() ? p * kept : p;
-                  const Tensor& d_out = ctx.grad();
-                  Tensor d_value;
-                  if (ctx.needs_grad(2)) d_value = p_dropped.transpose(-1, -2).matmul(d_out);
-                  if (!ctx.needs_grad(0) && !ctx.needs_grad(1) && !ctx.needs_grad(3))
-                    return {Tensor(), Tensor(), d_value, Tensor()};
-                  Tensor d_p = d_out.matmul(v.get().transpose(-1, -2));
-                  if (kept.defined()) d_p = d_p * kept;
-                  const Tensor d_scores = p * (d_p - (d_p * p).sum({-1}, true));
-                  const Tensor d_scaled = d_scores * factor;
-                  return {ctx.needs_grad(0) ? d_scaled.matmul(k.get()) : Tensor(),
-                          ctx.needs_grad(1) ? d_scaled.transpose(-1, -2).matmul(q.get()) : Tensor(),
-                          d_value, ctx.needs_grad(3) ? d_scores : Tensor()};
-                });
+  return record(
+      Op::scaled_dot_product_attention, std::move(output), {query, key, value, float_mask},
+      [q = SavedTensor(query), k = SavedTensor(key), v = SavedTensor(value),
+       m = SavedTensor(attn_mask), weights, kept, factor,
+       is_causal](const BackwardContext& ctx) -> Grads {
+        const Tensor p = GradMode::is_enabled()
+                             ? recomputed_weights(q.get(), k.get(), m.get(), factor, is_causal)
+                             : weights;
+        return attention_grads(ctx, p, kept, q.get(), k.get(), v.get(), factor);
+      });
 }
 
 }  // namespace kiln

@@ -116,6 +116,22 @@ class Backend {
                               const AdagradOptions& options) = 0;
   virtual void rmsprop_update(std::span<const RMSpropSlot> slots,
                               const RMSpropOptions& options) = 0;
+
+  // Fused attention (tensor/fused_attention.h) over contiguous q [B, L, E], k [B, S, E] and
+  // v [B, S, Ev]: out [B, L, Ev] and the rows' logsumexp [B, L] forward; dq, dk, dv from
+  // d_out (contiguous), out and logsumexp backward. A backend without fused kernels keeps
+  // these defaults, which return false, and attention is composed from the other kernels.
+  virtual bool attention_forward(const Tensor& /*out*/, const Tensor& /*logsumexp*/,
+                                 const Tensor& /*q*/, const Tensor& /*k*/, const Tensor& /*v*/,
+                                 double /*scale*/, bool /*causal*/) {
+    return false;
+  }
+  virtual bool attention_backward(const Tensor& /*dq*/, const Tensor& /*dk*/, const Tensor& /*dv*/,
+                                  const Tensor& /*d_out*/, const Tensor& /*q*/, const Tensor& /*k*/,
+                                  const Tensor& /*v*/, const Tensor& /*out*/,
+                                  const Tensor& /*logsumexp*/, double /*scale*/, bool /*causal*/) {
+    return false;
+  }
 };
 
 // The backend serving `type`; throws kiln::Error when kiln was built without it.

@@ -47,6 +47,12 @@ class CudaBackend final : public Backend {
   void adam_update(std::span<const AdamSlot> slots, const AdamOptions& options) override;
   void adagrad_update(std::span<const AdagradSlot> slots, const AdagradOptions& options) override;
   void rmsprop_update(std::span<const RMSpropSlot> slots, const RMSpropOptions& options) override;
+
+  bool attention_forward(const Tensor& out, const Tensor& logsumexp, const Tensor& q,
+                         const Tensor& k, const Tensor& v, double scale, bool causal) override;
+  bool attention_backward(const Tensor& dq, const Tensor& dk, const Tensor& dv, const Tensor& d_out,
+                          const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out,
+                          const Tensor& logsumexp, double scale, bool causal) override;
 };
 
 // int64 matrix products (cuBLAS has none); operands as for Backend::matmul.

@@ -1,0 +1,55 @@
+#include "tensor/fused_attention.h"
+
+#include "tensor/op_support.h"
+#include "tensor/ops.h"
+
+namespace kiln::raw {
+
+namespace {
+
+// The leading `count` dims of `shape`.
+Shape leading(const Shape& shape, int count) {
+  return Shape(shape.span().first(static_cast<size_t>(count)));
+}
+
+// [..., R, C] as a contiguous [B, R, C].
+Tensor batched(const Tensor& x) {
+  return contiguous(x).reshape({-1, x.size(-2), x.size(-1)});
+}
+
+}  // namespace
+
+std::optional<FusedAttention> fused_attention_forward(const Tensor& q, const Tensor& k,
+                                                      const Tensor& v, double scale, bool causal) {
+  const Shape batch = leading(q.shape(), q.dim() - 2);
+  if (k.dim() != q.dim() || v.dim() != q.dim() || leading(k.shape(), k.dim() - 2) != batch ||
+      leading(v.shape(), v.dim() - 2) != batch || q.numel() == 0 || k.numel() == 0) {
+    return std::nullopt;
+  }
+  const Tensor qb = batched(q), kb = batched(k), vb = batched(v);
+  Shape out_shape = v.shape();
+  out_shape[out_shape.size() - 2] = q.size(-2);
+  Tensor out = make_tensor({qb.size(0), q.size(-2), v.size(-1)}, q.dtype(), q.device());
+  Tensor logsumexp = make_tensor({qb.size(0), q.size(-2)}, q.dtype(), q.device());
+  if (!detail::backend_of(q).attention_forward(out, logsumexp, qb, kb, vb, scale, causal)) {
+    return std::nullopt;
+  }
+  return FusedAttention{out.reshape(out_shape), logsumexp.reshape(leading(q.shape(), q.dim() - 1))};
+}
+
+FusedAttentionGrads fused_attention_backward(const Tensor& d_out, const Tensor& q, const Tensor& k,
+                                             const Tensor& v, const FusedAttention& forward,
+                                             double scale, bool causal) {
+  const Tensor qb = batched(q), kb = batched(k), vb = batched(v);
+  Tensor dq = make_tensor(qb.shape(), q.dtype(), q.device());
+  Tensor dk = make_tensor(kb.shape(), k.dtype(), k.device());
+  Tensor dv = make_tensor(vb.shape(), v.dtype(), v.device());
+  const bool ran = detail::backend_of(q).attention_backward(
+      dq, dk, dv, batched(d_out), qb, kb, vb, batched(forward.out),
+      contiguous(forward.logsumexp).reshape({qb.size(0), q.size(-2)}), scale, causal);
+  KILN_CHECK(ran, "scaled_dot_product_attention: ", q.device(),
+             " ran the fused forward pass but has no fused backward pass");
+  return {dq.reshape(q.shape()), dk.reshape(k.shape()), dv.reshape(v.shape())};
+}
+
+}  // namespace kiln::raw
