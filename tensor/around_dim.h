@@ -30,4 +30,18 @@ inline Dims dim_last_order(int rank, int dim) {
   return order;
 }
 
+// The dim order that moves the (sorted) `reduced` dims last, keeping the order of the rest.
+inline Dims reduced_dims_last_order(int rank, const Dims& reduced) {
+  Dims order;
+  int next = 0;
+  for (int d = 0; d < rank; ++d) {
+    if (next < reduced.size() && reduced[next] == d)
+      ++next;
+    else
+      order.push_back(d);
+  }
+  for (int64_t d : reduced) order.push_back(d);
+  return order;
+}
+
 }  // namespace kiln

@@ -7,12 +7,14 @@
 #include <type_traits>
 
 #include "tensor/backend.h"
+#include "tensor/dtype.h"
 #include "tensor/elementwise_formulas.h"
 
 namespace kiln {
 
 template <ReduceOp op, typename T>
 struct Reducer {
+  using Value = T;
   using Acc =
       std::conditional_t<(op == ReduceOp::Sum || op == ReduceOp::Prod) && std::is_same_v<T, float>,
                          double, T>;
@@ -55,5 +57,28 @@ struct Reducer {
       return acc || x;
   }
 };
+
+// Calls fn(Reducer<op, T>{}) with T the type `op` reduces for an input of `dtype`: bool for
+// All and Any, the input's (numeric) type for the others.
+template <typename Fn>
+void visit_reducer(ReduceOp op, DType dtype, Fn&& fn) {
+  const auto numeric = [&]<ReduceOp kOp>() {
+    visit_numeric(dtype, [&](auto tag) { fn(Reducer<kOp, typename decltype(tag)::type>{}); });
+  };
+  switch (op) {
+    case ReduceOp::Sum:
+      return numeric.template operator()<ReduceOp::Sum>();
+    case ReduceOp::Prod:
+      return numeric.template operator()<ReduceOp::Prod>();
+    case ReduceOp::Max:
+      return numeric.template operator()<ReduceOp::Max>();
+    case ReduceOp::Min:
+      return numeric.template operator()<ReduceOp::Min>();
+    case ReduceOp::All:
+      return fn(Reducer<ReduceOp::All, bool>{});
+    case ReduceOp::Any:
+      return fn(Reducer<ReduceOp::Any, bool>{});
+  }
+}
 
 }  // namespace kiln

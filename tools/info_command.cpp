@@ -28,6 +28,9 @@ int run_info() {
     const int devices = cuda::device_count();
     std::printf("CUDA:    built; %d device%s%s\n", devices, devices == 1 ? "" : "s",
                 devices == 0 ? " (no GPU or driver found)" : "");
+    for (int d = 0; d < devices; ++d) {
+      std::printf("         cuda:%d %s\n", d, cuda::device_description(d).c_str());
+    }
   }
   return 0;
 }

@@ -33,7 +33,7 @@ struct OpEntry {
   std::string name = {};  // as in autograd/op_list.h
   std::function<std::vector<OpSample>(Generator&)> samples = {};
   std::vector<DType> dtypes = {kFloat32, kFloat64};
-  std::vector<DeviceType> devices = {DeviceType::CPU};
+  std::vector<DeviceType> devices = {DeviceType::CPU, DeviceType::CUDA};
   GradcheckOptions tolerances = {};
   // |float32 result - float64 result| <= forward_atol + forward_rtol * |float64 result|.
   double forward_atol = 1e-5;

@@ -49,16 +49,16 @@ class PreNormLayer(torch.nn.Module):
         return x + self.down(torch.nn.functional.gelu(self.up(self.ln2(x))))
 
 
-def transformer_step():
-    """W2: tokens [32, 64] of 128 -> 2 pre-LN encoder layers -> LayerNorm -> Linear(128, 128)
-    -> cross-entropy; AdamW(1e-3, weight decay 0.01)."""
+def transformer_step_on(batch, device):
+    """W2: tokens [batch, 64] of 128 -> 2 pre-LN encoder layers -> LayerNorm ->
+    Linear(128, 128) -> cross-entropy; AdamW(1e-3, weight decay 0.01)."""
     generator = torch.Generator().manual_seed(0)
-    tokens = torch.randint(0, 128, (32, 64), generator=generator)
-    targets = torch.randint(0, 128, (32, 64), generator=generator)
-    embedding = torch.nn.Embedding(128, 128)
-    positions = torch.nn.Parameter(torch.randn(64, 128) * 0.02)
-    layers = torch.nn.ModuleList([PreNormLayer(), PreNormLayer()])
-    norm, head = torch.nn.LayerNorm(128), torch.nn.Linear(128, 128)
+    tokens = torch.randint(0, 128, (batch, 64), generator=generator).to(device)
+    targets = torch.randint(0, 128, (batch, 64), generator=generator).to(device)
+    embedding = torch.nn.Embedding(128, 128).to(device)
+    positions = torch.nn.Parameter((torch.randn(64, 128) * 0.02).to(device))
+    layers = torch.nn.ModuleList([PreNormLayer(), PreNormLayer()]).to(device)
+    norm, head = torch.nn.LayerNorm(128).to(device), torch.nn.Linear(128, 128).to(device)
     parameters = [positions] + [p for m in (embedding, layers, norm, head) for p in m.parameters()]
     optimizer = torch.optim.AdamW(parameters, lr=1e-3, weight_decay=0.01)
 
@@ -73,13 +73,18 @@ def transformer_step():
     return step
 
 
-def lstm_step():
-    """W3: x [32, 64, 32] -> LSTM(32 -> 128, batch first) -> last hidden -> Linear(128, 1) ->
-    MSE; Adam(1e-3)."""
+def transformer_step():
+    return transformer_step_on(32, "cpu")
+
+
+def lstm_step_on(batch, device):
+    """W3: x [batch, 64, 32] -> LSTM(32 -> 128, batch first) -> last hidden ->
+    Linear(128, 1) -> MSE; Adam(1e-3)."""
     generator = torch.Generator().manual_seed(0)
-    x = torch.randn(32, 64, 32, generator=generator)
-    y = torch.randn(32, 1, generator=generator)
-    lstm, head = torch.nn.LSTM(32, 128, batch_first=True), torch.nn.Linear(128, 1)
+    x = torch.randn(batch, 64, 32, generator=generator).to(device)
+    y = torch.randn(batch, 1, generator=generator).to(device)
+    lstm = torch.nn.LSTM(32, 128, batch_first=True).to(device)
+    head = torch.nn.Linear(128, 1).to(device)
     optimizer = torch.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=1e-3)
 
     def step():
@@ -88,6 +93,10 @@ def lstm_step():
         torch.nn.functional.mse_loss(head(h_n[0]), y).backward()
         optimizer.step()
     return step
+
+
+def lstm_step():
+    return lstm_step_on(32, "cpu")
 
 
 def autograd_chain():

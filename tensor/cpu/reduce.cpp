@@ -118,9 +118,9 @@ void reduce_columns(T* out, const T* x, int64_t rows, int64_t columns) {
                });
 }
 
-template <ReduceOp op, typename T>
+template <typename R>
 void run_reduce(const Tensor& out, const Tensor& in, const Dims& dims) {
-  using R = Reducer<op, T>;
+  using T = typename R::Value;
   T* result = static_cast<T*>(out.data_ptr());
   const int64_t outer = out.numel();
   if (outer == 0) return;
@@ -133,46 +133,15 @@ void run_reduce(const Tensor& out, const Tensor& in, const Dims& dims) {
     return;
   }
   // Otherwise move the reduced dims last and reduce rows.
-  Dims order;
-  int next = 0;
-  for (int d = 0; d < in.dim(); ++d) {
-    if (next < dims.size() && dims[next] == d)
-      ++next;
-    else
-      order.push_back(d);
-  }
-  for (int64_t d : dims) order.push_back(d);
-  const Tensor rows = raw::contiguous(raw::permute(in, order));
+  const Tensor rows = raw::contiguous(raw::permute(in, reduced_dims_last_order(in.dim(), dims)));
   reduce_rows<R>(result, static_cast<const T*>(rows.data_ptr()), outer, length);
-}
-
-template <ReduceOp op>
-void dispatch_reduce(const Tensor& out, const Tensor& in, const Dims& dims) {
-  if constexpr (op == ReduceOp::All || op == ReduceOp::Any) {
-    run_reduce<op, bool>(out, in, dims);
-  } else {
-    visit_numeric(in.dtype(),
-                  [&](auto tag) { run_reduce<op, typename decltype(tag)::type>(out, in, dims); });
-  }
 }
 
 }  // namespace
 
 void CpuBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& in, const Dims& dims) {
-  switch (op) {
-    case ReduceOp::Sum:
-      return dispatch_reduce<ReduceOp::Sum>(out, in, dims);
-    case ReduceOp::Prod:
-      return dispatch_reduce<ReduceOp::Prod>(out, in, dims);
-    case ReduceOp::Max:
-      return dispatch_reduce<ReduceOp::Max>(out, in, dims);
-    case ReduceOp::Min:
-      return dispatch_reduce<ReduceOp::Min>(out, in, dims);
-    case ReduceOp::All:
-      return dispatch_reduce<ReduceOp::All>(out, in, dims);
-    case ReduceOp::Any:
-      return dispatch_reduce<ReduceOp::Any>(out, in, dims);
-  }
+  visit_reducer(op, in.dtype(),
+                [&](auto reducer) { run_reduce<decltype(reducer)>(out, in, dims); });
 }
 
 void CpuBackend::arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices,

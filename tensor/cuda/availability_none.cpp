@@ -9,5 +9,8 @@ int device_count() {
 bool is_available() {
   return false;
 }
+std::string device_description(int) {
+  return "";
+}
 
 }  // namespace kiln::cuda

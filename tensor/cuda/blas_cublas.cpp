@@ -2,6 +2,8 @@
 #include <cublas_v2.h>
 
 #include <mutex>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "tensor/cuda/blas.h"
@@ -34,28 +36,33 @@ cublasOperation_t native(Transpose transpose) {
   return transpose == Transpose::Yes ? CUBLAS_OP_T : CUBLAS_OP_N;
 }
 
+// cuBLAS's gemm for each element type, under one name.
+constexpr auto native_gemm = [](auto... arguments) {
+  using First = std::tuple_element_t<7, std::tuple<decltype(arguments)...>>;
+  if constexpr (std::is_same_v<First, const float*>) {
+    return cublasSgemmStridedBatched(arguments...);
+  } else {
+    return cublasDgemmStridedBatched(arguments...);
+  }
+};
+
 }  // namespace
 
-template <>
-void gemm_strided_batched<float>(int device, runtime::Stream stream, Transpose ta, Transpose tb,
-                                 int m, int n, int k, float alpha, const float* a, int lda,
-                                 int64_t stride_a, const float* b, int ldb, int64_t stride_b,
-                                 float beta, float* c, int ldc, int64_t stride_c, int batch) {
-  check(
-      cublasSgemmStridedBatched(handle(device, stream), native(ta), native(tb), m, n, k, &alpha, a,
-                                lda, stride_a, b, ldb, stride_b, &beta, c, ldc, stride_c, batch),
-      "cublasSgemmStridedBatched");
+template <typename T>
+void gemm_strided_batched(int device, runtime::Stream stream, Transpose ta, Transpose tb, int m,
+                          int n, int k, T alpha, const T* a, int lda, int64_t stride_a, const T* b,
+                          int ldb, int64_t stride_b, T beta, T* c, int ldc, int64_t stride_c,
+                          int batch) {
+  check(native_gemm(handle(device, stream), native(ta), native(tb), m, n, k, &alpha, a, lda,
+                    stride_a, b, ldb, stride_b, &beta, c, ldc, stride_c, batch),
+        "cublas<t>gemmStridedBatched");
 }
 
-template <>
-void gemm_strided_batched<double>(int device, runtime::Stream stream, Transpose ta, Transpose tb,
-                                  int m, int n, int k, double alpha, const double* a, int lda,
-                                  int64_t stride_a, const double* b, int ldb, int64_t stride_b,
-                                  double beta, double* c, int ldc, int64_t stride_c, int batch) {
-  check(
-      cublasDgemmStridedBatched(handle(device, stream), native(ta), native(tb), m, n, k, &alpha, a,
-                                lda, stride_a, b, ldb, stride_b, &beta, c, ldc, stride_c, batch),
-      "cublasDgemmStridedBatched");
-}
+template void gemm_strided_batched<float>(int, runtime::Stream, Transpose, Transpose, int, int, int,
+                                          float, const float*, int, int64_t, const float*, int,
+                                          int64_t, float, float*, int, int64_t, int);
+template void gemm_strided_batched<double>(int, runtime::Stream, Transpose, Transpose, int, int,
+                                           int, double, const double*, int, int64_t, const double*,
+                                           int, int64_t, double, double*, int, int64_t, int);
 
 }  // namespace kiln::cuda::blas

@@ -43,33 +43,15 @@ __global__ void reduce_rows_kernel(T* out, const T* x, int64_t rows, int64_t len
   }
 }
 
-template <ReduceOp op, typename T>
+template <typename R>
 void run_reduce(const Tensor& out, const Tensor& in, const Dims& dims) {
+  using T = typename R::Value;
   const int64_t rows = out.numel();
   const int64_t length = in.numel() / rows;
   // Move the reduced dims last, so each output element reduces one contiguous row.
-  Dims order;
-  int next = 0;
-  for (int d = 0; d < in.dim(); ++d) {
-    if (next < dims.size() && dims[next] == d)
-      ++next;
-    else
-      order.push_back(d);
-  }
-  for (int64_t d : dims) order.push_back(d);
-  const Tensor x = raw::contiguous(raw::permute(in, order));
-  launch("reduce", reduce_rows_kernel<Reducer<op, T>, T>, rows_shape(rows, length), out.data<T>(),
-         x.data<T>(), rows, length);
-}
-
-template <ReduceOp op>
-void dispatch_reduce(const Tensor& out, const Tensor& in, const Dims& dims) {
-  if constexpr (op == ReduceOp::All || op == ReduceOp::Any) {
-    run_reduce<op, bool>(out, in, dims);
-  } else {
-    visit_numeric(in.dtype(),
-                  [&](auto tag) { run_reduce<op, typename decltype(tag)::type>(out, in, dims); });
-  }
+  const Tensor x = raw::contiguous(raw::permute(in, reduced_dims_last_order(in.dim(), dims)));
+  launch("reduce", reduce_rows_kernel<R, T>, rows_shape(rows, length), out.data<T>(), x.data<T>(),
+         rows, length);
 }
 
 // The element and index of one candidate for an arg-reduction.
@@ -236,20 +218,8 @@ __global__ void scan_kernel(T* out, const T* x, AroundDim extents, bool sum) {
 void CudaBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& in, const Dims& dims) {
   if (out.numel() == 0) return;
   const runtime::DeviceGuard guard(out.device().index);
-  switch (op) {
-    case ReduceOp::Sum:
-      return dispatch_reduce<ReduceOp::Sum>(out, in, dims);
-    case ReduceOp::Prod:
-      return dispatch_reduce<ReduceOp::Prod>(out, in, dims);
-    case ReduceOp::Max:
-      return dispatch_reduce<ReduceOp::Max>(out, in, dims);
-    case ReduceOp::Min:
-      return dispatch_reduce<ReduceOp::Min>(out, in, dims);
-    case ReduceOp::All:
-      return dispatch_reduce<ReduceOp::All>(out, in, dims);
-    case ReduceOp::Any:
-      return dispatch_reduce<ReduceOp::Any>(out, in, dims);
-  }
+  visit_reducer(op, in.dtype(),
+                [&](auto reducer) { run_reduce<decltype(reducer)>(out, in, dims); });
 }
 
 void CudaBackend::arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices,

@@ -21,30 +21,35 @@ void check_arguments(Transpose ta, Transpose tb, int m, int n, int k, int lda, i
              lda, ", ldb ", ldb, ", ldc ", ldc, ", batch ", batch, ")");
 }
 
+void native_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, float alpha,
+                 const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+  cblas_sgemm(CblasColMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void native_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha,
+                 const double* a, int lda, const double* b, int ldb, double beta, double* c,
+                 int ldc) {
+  cblas_dgemm(CblasColMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 }  // namespace
 
-template <>
-void gemm_strided_batched<float>(int, runtime::Stream, Transpose ta, Transpose tb, int m, int n,
-                                 int k, float alpha, const float* a, int lda, int64_t stride_a,
-                                 const float* b, int ldb, int64_t stride_b, float beta, float* c,
-                                 int ldc, int64_t stride_c, int batch) {
+template <typename T>
+void gemm_strided_batched(int, runtime::Stream, Transpose ta, Transpose tb, int m, int n, int k,
+                          T alpha, const T* a, int lda, int64_t stride_a, const T* b, int ldb,
+                          int64_t stride_b, T beta, T* c, int ldc, int64_t stride_c, int batch) {
   check_arguments(ta, tb, m, n, k, lda, ldb, ldc, batch);
   for (int i = 0; i < batch; ++i) {
-    cblas_sgemm(CblasColMajor, native(ta), native(tb), m, n, k, alpha, a + i * stride_a, lda,
-                b + i * stride_b, ldb, beta, c + i * stride_c, ldc);
+    native_gemm(native(ta), native(tb), m, n, k, alpha, a + i * stride_a, lda, b + i * stride_b,
+                ldb, beta, c + i * stride_c, ldc);
   }
 }
 
-template <>
-void gemm_strided_batched<double>(int, runtime::Stream, Transpose ta, Transpose tb, int m, int n,
-                                  int k, double alpha, const double* a, int lda, int64_t stride_a,
-                                  const double* b, int ldb, int64_t stride_b, double beta,
-                                  double* c, int ldc, int64_t stride_c, int batch) {
-  check_arguments(ta, tb, m, n, k, lda, ldb, ldc, batch);
-  for (int i = 0; i < batch; ++i) {
-    cblas_dgemm(CblasColMajor, native(ta), native(tb), m, n, k, alpha, a + i * stride_a, lda,
-                b + i * stride_b, ldb, beta, c + i * stride_c, ldc);
-  }
-}
+template void gemm_strided_batched<float>(int, runtime::Stream, Transpose, Transpose, int, int, int,
+                                          float, const float*, int, int64_t, const float*, int,
+                                          int64_t, float, float*, int, int64_t, int);
+template void gemm_strided_batched<double>(int, runtime::Stream, Transpose, Transpose, int, int,
+                                           int, double, const double*, int, int64_t, const double*,
+                                           int, int64_t, double, double*, int, int64_t, int);
 
 }  // namespace kiln::cuda::blas

@@ -165,7 +165,7 @@ DeviceProperties properties(int device) {
              ") failed: invalid device ordinal");
   const auto pages = static_cast<size_t>(sysconf(_SC_PHYS_PAGES));
   const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  return {.name = "kiln CUDA emulator (sm_90 model)",
+  return {.name = "kiln CUDA emulator",
           .compute_major = 9,
           .compute_minor = 0,
           .multiprocessors = num_threads(),

@@ -5,6 +5,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #include <algorithm>
 #include <boost/context/fiber.hpp>
 #include <cstdlib>
@@ -25,18 +29,48 @@ namespace {
 
 namespace context = boost::context;
 
-// Kernels keep a few scalars and small arrays on the stack; sanitizers enlarge frames.
-#if defined(BOOST_USE_ASAN)
+// Kernels keep a few scalars and small arrays on the stack; AddressSanitizer enlarges frames.
+#if defined(__SANITIZE_ADDRESS__)
 constexpr size_t kStackBytes = 512 * 1024;
 #else
 constexpr size_t kStackBytes = 64 * 1024;
 #endif
+
+// AddressSanitizer must be told of every switch between stacks (it keeps fake stacks and
+// checks accesses against the current stack's bounds); elsewhere these do nothing. A null
+// `fake_stack_save` says the stack being left is finished.
+void before_switch([[maybe_unused]] void** fake_stack_save, [[maybe_unused]] const void* bottom,
+                   [[maybe_unused]] size_t size) {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_start_switch_fiber(fake_stack_save, bottom, size);
+#endif
+}
+void after_switch([[maybe_unused]] void* fake_stack, [[maybe_unused]] const void** old_bottom,
+                  [[maybe_unused]] size_t* old_size) {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_finish_switch_fiber(fake_stack, old_bottom, old_size);
+#endif
+}
 
 // Fiber stacks with a guard page below, recycled per OS thread: a block of 1024 threads
 // that all wait at a barrier needs 1024 stacks at once, and the next block reuses them.
 class StackPool {
  public:
   context::stack_context allocate() {
+    last() = take();
+    return last();
+  }
+  void deallocate(context::stack_context& stack) noexcept { free_stacks().push_back(stack); }
+
+  // The stack most recently handed out on this OS thread: a fiber's, right after its
+  // construction.
+  static context::stack_context& last() {
+    static thread_local context::stack_context stack;
+    return stack;
+  }
+
+ private:
+  static context::stack_context take() {
     std::vector<context::stack_context>& pool = free_stacks();
     if (!pool.empty()) {
       const context::stack_context stack = pool.back();
@@ -53,9 +87,7 @@ class StackPool {
     stack.sp = static_cast<char*>(base) + page + kStackBytes;
     return stack;
   }
-  void deallocate(context::stack_context& stack) noexcept { free_stacks().push_back(stack); }
 
- private:
   static std::vector<context::stack_context>& free_stacks() {
     static thread_local std::vector<context::stack_context> stacks;
     return stacks;
@@ -64,10 +96,12 @@ class StackPool {
 
 enum class Status : uint8_t { NotStarted, Runnable, AtBarrier, AtWarp, Finished };
 
-// A fault ends the thread's fiber; the block then ends all others.
+// A fault ends the thread's fiber; the block then ends all others by resuming them with
+// Aborted, which unwinds each from the point where it waits.
 struct Fault {
   std::string message;
 };
+struct Aborted {};
 
 struct WarpState {
   unsigned arrived = 0;
@@ -89,6 +123,13 @@ struct ThreadState {
   uint64_t warp_result = 0;
   context::fiber fiber;
   context::fiber scheduler;
+  // For AddressSanitizer's switch annotations: this fiber's stack, its fake stack while
+  // suspended, and the stack of the scheduler it returns to.
+  const void* stack_bottom = nullptr;
+  size_t stack_size = 0;
+  void* fake_stack = nullptr;
+  const void* scheduler_bottom = nullptr;
+  size_t scheduler_size = 0;
 };
 
 struct BlockState {
@@ -102,6 +143,7 @@ struct BlockState {
   uint64_t serial = 0;
   uint64_t generation = 0;
   std::optional<std::string> fault;
+  bool aborting = false;
 };
 
 namespace {
@@ -124,9 +166,13 @@ std::string thread_name(const BlockState& block, int linear) {
   return "thread " + describe(block.threads[linear].index);
 }
 
-// Back to the scheduler; returns when the scheduler resumes this thread.
+// Back to the scheduler; returns when the scheduler resumes this thread, or throws Aborted
+// when it resumes it only to end it.
 void suspend(ThreadState& thread) {
+  before_switch(&thread.fake_stack, thread.scheduler_bottom, thread.scheduler_size);
   thread.scheduler = std::move(thread.scheduler).resume();
+  after_switch(thread.fake_stack, &thread.scheduler_bottom, &thread.scheduler_size);
+  if (block_state().aborting) throw Aborted{};
 }
 
 std::mutex shuffle_mutex;
@@ -147,28 +193,35 @@ std::optional<std::mt19937_64> launch_shuffler() {
 }
 
 void start(BlockState& block, ThreadState& thread) {
-  thread.fiber = context::fiber(std::allocator_arg, StackPool(),
-                                [&block, &thread](context::fiber&& scheduler) {
-                                  thread.scheduler = std::move(scheduler);
-                                  try {
-                                    (*block.body)();
-                                  } catch (const context::detail::forced_unwind&) {
-                                    throw;
-                                  } catch (const Fault& fault) {
-                                    if (!block.fault) block.fault = fault.message;
-                                  } catch (const std::exception& error) {
-                                    if (!block.fault) block.fault = error.what();
-                                  }
-                                  thread.status = Status::Finished;
-                                  return std::move(thread.scheduler);
-                                });
+  thread.fiber = context::fiber(
+      std::allocator_arg, StackPool(), [&block, &thread](context::fiber&& scheduler) {
+        after_switch(nullptr, &thread.scheduler_bottom, &thread.scheduler_size);
+        thread.scheduler = std::move(scheduler);
+        try {
+          (*block.body)();
+        } catch (const Aborted&) {
+        } catch (const Fault& fault) {
+          if (!block.fault) block.fault = fault.message;
+        } catch (const std::exception& error) {
+          if (!block.fault) block.fault = error.what();
+        }
+        thread.status = Status::Finished;
+        before_switch(nullptr, thread.scheduler_bottom, thread.scheduler_size);
+        return std::move(thread.scheduler);
+      });
+  const context::stack_context& stack = StackPool::last();
+  thread.stack_bottom = static_cast<char*>(stack.sp) - stack.size;
+  thread.stack_size = stack.size;
 }
 
 void resume(BlockState& block, ThreadState& thread) {
   if (thread.status == Status::NotStarted) start(block, thread);
   thread.status = Status::Runnable;
   current_thread = &thread;
+  void* fake_stack = nullptr;
+  before_switch(&fake_stack, thread.stack_bottom, thread.stack_size);
   thread.fiber = std::move(thread.fiber).resume();
+  after_switch(fake_stack, nullptr, nullptr);
   current_thread = nullptr;
 }
 
@@ -242,8 +295,13 @@ void run_block(BlockState& block, std::mt19937_64* shuffler) {
     block.fault = deadlock(block, at_barrier, at_warp, finished);
     break;
   }
-  // Ends the fibers still suspended (after a fault): destroying one unwinds its stack.
-  for (ThreadState& thread : block.threads) thread.fiber = context::fiber();
+  // Ends the fibers still suspended (after a fault).
+  block.aborting = true;
+  for (ThreadState& thread : block.threads) {
+    if (thread.status != Status::NotStarted && thread.status != Status::Finished) {
+      resume(block, thread);
+    }
+  }
   current_block = nullptr;
   if (block.fault) throw Error(*block.fault);
 }
