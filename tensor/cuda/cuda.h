@@ -14,5 +14,10 @@ bool is_available();
 int device_count();
 // One line about device `index`: its name, compute capability and memory.
 std::string device_description(int index);
+// The device this thread's own CUDA calls go to. kiln's ops run on their tensors' device
+// whatever this is, and leave it as they found it. set_device throws kiln::Error for a
+// device that does not exist (any device, without the backend).
+int current_device();
+void set_device(int index);
 
 }  // namespace kiln::cuda

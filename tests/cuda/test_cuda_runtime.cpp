@@ -106,6 +106,14 @@ TEST(CudaStreams, WorkOnAStreamIsOrderedByEvents) {
   EXPECT_EQ(host_values<float>(x), std::vector<float>(1000, 6.0f));
 }
 
+TEST(CudaDevices, CurrentDeviceIsSetAndChecked) {
+  cuda::set_device(0);
+  EXPECT_EQ(cuda::current_device(), 0);
+  EXPECT_THROW(cuda::set_device(cuda::device_count()), Error);
+  EXPECT_THROW(cuda::set_device(-1), Error);
+  EXPECT_EQ(cuda::current_device(), 0);
+}
+
 TEST(CudaDevices, PropertiesDescribeTheDevice) {
   const cuda::runtime::DeviceProperties properties = cuda::runtime::properties(0);
   EXPECT_FALSE(properties.name.empty());
