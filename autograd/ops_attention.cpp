@@ -83,19 +83,20 @@ std::optional<Tensor> fused_attention(const Tensor& query, const Tensor& key, co
   }
   if (!fused) return std::nullopt;
   if (!any_requires_grad(query, key, value)) return fused->out;
-  const raw::FusedAttention saved{fused->out.detach(), fused->logsumexp};
-  return record(Op::scaled_dot_product_attention, std::move(fused->out),
-                {query, key, value, Tensor()},
-                [q = SavedTensor(query), k = SavedTensor(key), v = SavedTensor(value), saved,
-                 factor, is_causal](const BackwardContext& ctx) -> Grads {
-                  if (GradMode::is_enabled()) {
-                    const Tensor p = recomputed_weights(q.get(), k.get(), {}, factor, is_causal);
-                    return attention_grads(ctx, p, {}, q.get(), k.get(), v.get(), factor);
-                  }
-                  const raw::FusedAttentionGrads grads = raw::fused_attention_backward(
-                      ctx.grad(), q.get(), k.get(), v.get(), saved, factor, is_causal);
-                  return {grads.dq, grads.dk, grads.dv, Tensor()};
-                });
+  // The output is saved as the node's result, so that changing it in place is caught.
+  return record(
+      Op::scaled_dot_product_attention, std::move(fused->out), {query, key, value, Tensor()},
+      [q = SavedTensor(query), k = SavedTensor(key), v = SavedTensor(value),
+       logsumexp = fused->logsumexp, factor, is_causal](const BackwardContext& ctx) -> Grads {
+        if (GradMode::is_enabled()) {
+          const Tensor p = recomputed_weights(q.get(), k.get(), {}, factor, is_causal);
+          return attention_grads(ctx, p, {}, q.get(), k.get(), v.get(), factor);
+        }
+        const raw::FusedAttentionGrads grads = raw::fused_attention_backward(
+            ctx.grad(), q.get(), k.get(), v.get(), {ctx.result(), logsumexp}, factor, is_causal);
+        return {grads.dq, grads.dk, grads.dv, Tensor()};
+      },
+      Save::Result);
 }
 
 }  // namespace

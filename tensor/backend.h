@@ -118,9 +118,12 @@ class Backend {
                               const RMSpropOptions& options) = 0;
 
   // Fused attention (tensor/fused_attention.h) over contiguous q [B, L, E], k [B, S, E] and
-  // v [B, S, Ev]: out [B, L, Ev] and the rows' logsumexp [B, L] forward; dq, dk, dv from
-  // d_out (contiguous), out and logsumexp backward. A backend without fused kernels keeps
-  // these defaults, which return false, and attention is composed from the other kernels.
+  // v [B, S, Ev] of one floating dtype: out [B, L, Ev] and the rows' logsumexp [B, L]
+  // forward; dq, dk, dv from d_out (contiguous), out and logsumexp backward. A backend
+  // without fused kernels keeps these defaults, and attention is composed from the other
+  // kernels; one with them may still decline a shape (attention_forward returns false), but
+  // never the backward pass of a forward pass it ran.
+  virtual bool has_fused_attention() const { return false; }
   virtual bool attention_forward(const Tensor& /*out*/, const Tensor& /*logsumexp*/,
                                  const Tensor& /*q*/, const Tensor& /*k*/, const Tensor& /*v*/,
                                  double /*scale*/, bool /*causal*/) {

@@ -21,6 +21,11 @@ Tensor batched(const Tensor& x) {
 
 std::optional<FusedAttention> fused_attention_forward(const Tensor& q, const Tensor& k,
                                                       const Tensor& v, double scale, bool causal) {
+  Backend& backend = detail::backend_of(q);
+  if (!backend.has_fused_attention() || k.device() != q.device() || v.device() != q.device() ||
+      k.dtype() != q.dtype() || v.dtype() != q.dtype() || !is_floating(q.dtype())) {
+    return std::nullopt;  // composed, which also reports mixed devices and dtypes
+  }
   const Shape batch = leading(q.shape(), q.dim() - 2);
   if (k.dim() != q.dim() || v.dim() != q.dim() || leading(k.shape(), k.dim() - 2) != batch ||
       leading(v.shape(), v.dim() - 2) != batch || q.numel() == 0 || k.numel() == 0) {
@@ -31,7 +36,7 @@ std::optional<FusedAttention> fused_attention_forward(const Tensor& q, const Ten
   out_shape[out_shape.size() - 2] = q.size(-2);
   Tensor out = make_tensor({qb.size(0), q.size(-2), v.size(-1)}, q.dtype(), q.device());
   Tensor logsumexp = make_tensor({qb.size(0), q.size(-2)}, q.dtype(), q.device());
-  if (!detail::backend_of(q).attention_forward(out, logsumexp, qb, kb, vb, scale, causal)) {
+  if (!backend.attention_forward(out, logsumexp, qb, kb, vb, scale, causal)) {
     return std::nullopt;
   }
   return FusedAttention{out.reshape(out_shape), logsumexp.reshape(leading(q.shape(), q.dim() - 1))};

@@ -3,6 +3,7 @@
 // shared memory, and the softmax computed online, so that the L x S scores never exist in
 // memory. The backward pass recomputes scores from the forward's logsumexp and splits into
 // a dq kernel and a dk/dv kernel, each writing only its own rows: no atomics, deterministic.
+#include <algorithm>
 #include <cmath>
 
 #include "tensor/cuda/cuda_backend.h"
@@ -21,7 +22,8 @@ struct AttentionShape {
   int64_t batch, queries, keys, head, value_head;  // B, L, S, E, Ev
   double scale;
   bool causal;
-  int tile;  // rows per tile, of queries and of keys alike
+  int tile;             // rows per tile, of queries and of keys alike
+  int64_t first_batch;  // of this launch: grid.y covers at most 65535 batch entries
 };
 
 // Whether query row `row` may attend to key `col`.
@@ -48,7 +50,7 @@ __global__ void attention_forward_kernel(T* out, T* logsumexp, const T* q, const
   const int64_t E = a.head, Ev = a.value_head, tile = a.tile;
   // Layout: Q tile, K tile, V tile, output accumulators.
   const int64_t q_at = 0, k_at = tile * E, v_at = 2 * tile * E, o_at = 2 * tile * E + tile * Ev;
-  const int64_t b = blockIdx.y, first = blockIdx.x * tile;
+  const int64_t b = a.first_batch + blockIdx.y, first = blockIdx.x * tile;
   const T* qb = q + b * a.queries * E;
   const T* kb = k + b * a.keys * E;
   const T* vb = v + b * a.keys * Ev;
@@ -110,7 +112,7 @@ __global__ void attention_dq_kernel(T* dq, const T* d_out, const T* q, const T* 
   // Layout: Q tile, dO tile, K tile, V tile, dq accumulators.
   const int64_t q_at = 0, do_at = tile * E, k_at = tile * (E + Ev), v_at = tile * (2 * E + Ev),
                 dq_at = tile * (2 * E + 2 * Ev);
-  const int64_t b = blockIdx.y, first = blockIdx.x * tile;
+  const int64_t b = a.first_batch + blockIdx.y, first = blockIdx.x * tile;
   const int t = threadIdx.x;
   const int64_t row = first + t;
   stage(shared, q_at, q + b * a.queries * E, first, a.queries, E, tile);
@@ -154,7 +156,7 @@ __global__ void attention_dkv_kernel(T* dk, T* dv, const T* d_out, const T* q, c
   const int64_t k_at = 0, v_at = tile * E, q_at = tile * (E + Ev), do_at = tile * (2 * E + Ev),
                 dk_at = tile * (2 * E + 2 * Ev), dv_at = tile * (3 * E + 2 * Ev),
                 lse_at = tile * (3 * E + 3 * Ev), delta_at = lse_at + tile;
-  const int64_t b = blockIdx.y, first = blockIdx.x * tile;
+  const int64_t b = a.first_batch + blockIdx.y, first = blockIdx.x * tile;
   const int t = threadIdx.x;
   const int64_t col = first + t;
   stage(shared, k_at, k + b * a.keys * E, first, a.keys, E, tile);
@@ -194,39 +196,62 @@ __global__ void attention_dkv_kernel(T* dk, T* dv, const T* d_out, const T* q, c
   }
 }
 
-// The largest tile (32, 16, ...) whose shared arrays, `rows_per_tile` rows of T per tile
-// row, fit the budget; 0 if none does.
-int tile_for(int64_t rows_per_tile, size_t item) {
+// Elements of T per tile row that each kernel keeps in shared memory.
+struct SharedRows {
+  int64_t forward, dq, dkv;
+};
+
+SharedRows shared_rows(int64_t head, int64_t value_head) {
+  return {2 * head + 2 * value_head, 3 * head + 2 * value_head, 3 * head + 3 * value_head + 2};
+}
+
+// The largest tile (32, 16, ...) with which every kernel's shared arrays fit the budget, so
+// that a forward pass that runs always has its backward pass; 0 if none does.
+int tile_for(int64_t head, int64_t value_head, size_t item) {
+  const SharedRows rows = shared_rows(head, value_head);
+  const int64_t widest = std::max({rows.forward, rows.dq, rows.dkv});
   for (int tile = kMaxTile; tile >= 1; tile /= 2) {
-    if (static_cast<size_t>(tile * rows_per_tile) * item <= kSharedBudget) return tile;
+    if (static_cast<size_t>(tile * widest) * item <= kSharedBudget) return tile;
   }
   return 0;
 }
 
 AttentionShape shape_of(const Tensor& q, const Tensor& k, const Tensor& v, double scale,
                         bool causal) {
-  return {q.size(0), q.size(1), k.size(1), q.size(2), v.size(2), scale, causal, 0};
+  AttentionShape a{q.size(0), q.size(1), k.size(1), q.size(2), v.size(2), scale, causal, 0, 0};
+  a.tile = tile_for(a.head, a.value_head, itemsize(q.dtype()));
+  return a;
 }
 
-LaunchShape blocks(int64_t rows, const AttentionShape& a, size_t shared_bytes) {
-  return {dim3(static_cast<unsigned>((rows + a.tile - 1) / a.tile), static_cast<unsigned>(a.batch)),
-          dim3(static_cast<unsigned>(a.tile)), shared_bytes};
+// Launches `run(a, shape)` over the batch in chunks that grid.y can hold: tiles of `rows`
+// rows along x, `row_elements` elements of T per tile row in shared memory.
+template <typename T, typename Run>
+void over_batches(AttentionShape a, int64_t rows, int64_t row_elements, const Run& run) {
+  constexpr int64_t kMaxGridY = 65535;
+  for (int64_t first = 0; first < a.batch; first += kMaxGridY) {
+    a.first_batch = first;
+    const LaunchShape shape = {dim3(static_cast<unsigned>((rows + a.tile - 1) / a.tile),
+                                    static_cast<unsigned>(std::min(kMaxGridY, a.batch - first))),
+                               dim3(static_cast<unsigned>(a.tile)),
+                               static_cast<size_t>(a.tile * row_elements) * sizeof(T)};
+    run(a, shape);
+  }
 }
 
 }  // namespace
 
 bool CudaBackend::attention_forward(const Tensor& out, const Tensor& logsumexp, const Tensor& q,
                                     const Tensor& k, const Tensor& v, double scale, bool causal) {
-  AttentionShape a = shape_of(q, k, v, scale, causal);
-  const int64_t per_tile_row = 2 * a.head + 2 * a.value_head;
-  a.tile = tile_for(per_tile_row, itemsize(q.dtype()));
+  const AttentionShape a = shape_of(q, k, v, scale, causal);
   if (a.tile == 0) return false;
   const runtime::DeviceGuard guard(q.device().index);
   visit_floating(q.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    launch("attention_forward", attention_forward_kernel<T>,
-           blocks(a.queries, a, a.tile * per_tile_row * sizeof(T)), out.data<T>(),
-           logsumexp.data<T>(), q.data<T>(), k.data<T>(), v.data<T>(), a);
+    over_batches<T>(a, a.queries, shared_rows(a.head, a.value_head).forward,
+                    [&](const AttentionShape& chunk, const LaunchShape& shape) {
+                      launch("attention_forward", attention_forward_kernel<T>, shape, out.data<T>(),
+                             logsumexp.data<T>(), q.data<T>(), k.data<T>(), v.data<T>(), chunk);
+                    });
   });
   return true;
 }
@@ -235,23 +260,26 @@ bool CudaBackend::attention_backward(const Tensor& dq, const Tensor& dk, const T
                                      const Tensor& d_out, const Tensor& q, const Tensor& k,
                                      const Tensor& v, const Tensor& out, const Tensor& logsumexp,
                                      double scale, bool causal) {
-  AttentionShape a = shape_of(q, k, v, scale, causal);
-  const int64_t dq_row = 3 * a.head + 2 * a.value_head;
-  const int64_t dkv_row = 3 * a.head + 3 * a.value_head + 2;
-  a.tile = tile_for(std::max(dq_row, dkv_row), itemsize(q.dtype()));
+  const AttentionShape a = shape_of(q, k, v, scale, causal);
   if (a.tile == 0) return false;
   const runtime::DeviceGuard guard(q.device().index);
   // D_i = dO_i . O_i, shared by both kernels.
   const Tensor delta = raw::contiguous(raw::sum(raw::mul(d_out, out), {-1}, false));
+  const SharedRows rows = shared_rows(a.head, a.value_head);
   visit_floating(q.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    launch("attention_dq", attention_dq_kernel<T>,
-           blocks(a.queries, a, a.tile * dq_row * sizeof(T)), dq.data<T>(), d_out.data<T>(),
-           q.data<T>(), k.data<T>(), v.data<T>(), logsumexp.data<T>(), delta.data<T>(), a);
-    launch("attention_dkv", attention_dkv_kernel<T>,
-           blocks(a.keys, a, a.tile * dkv_row * sizeof(T)), dk.data<T>(), dv.data<T>(),
-           d_out.data<T>(), q.data<T>(), k.data<T>(), v.data<T>(), logsumexp.data<T>(),
-           delta.data<T>(), a);
+    over_batches<T>(a, a.queries, rows.dq,
+                    [&](const AttentionShape& chunk, const LaunchShape& shape) {
+                      launch("attention_dq", attention_dq_kernel<T>, shape, dq.data<T>(),
+                             d_out.data<T>(), q.data<T>(), k.data<T>(), v.data<T>(),
+                             logsumexp.data<T>(), delta.data<T>(), chunk);
+                    });
+    over_batches<T>(a, a.keys, rows.dkv,
+                    [&](const AttentionShape& chunk, const LaunchShape& shape) {
+                      launch("attention_dkv", attention_dkv_kernel<T>, shape, dk.data<T>(),
+                             dv.data<T>(), d_out.data<T>(), q.data<T>(), k.data<T>(), v.data<T>(),
+                             logsumexp.data<T>(), delta.data<T>(), chunk);
+                    });
   });
   return true;
 }

@@ -18,12 +18,14 @@ void check(cublasStatus_t status, const char* call) {
              " failed: ", cublasGetStatusString(status));
 }
 
+// Held from setting a handle's stream to the end of the call that uses it.
+std::mutex handles_mutex;
+
 // One handle per device, created on first use on that device and never destroyed:
-// destroying it at exit could run after the CUDA runtime has been unloaded.
+// destroying it at exit could run after the CUDA runtime has been unloaded. The caller
+// holds handles_mutex.
 cublasHandle_t handle(int device, runtime::Stream stream) {
-  static std::mutex mutex;
   static std::vector<cublasHandle_t> handles(runtime::device_count(), nullptr);
-  const std::lock_guard lock(mutex);
   cublasHandle_t& slot = handles.at(device);
   if (slot == nullptr) check(cublasCreate(&slot), "cublasCreate");
   check(cublasSetStream(slot, static_cast<cudaStream_t>(stream)), "cublasSetStream");
@@ -53,6 +55,7 @@ void gemm_strided_batched(int device, runtime::Stream stream, Transpose ta, Tran
                           int n, int k, T alpha, const T* a, int lda, int64_t stride_a, const T* b,
                           int ldb, int64_t stride_b, T beta, T* c, int ldc, int64_t stride_c,
                           int batch) {
+  const std::lock_guard lock(handles_mutex);
   check(native_gemm(handle(device, stream), native(ta), native(tb), m, n, k, &alpha, a, lda,
                     stride_a, b, ldb, stride_b, &beta, c, ldc, stride_c, batch),
         "cublas<t>gemmStridedBatched");

@@ -97,6 +97,25 @@ void release(void* data) noexcept {
   p.cached.emplace(std::tuple{block.device, block.stream, block.size}, data);
 }
 
+void forget_stream(runtime::Stream stream) noexcept {
+  if (stream == nullptr) return;
+  Pools& p = pools();
+  const std::lock_guard lock(p.mutex);
+  for (auto& [data, block] : p.live) {
+    if (block.stream == stream) block.stream = nullptr;
+  }
+  for (auto it = p.cached.begin(); it != p.cached.end();) {
+    const auto [device, owner, size] = it->first;
+    if (owner != stream) {
+      ++it;
+      continue;
+    }
+    void* data = it->second;
+    it = p.cached.erase(it);
+    p.cached.emplace(std::tuple{device, runtime::Stream{nullptr}, size}, data);
+  }
+}
+
 }  // namespace caching_allocator
 
 MemoryStats memory_stats(int device) {

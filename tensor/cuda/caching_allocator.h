@@ -2,7 +2,9 @@
 
 // Device memory for tensors, cached: a freed block goes back to its device's pool and
 // serves the next request of its rounded size on the same stream, since cudaMalloc and
-// cudaFree synchronise the device and cost far more than a kernel launch.
+// cudaFree synchronise the device and cost far more than a kernel launch. As in PyTorch, a
+// block is tied to the stream it was allocated on: a tensor used on another stream must be
+// kept alive (or that stream synchronised) until that work is done.
 #include <cstddef>
 
 #include "tensor/cuda/runtime.h"
@@ -26,6 +28,9 @@ namespace caching_allocator {
 // A block of at least `nbytes` on `device` for use on the current stream.
 void* allocate(size_t nbytes, int device);
 void release(void* data) noexcept;
+// Moves `stream`'s blocks, live and cached, to the default stream; for a stream about to be
+// destroyed, whose work has finished.
+void forget_stream(runtime::Stream stream) noexcept;
 }  // namespace caching_allocator
 
 }  // namespace kiln::cuda

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "tensor/cuda/caching_allocator.h"
 #include "tensor/cuda/cuda.h"
@@ -25,7 +26,7 @@ using runtime::DeviceGuard;
 // Transfers of at least this many bytes go through pinned staging buffers.
 constexpr size_t kStagingChunk = size_t{4} << 20;
 
-// Two pinned buffers per host thread, used in turn, with an event each that marks when
+// Two pinned buffers per host thread and device, used in turn, with an event each that marks when
 // the device is done with it; allocated on first use and kept for the process's life.
 struct Staging {
   void* buffers[2] = {runtime::malloc_host(kStagingChunk), runtime::malloc_host(kStagingChunk)};
@@ -33,9 +34,13 @@ struct Staging {
   bool used[2] = {false, false};
 };
 
+// This thread's staging for the current device (events belong to a device).
 Staging& staging() {
-  static thread_local Staging* instance = new Staging();
-  return *instance;
+  static thread_local std::vector<Staging*> per_device;
+  const int device = runtime::current_device();
+  if (static_cast<int>(per_device.size()) <= device) per_device.resize(device + 1, nullptr);
+  if (per_device[device] == nullptr) per_device[device] = new Staging();
+  return *per_device[device];
 }
 
 // Pageable host memory to the device in chunks: the host copies chunk c into one pinned

@@ -48,6 +48,7 @@ class CudaBackend final : public Backend {
   void adagrad_update(std::span<const AdagradSlot> slots, const AdagradOptions& options) override;
   void rmsprop_update(std::span<const RMSpropSlot> slots, const RMSpropOptions& options) override;
 
+  bool has_fused_attention() const override { return true; }
   bool attention_forward(const Tensor& out, const Tensor& logsumexp, const Tensor& q,
                          const Tensor& k, const Tensor& v, double scale, bool causal) override;
   bool attention_backward(const Tensor& dq, const Tensor& dk, const Tensor& dv, const Tensor& d_out,

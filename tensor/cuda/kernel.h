@@ -8,6 +8,7 @@
 // - launch(name, kernel, shape, args...) instead of <<<...>>>.
 #include <cstddef>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "tensor/cuda/runtime.h"
@@ -37,6 +38,18 @@ template <typename... Params, typename... Args>
 void launch(const char* name, void (*kernel)(Params...), const LaunchShape& shape, Args&&... args) {
 #if defined(KILN_CUDA_EMULATED)
   std::tuple<Params...> params(std::forward<Args>(args)...);
+  std::apply(
+      [&](const auto&... param) {
+        int position = 0;
+        const auto check = [&](const auto& value) {
+          if constexpr (std::is_pointer_v<std::decay_t<decltype(value)>>) {
+            emulator::check_pointer_argument(name, position, value);
+          }
+          ++position;
+        };
+        (check(param), ...);
+      },
+      params);
   emulator::launch(name, shape.grid, shape.block, shape.shared_bytes,
                    [&] { std::apply(kernel, params); });
 #else

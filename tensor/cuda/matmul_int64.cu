@@ -1,5 +1,7 @@
 // int64 matrix products, which cuBLAS does not offer: 16 x 16 output tiles, each block
 // staging tiles of both operands in shared memory. Arithmetic wraps as on the CPU.
+#include <algorithm>
+
 #include "tensor/creation.h"
 #include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/strided.h"
@@ -21,10 +23,10 @@ struct MatrixStrides {
 __global__ void matmul_int64_kernel(int64_t* out, const int64_t* a, const int64_t* b,
                                     const int64_t* a_offsets, const int64_t* b_offsets,
                                     MatrixStrides sa, MatrixStrides sb, int64_t m, int64_t n,
-                                    int64_t k) {
+                                    int64_t k, int64_t first_batch) {
   KILN_SHARED(int64_t, a_tile, kTile * kTile);
   KILN_SHARED(int64_t, b_tile, kTile * kTile);
-  const int64_t z = blockIdx.z;
+  const int64_t z = first_batch + blockIdx.z;
   const int64_t row = blockIdx.y * int64_t{kTile} + threadIdx.y;
   const int64_t col = blockIdx.x * int64_t{kTile} + threadIdx.x;
   const int64_t* a_matrix = a + a_offsets[z];
@@ -57,14 +59,17 @@ void matmul_int64(const Tensor& out, const Tensor& a, const Tensor& b) {
   const int64_t batch = out.numel() / (m * n);
   const Tensor a_offsets = offsets_on(out, batch_offsets(a, batch));
   const Tensor b_offsets = offsets_on(out, batch_offsets(b, batch));
-  const LaunchShape shape = {
-      dim3(static_cast<unsigned>((n + kTile - 1) / kTile),
-           static_cast<unsigned>((m + kTile - 1) / kTile), static_cast<unsigned>(batch)),
-      dim3(kTile, kTile)};
-  launch("matmul_int64", matmul_int64_kernel, shape, out.data<int64_t>(), a.data<int64_t>(),
-         b.data<int64_t>(), a_offsets.data<int64_t>(), b_offsets.data<int64_t>(),
-         MatrixStrides{a.strides()[r - 2], a.strides()[r - 1]},
-         MatrixStrides{b.strides()[r - 2], b.strides()[r - 1]}, m, n, k);
+  constexpr int64_t kMaxGridZ = 65535;
+  for (int64_t first = 0; first < batch; first += kMaxGridZ) {
+    const LaunchShape shape = {dim3(static_cast<unsigned>((n + kTile - 1) / kTile),
+                                    static_cast<unsigned>((m + kTile - 1) / kTile),
+                                    static_cast<unsigned>(std::min(kMaxGridZ, batch - first))),
+                               dim3(kTile, kTile)};
+    launch("matmul_int64", matmul_int64_kernel, shape, out.data<int64_t>(), a.data<int64_t>(),
+           b.data<int64_t>(), a_offsets.data<int64_t>(), b_offsets.data<int64_t>(),
+           MatrixStrides{a.strides()[r - 2], a.strides()[r - 1]},
+           MatrixStrides{b.strides()[r - 2], b.strides()[r - 1]}, m, n, k, first);
+  }
 }
 
 }  // namespace kiln::cuda

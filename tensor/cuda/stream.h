@@ -1,12 +1,13 @@
 #pragma once
 
 // Streams and events of the CUDA backend. Each device has one default stream; a
-// StreamGuard makes another stream current for the ops run on this thread in its scope.
+// StreamGuard makes another stream current, on its device, for the ops run on this thread
+// in its scope.
 #include "tensor/cuda/runtime.h"
 
 namespace kiln::cuda {
 
-// An owned stream on the current device.
+// An owned stream on the device current when it is created.
 class Stream {
  public:
   Stream();
@@ -15,14 +16,16 @@ class Stream {
   Stream& operator=(const Stream&) = delete;
 
   runtime::Stream handle() const { return handle_; }
+  int device() const { return device_; }
   // Blocks until the work queued on this stream has run.
   void synchronize() const;
 
  private:
+  int device_;
   runtime::Stream handle_;
 };
 
-// The stream ops on this thread run on (nullptr: the default stream).
+// The stream ops on this thread run on, on the current device (nullptr: its default).
 runtime::Stream current_stream();
 
 class StreamGuard {
@@ -33,6 +36,7 @@ class StreamGuard {
   StreamGuard& operator=(const StreamGuard&) = delete;
 
  private:
+  int device_;
   runtime::Stream previous_;
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "autograd/functions.h"
+#include "autograd/grad_mode.h"
 #include "tensor/creation.h"
 #include "tensor/cuda/caching_allocator.h"
 
@@ -55,6 +56,42 @@ INSTANTIATE_TEST_SUITE_P(Shapes, CudaFusedAttention,
                          testing::Values(Case{1, 70, 90, 24, 20, false},
                                          Case{2, 70, 70, 16, 16, true},
                                          Case{1, 33, 65, 8, 12, true}, Case{1, 1, 5, 4, 4, false}));
+
+TEST(CudaFusedAttentionFallback, MixedDevicesAreAnErrorNotAKernelReadingHostMemory) {
+  const Tensor q = randn({1, 4, 8}, {.device = kGpu}), k = randn({1, 4, 8}), v = randn({1, 4, 8});
+  EXPECT_THROW(scaled_dot_product_attention(q, k, v), Error);
+}
+
+// A head too wide for any tile of the backward kernels in shared memory: the op is composed
+// instead, forward and backward alike.
+TEST(CudaFusedAttentionFallback, HeadsTooWideForSharedMemoryAreComposed) {
+  Generator generator(8);
+  const TensorOptions f64{.dtype = kFloat64};
+  const Tensor q = randn({1, 3, 1024}, f64, &generator), k = randn({1, 5, 1024}, f64, &generator);
+  const Tensor v = randn({1, 5, 1024}, f64, &generator);
+  std::vector<Tensor> cpu = {q.clone().requires_grad_(), k.clone().requires_grad_(),
+                             v.clone().requires_grad_()};
+  std::vector<Tensor> gpu = {q.to(kGpu).requires_grad_(), k.to(kGpu).requires_grad_(),
+                             v.to(kGpu).requires_grad_()};
+  const Tensor cpu_out = scaled_dot_product_attention(cpu[0], cpu[1], cpu[2], {}, 0, true);
+  const Tensor gpu_out = scaled_dot_product_attention(gpu[0], gpu[1], gpu[2], {}, 0, true);
+  expect_close(gpu_out, cpu_out, 1e-12);
+  cpu_out.sum().backward();
+  gpu_out.sum().backward();
+  for (int i = 0; i < 3; ++i) expect_close(gpu[i].grad(), cpu[i].grad(), 1e-11);
+}
+
+// The fused backward pass reads the forward's output; writing to it in place is caught.
+TEST(CudaFusedAttentionFallback, ChangingTheOutputInPlaceIsCaught) {
+  const Tensor q = randn({1, 4, 8}, {.device = kGpu}).requires_grad_();
+  const Tensor k = randn({1, 4, 8}, {.device = kGpu}), v = randn({1, 4, 8}, {.device = kGpu});
+  Tensor out = scaled_dot_product_attention(q, k, v);
+  {
+    NoGradGuard no_grad;
+    out.mul_(full({}, 0.5, {.device = kGpu}));
+  }
+  EXPECT_THROW(out.sum().backward(), Error);
+}
 
 // A float32 sequence of 512 against itself: the composed op would hold 512 x 512 scores
 // (1 MiB) per head; the fused forward and backward passes never allocate that much.

@@ -101,6 +101,19 @@ TEST(CudaEmulator, WarpShuffles) {
   }
 }
 
+// With width 16, lanes may read the earlier group but get their own value from a later one.
+__global__ void xor_across_groups(int* out) {
+  out[threadIdx.x] = __shfl_xor_sync(0xffffffffu, static_cast<int>(threadIdx.x), 16, 16);
+}
+
+TEST(CudaEmulator, XorShuffleOfPartialWidthReadsOnlyEarlierGroups) {
+  const DeviceBuffer<int> out(size_t{32});
+  launch("xor_across_groups", xor_across_groups, {1, 32}, out.get());
+  std::vector<int> expected(32);
+  for (int lane = 0; lane < 32; ++lane) expected[lane] = lane < 16 ? lane : lane - 16;
+  EXPECT_EQ(out.host(), expected);
+}
+
 // Ballot of odd lanes, any/all, over a block of 40 threads: the second warp has 8 lanes.
 __global__ void votes(unsigned* ballots, int* any_all) {
   const unsigned t = threadIdx.x;
@@ -191,10 +204,13 @@ void expect_fault(const std::function<void()>& run, const std::string& expected_
   }
 }
 
-// Planted: each thread reads its neighbour's slot without a barrier after the writes.
+// Planted: after a correct initialisation, each thread writes its slot and reads its
+// neighbour's without a barrier between.
 __global__ void racy_neighbour(float* out) {
   KILN_SHARED(float, tile, 64);
   const unsigned t = threadIdx.x;
+  tile[t] = 0;
+  __syncthreads();
   tile[t] = static_cast<float>(t);
   out[t] = tile[(t + 1) % 64];
 }
@@ -272,6 +288,33 @@ TEST(CudaEmulator, ReportsASharedIndexOutsideItsArray) {
         launch("shared_index_past_end", shared_index_past_end, {1, 32}, out.get());
       },
       "thread (31,0,0): shared-memory index 32 is outside tile[32]");
+}
+
+// Planted: the last thread reads a slot nobody wrote (the tile holds 31 values).
+__global__ void uninitialised_read(float* out) {
+  KILN_SHARED(float, tile, 32);
+  if (threadIdx.x < 31) tile[threadIdx.x] = 1;
+  __syncthreads();
+  out[threadIdx.x] = tile[threadIdx.x];
+}
+
+TEST(CudaEmulator, ReportsASharedReadBeforeAnyWrite) {
+  const DeviceBuffer<float> out(size_t{32});
+  expect_fault(
+      [&] {
+        launch("uninitialised_read", uninitialised_read, {1, 32}, out.get());
+      },
+      "thread (31,0,0): shared-memory read of tile[31] before any thread of the block "
+      "wrote it");
+}
+
+TEST(CudaEmulator, RejectsHostMemoryAsAKernelArgument) {
+  std::vector<float> host(32);
+  expect_fault(
+      [&] {
+        launch("divergent_barrier", divergent_barrier, {1, 32}, host.data());
+      },
+      "kernel divergent_barrier: argument 0");
 }
 
 TEST(CudaEmulator, RejectsAnInvalidLaunch) {

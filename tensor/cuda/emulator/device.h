@@ -59,6 +59,8 @@ struct AccessRecord {
   int32_t writer = -1;
   int32_t reader = -1;
   bool many_readers = false;
+  uint64_t written_in = 0;  // the block run that last wrote the element: reading an element
+                            // no thread of this block has written reads garbage on a GPU
 };
 void record_read(AccessRecord& record, const char* array, int64_t index);
 void record_write(AccessRecord& record, const char* array, int64_t index);
@@ -134,6 +136,10 @@ SharedSpan<T> dynamic_shared_span(const char* name) {
   return SharedSpan<T>(reinterpret_cast<T*>(shared.bytes), shared.records,
                        static_cast<int64_t>(shared.size / sizeof(T)), name);
 }
+
+// Throws kiln::Error unless `pointer`, argument `position` of a launch of `kernel`, is null
+// or points into device memory: a kernel cannot read host memory.
+void check_pointer_argument(const char* kernel, int position, const void* pointer);
 
 // Runs `thread_body` for every thread of the grid; throws kiln::Error on a fault.
 void launch(const char* kernel, dim3 grid, dim3 block, size_t shared_bytes,

@@ -417,7 +417,8 @@ uint64_t warp_collective(WarpOp op, unsigned mask, uint64_t bits, int argument, 
         source = position + a < width ? l + a : l;
         break;
       case WarpOp::Xor:
-        source = ((l ^ a) & ~(width - 1)) == base ? (l ^ a) : l;
+        // Lanes may read earlier groups of `width`, but reading a later one gives their own.
+        source = (l ^ a) < base + width ? (l ^ a) : l;
         break;
       case WarpOp::Ballot:
         break;
@@ -439,7 +440,7 @@ namespace {
 void refresh(AccessRecord& record) {
   const BlockState& block = block_state();
   const uint64_t phase = block.serial << 24 | (block.generation & 0xFFFFFF);
-  if (record.phase != phase) record = AccessRecord{.phase = phase};
+  if (record.phase != phase) record = AccessRecord{.phase = phase, .written_in = record.written_in};
 }
 }  // namespace
 
@@ -450,6 +451,10 @@ void record_read(AccessRecord& record, const char* array, int64_t index) {
   if (record.writer >= 0 && record.writer != me) {
     fault(detail::concat("shared-memory race on ", array, "[", index, "]: read after ",
                          thread_name(block, record.writer), " wrote it with no barrier between"));
+  }
+  if (record.written_in != block.serial) {
+    fault(detail::concat("shared-memory read of ", array, "[", index,
+                         "] before any thread of the block wrote it"));
   }
   if (record.reader < 0) {
     record.reader = me;
@@ -471,6 +476,7 @@ void record_write(AccessRecord& record, const char* array, int64_t index) {
                          thread_name(block, record.reader), " read it with no barrier between"));
   }
   record.writer = me;
+  record.written_in = block.serial;
 }
 
 void check_index(const char* array, int64_t index, int64_t size) {
@@ -518,6 +524,11 @@ void launch(const char* kernel, dim3 grid, dim3 block, size_t shared_bytes,
       run_block_at(linear, kernel, grid, block, shared_bytes, thread_body, nullptr);
     }
   });
+}
+
+void check_pointer_argument(const char* kernel, int position, const void* pointer) {
+  KILN_CHECK(pointer == nullptr || is_device_pointer(pointer), "kernel ", kernel, ": argument ",
+             position, " (", pointer, ") is not device memory");
 }
 
 // For the fault report of a signal: the kernel, block and thread running on this OS
