@@ -138,7 +138,8 @@ SharedSpan<T> dynamic_shared_span(const char* name) {
 }
 
 // Throws kiln::Error unless `pointer`, argument `position` of a launch of `kernel`, is null
-// or points into device memory: a kernel cannot read host memory.
+// or points into memory of the device the kernel runs on (the current one): a kernel
+// cannot read host memory, nor, without peer access, another device's.
 void check_pointer_argument(const char* kernel, int position, const void* pointer);
 
 // Runs `thread_body` for every thread of the grid; throws kiln::Error on a fault.

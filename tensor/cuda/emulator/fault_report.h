@@ -8,10 +8,14 @@ namespace kiln::cuda::emulator {
 // A device allocation is a mapping of its own whose last byte (rounded up to 16) lies just
 // before an inaccessible page, with another such page before it: an access past either
 // end of a buffer faults at once instead of quietly reading a neighbour.
-void* allocate_guarded(size_t nbytes);
+// `device` is the emulated device the memory belongs to.
+void* allocate_guarded(size_t nbytes, int device);
 void free_guarded(void* data) noexcept;
-// True when `pointer` lies inside a live allocation.
-bool is_device_pointer(const void* pointer);
+// The device of the live allocation `pointer` lies inside, or -1 when it lies in none.
+int device_of_pointer(const void* pointer);
+inline bool is_device_pointer(const void* pointer) {
+  return device_of_pointer(pointer) >= 0;
+}
 
 // Turns a segmentation fault inside a kernel into a report naming the kernel, block,
 // thread and the allocation the address missed, then aborts. Idempotent.

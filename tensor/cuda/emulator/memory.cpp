@@ -24,6 +24,7 @@ struct Mapping {
   char* base;        // the first guard page
   size_t length;     // guards included
   size_t requested;  // bytes asked for
+  int device;
 };
 
 size_t page_size() {
@@ -84,7 +85,7 @@ void on_fault(int number, siginfo_t* info, void*) {
 
 }  // namespace
 
-void* allocate_guarded(size_t nbytes) {
+void* allocate_guarded(size_t nbytes, int device) {
   const size_t page = page_size();
   const size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
   const size_t data_pages = (rounded + page - 1) / page;
@@ -97,7 +98,7 @@ void* allocate_guarded(size_t nbytes) {
   mprotect(base + length - page, page, PROT_NONE);
   char* data = base + length - page - rounded;
   const std::lock_guard lock(registry_mutex);
-  registry().emplace(data, Mapping{base, length, nbytes});
+  registry().emplace(data, Mapping{base, length, nbytes, device});
   return data;
 }
 
@@ -113,13 +114,13 @@ void free_guarded(void* data) noexcept {
   munmap(mapping.base, mapping.length);
 }
 
-bool is_device_pointer(const void* pointer) {
+int device_of_pointer(const void* pointer) {
   const char* address = static_cast<const char*>(pointer);
   const std::lock_guard lock(registry_mutex);
   auto after = registry().upper_bound(address);
-  if (after == registry().begin()) return false;
+  if (after == registry().begin()) return -1;
   const auto& [data, mapping] = *std::prev(after);
-  return address < data + std::max<size_t>(mapping.requested, 1);
+  return address < data + std::max<size_t>(mapping.requested, 1) ? mapping.device : -1;
 }
 
 void install_fault_report() {

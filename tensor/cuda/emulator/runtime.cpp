@@ -79,7 +79,7 @@ size_t allocation_granularity() {
 }
 
 void* malloc(size_t nbytes) {
-  return nbytes == 0 ? nullptr : emulator::allocate_guarded(nbytes);
+  return nbytes == 0 ? nullptr : emulator::allocate_guarded(nbytes, current);
 }
 
 void free(void* data) noexcept {
@@ -96,12 +96,10 @@ void free_host(void* data) noexcept {
   std::free(data);
 }
 
-// Allocations do not record their device: with one emulated device that is device 0, and
-// with several, the current one (tests of several devices allocate under a DeviceGuard).
 int device_of(const void* pointer) {
-  KILN_CHECK(emulator::is_device_pointer(pointer), "cuda: cudaPointerGetAttributes: ", pointer,
-             " is not device memory");
-  return device_count() == 1 ? 0 : current;
+  const int device = emulator::device_of_pointer(pointer);
+  KILN_CHECK(device >= 0, "cuda: cudaPointerGetAttributes: ", pointer, " is not device memory");
+  return device;
 }
 
 void memcpy_async(void* dst, const void* src, size_t nbytes, CopyKind kind, Stream) {

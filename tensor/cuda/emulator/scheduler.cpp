@@ -21,6 +21,7 @@
 #include "tensor/cpu/parallel.h"
 #include "tensor/cuda/emulator/device.h"
 #include "tensor/cuda/emulator/fault_report.h"
+#include "tensor/cuda/runtime.h"
 #include "tensor/error.h"
 
 namespace kiln::cuda::emulator {
@@ -527,8 +528,13 @@ void launch(const char* kernel, dim3 grid, dim3 block, size_t shared_bytes,
 }
 
 void check_pointer_argument(const char* kernel, int position, const void* pointer) {
-  KILN_CHECK(pointer == nullptr || is_device_pointer(pointer), "kernel ", kernel, ": argument ",
-             position, " (", pointer, ") is not device memory");
+  if (pointer == nullptr) return;
+  const int device = device_of_pointer(pointer);
+  KILN_CHECK(device >= 0, "kernel ", kernel, ": argument ", position, " (", pointer,
+             ") is not device memory");
+  const int running_on = runtime::current_device();
+  KILN_CHECK(device == running_on, "kernel ", kernel, ": argument ", position,
+             " is memory of cuda:", device, " but the kernel runs on cuda:", running_on);
 }
 
 // For the fault report of a signal: the kernel, block and thread running on this OS
