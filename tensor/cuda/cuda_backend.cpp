@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "tensor/cuda/caching_allocator.h"
@@ -26,20 +27,36 @@ using runtime::DeviceGuard;
 // Transfers of at least this many bytes go through pinned staging buffers.
 constexpr size_t kStagingChunk = size_t{4} << 20;
 
-// Two pinned buffers per host thread and device, used in turn, with an event each that marks when
-// the device is done with it; allocated on first use and kept for the process's life.
+// Two pinned buffers per host thread and device, used in turn, with an event each that
+// marks when the device is done with it; allocated on first use, freed when the thread ends.
 struct Staging {
   void* buffers[2] = {runtime::malloc_host(kStagingChunk), runtime::malloc_host(kStagingChunk)};
   runtime::Event done[2] = {runtime::create_event(), runtime::create_event()};
   bool used[2] = {false, false};
+
+  Staging() = default;
+  Staging(const Staging&) = delete;
+  Staging& operator=(const Staging&) = delete;
+  ~Staging() {
+    for (int slot = 0; slot < 2; ++slot) {
+      if (used[slot]) {
+        try {
+          runtime::synchronize_event(done[slot]);
+        } catch (...) {  // a destructor must not throw; the buffer is freed regardless
+        }
+      }
+      runtime::destroy_event(done[slot]);
+      runtime::free_host(buffers[slot]);
+    }
+  }
 };
 
 // This thread's staging for the current device (events belong to a device).
 Staging& staging() {
-  static thread_local std::vector<Staging*> per_device;
+  static thread_local std::vector<std::unique_ptr<Staging>> per_device;
   const int device = runtime::current_device();
-  if (static_cast<int>(per_device.size()) <= device) per_device.resize(device + 1, nullptr);
-  if (per_device[device] == nullptr) per_device[device] = new Staging();
+  if (static_cast<int>(per_device.size()) <= device) per_device.resize(device + 1);
+  if (!per_device[device]) per_device[device] = std::make_unique<Staging>();
   return *per_device[device];
 }
 
