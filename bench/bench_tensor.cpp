@@ -133,10 +133,5 @@ BENCHMARK(add_latency_64)->Name("latency/kiln_add_64");
 }  // namespace kiln::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  kiln::bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return kiln::bench::run_benchmarks(argc, argv);
 }

@@ -179,10 +179,5 @@ int main(int argc, char** argv) {
     std::printf("kiln_bench_cuda: no CUDA device, nothing to measure\n");
     return 0;
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  kiln::bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return kiln::bench::run_benchmarks(argc, argv);
 }

@@ -57,4 +57,14 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, Rate> rates_;
 };
 
+// The body of a benchmark binary's main: runs the selected benchmarks with this reporter.
+inline int run_benchmarks(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}
+
 }  // namespace kiln::bench

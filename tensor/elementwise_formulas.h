@@ -7,8 +7,10 @@
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include "tensor/backend.h"
+#include "tensor/dtype.h"
 #include "tensor/host_device.h"
 
 namespace kiln {
@@ -184,6 +186,64 @@ KILN_HOST_DEVICE auto binary_value(T a, T b) {
     return a || b;
   else
     static_assert(kNoFormula<op>, "binary op without a formula");
+}
+
+// The types each result-type rule of tensor/ops_list.h computes in: SameType and
+// Arithmetic int64, float and double; Floating float and double; Bool and Compare any
+// dtype; Logical the operands' truthiness.
+namespace detail {
+template <typename Fn>
+void visit_rule_SameType(DType dtype, Fn&& fn) {
+  visit_numeric(dtype, std::forward<Fn>(fn));
+}
+template <typename Fn>
+void visit_rule_Arithmetic(DType dtype, Fn&& fn) {
+  visit_numeric(dtype, std::forward<Fn>(fn));
+}
+template <typename Fn>
+void visit_rule_Floating(DType dtype, Fn&& fn) {
+  visit_floating(dtype, std::forward<Fn>(fn));
+}
+template <typename Fn>
+void visit_rule_Bool(DType dtype, Fn&& fn) {
+  visit_dtype(dtype, std::forward<Fn>(fn));
+}
+template <typename Fn>
+void visit_rule_Compare(DType dtype, Fn&& fn) {
+  visit_dtype(dtype, std::forward<Fn>(fn));
+}
+template <typename Fn>
+void visit_rule_Logical(DType, Fn&& fn) {
+  fn(TypeTag<bool>{});
+}
+}  // namespace detail
+
+// Calls fn(std::integral_constant<UnaryOp, op>{}, TypeTag<T>{}) with T the type unary `op`
+// computes in for an input of `dtype`: the one dispatch every backend's unary kernels use.
+template <typename Fn>
+void visit_unary(UnaryOp op, DType dtype, Fn&& fn) {
+  switch (op) {
+#define KILN_UNARY_CASE(name, Enum, Kind) \
+  case UnaryOp::Enum:                     \
+    return detail::visit_rule_##Kind(     \
+        dtype, [&](auto tag) { fn(std::integral_constant<UnaryOp, UnaryOp::Enum>{}, tag); });
+    KILN_UNARY_OPS(KILN_UNARY_CASE)
+    KILN_PARAMETRIC_UNARY_OPS(KILN_UNARY_CASE)
+#undef KILN_UNARY_CASE
+  }
+}
+
+// As visit_unary, for binary `op` and operands of `dtype` (already converted to one type).
+template <typename Fn>
+void visit_binary(BinaryOp op, DType dtype, Fn&& fn) {
+  switch (op) {
+#define KILN_BINARY_CASE(name, Enum, Kind) \
+  case BinaryOp::Enum:                     \
+    return detail::visit_rule_##Kind(      \
+        dtype, [&](auto tag) { fn(std::integral_constant<BinaryOp, BinaryOp::Enum>{}, tag); });
+    KILN_BINARY_OPS(KILN_BINARY_CASE)
+#undef KILN_BINARY_CASE
+  }
 }
 
 }  // namespace kiln

@@ -1,5 +1,7 @@
 // Elementwise kernels: fill, copy (with dtype conversion), arange, and the unary, binary
 // and where ops on the formulas of tensor/elementwise_formulas.h.
+#include <cstring>
+
 #include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/strided.h"
 #include "tensor/elementwise_formulas.h"
@@ -82,63 +84,6 @@ void map_unary(const char* name, const Tensor& out, const Tensor& in, F f) {
          strided_operands<2>({&out, &in}), f);
 }
 
-template <UnaryOp op, typename T>
-void run_unary(const Tensor& out, const Tensor& in, const UnaryParams& params) {
-  map_unary<T, T>(op_name(op), out, in, UnaryFormula<op, T>{params});
-}
-
-// Kernels by result-type rule, as on the CPU (see tensor/ops_list.h).
-template <UnaryOp op>
-void unary_SameType(const Tensor& out, const Tensor& in, const UnaryParams& params) {
-  visit_numeric(in.dtype(),
-                [&](auto tag) { run_unary<op, typename decltype(tag)::type>(out, in, params); });
-}
-
-template <UnaryOp op>
-void unary_Floating(const Tensor& out, const Tensor& in, const UnaryParams& params) {
-  visit_floating(in.dtype(),
-                 [&](auto tag) { run_unary<op, typename decltype(tag)::type>(out, in, params); });
-}
-
-template <UnaryOp op>
-void unary_Bool(const Tensor& out, const Tensor& in, const UnaryParams&) {
-  visit_dtype(in.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    map_unary<bool, T>(op_name(op), out, in, IsZero<T>{});
-  });
-}
-
-template <BinaryOp op, typename T>
-void run_binary(const Tensor& out, const Tensor& a, const Tensor& b) {
-  using Out = decltype(binary_value<op>(T{}, T{}));
-  using F = BinaryFormula<op, T>;
-  launch(op_name(op), map_binary_kernel<Out, T, F>, grid_for(out.numel()), out.data<Out>(),
-         a.data<T>(), b.data<T>(), strided_operands<3>({&out, &a, &b}), F{});
-}
-
-template <BinaryOp op>
-void binary_Arithmetic(const Tensor& out, const Tensor& a, const Tensor& b) {
-  visit_numeric(a.dtype(),
-                [&](auto tag) { run_binary<op, typename decltype(tag)::type>(out, a, b); });
-}
-
-template <BinaryOp op>
-void binary_Floating(const Tensor& out, const Tensor& a, const Tensor& b) {
-  visit_floating(a.dtype(),
-                 [&](auto tag) { run_binary<op, typename decltype(tag)::type>(out, a, b); });
-}
-
-template <BinaryOp op>
-void binary_Compare(const Tensor& out, const Tensor& a, const Tensor& b) {
-  visit_dtype(a.dtype(),
-              [&](auto tag) { run_binary<op, typename decltype(tag)::type>(out, a, b); });
-}
-
-template <BinaryOp op>
-void binary_Logical(const Tensor& out, const Tensor& a, const Tensor& b) {
-  run_binary<op, bool>(out, a, b);
-}
-
 }  // namespace
 
 void CudaBackend::fill(const Tensor& out, Scalar value) {
@@ -146,8 +91,15 @@ void CudaBackend::fill(const Tensor& out, Scalar value) {
   const runtime::DeviceGuard guard(out.device().index);
   visit_dtype(out.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
+    const T filled = value.to<T>();
+    // Zeros (all bits clear, so not -0.0) of a contiguous tensor are a memset.
+    const T zero{};
+    if (out.is_contiguous() && std::memcmp(&filled, &zero, sizeof(T)) == 0) {
+      runtime::memset_async(out.data_ptr(), 0, out.numel() * sizeof(T), current_stream());
+      return;
+    }
     launch("fill", fill_kernel<T>, grid_for(out.numel()), out.data<T>(),
-           strided_operands<1>({&out}), value.to<T>());
+           strided_operands<1>({&out}), filled);
   });
 }
 
@@ -181,26 +133,28 @@ void CudaBackend::arange(const Tensor& out, double start, double step) {
 void CudaBackend::unary(UnaryOp op, const Tensor& out, const Tensor& in, UnaryParams params) {
   if (out.numel() == 0) return;
   const runtime::DeviceGuard guard(out.device().index);
-  switch (op) {
-#define KILN_UNARY_CASE(name, Enum, Kind) \
-  case UnaryOp::Enum:                     \
-    return unary_##Kind<UnaryOp::Enum>(out, in, params);
-    KILN_UNARY_OPS(KILN_UNARY_CASE)
-    KILN_PARAMETRIC_UNARY_OPS(KILN_UNARY_CASE)
-#undef KILN_UNARY_CASE
-  }
+  visit_unary(op, in.dtype(), [&](auto op_tag, auto type_tag) {
+    constexpr UnaryOp kOp = decltype(op_tag)::value;
+    using T = typename decltype(type_tag)::type;
+    if constexpr (kOp == UnaryOp::LogicalNot) {
+      map_unary<bool, T>(op_name(op), out, in, IsZero<T>{});
+    } else {
+      map_unary<T, T>(op_name(op), out, in, UnaryFormula<kOp, T>{params});
+    }
+  });
 }
 
 void CudaBackend::binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) {
   if (out.numel() == 0) return;
   const runtime::DeviceGuard guard(out.device().index);
-  switch (op) {
-#define KILN_BINARY_CASE(name, Enum, Kind) \
-  case BinaryOp::Enum:                     \
-    return binary_##Kind<BinaryOp::Enum>(out, a, b);
-    KILN_BINARY_OPS(KILN_BINARY_CASE)
-#undef KILN_BINARY_CASE
-  }
+  visit_binary(op, a.dtype(), [&](auto op_tag, auto type_tag) {
+    constexpr BinaryOp kOp = decltype(op_tag)::value;
+    using T = typename decltype(type_tag)::type;
+    using Out = decltype(binary_value<kOp>(T{}, T{}));
+    using F = BinaryFormula<kOp, T>;
+    launch(op_name(op), map_binary_kernel<Out, T, F>, grid_for(out.numel()), out.data<Out>(),
+           a.data<T>(), b.data<T>(), strided_operands<3>({&out, &a, &b}), F{});
+  });
 }
 
 void CudaBackend::where(const Tensor& out, const Tensor& condition, const Tensor& a,
