@@ -14,7 +14,7 @@ Shape leading(const Shape& shape, int count) {
 
 // [..., R, C] as a contiguous [B, R, C].
 Tensor batched(const Tensor& x) {
-  return contiguous(x).reshape({-1, x.size(-2), x.size(-1)});
+  return reshape(contiguous(x), {-1, x.size(-2), x.size(-1)});
 }
 
 }  // namespace
@@ -39,7 +39,7 @@ std::optional<FusedAttention> fused_attention_forward(const Tensor& q, const Ten
   if (!backend.attention_forward(out, logsumexp, qb, kb, vb, scale, causal)) {
     return std::nullopt;
   }
-  return FusedAttention{out.reshape(out_shape), logsumexp.reshape(leading(q.shape(), q.dim() - 1))};
+  return FusedAttention{reshape(out, out_shape), reshape(logsumexp, leading(q.shape(), q.dim() - 1))};
 }
 
 FusedAttentionGrads fused_attention_backward(const Tensor& d_out, const Tensor& q, const Tensor& k,
@@ -51,10 +51,10 @@ FusedAttentionGrads fused_attention_backward(const Tensor& d_out, const Tensor& 
   Tensor dv = make_tensor(vb.shape(), v.dtype(), v.device());
   const bool ran = detail::backend_of(q).attention_backward(
       dq, dk, dv, batched(d_out), qb, kb, vb, batched(forward.out),
-      contiguous(forward.logsumexp).reshape({qb.size(0), q.size(-2)}), scale, causal);
+      reshape(contiguous(forward.logsumexp), {qb.size(0), q.size(-2)}), scale, causal);
   KILN_CHECK(ran, "scaled_dot_product_attention: ", q.device(),
              " ran the fused forward pass but has no fused backward pass");
-  return {dq.reshape(q.shape()), dk.reshape(k.shape()), dv.reshape(v.shape())};
+  return {reshape(dq, q.shape()), reshape(dk, k.shape()), reshape(dv, v.shape())};
 }
 
 }  // namespace kiln::raw

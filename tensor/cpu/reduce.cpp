@@ -146,7 +146,7 @@ void CpuBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& in, const 
 
 void CpuBackend::arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices,
                             const Tensor& in, int dim) {
-  const Tensor rows = raw::permute(in, dim_last_order(in.dim(), dim)).contiguous();
+  const Tensor rows = raw::contiguous(raw::permute(in, dim_last_order(in.dim(), dim)));
   const int64_t length = in.shape()[dim];
   const int64_t count = values.numel();
   const bool want_max = op == ReduceOp::Max;

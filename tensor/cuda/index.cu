@@ -41,7 +41,7 @@ void check_indices(const char* op, const Tensor& index, int64_t extent, int dim)
   launch("check_indices", check_indices_kernel, grid_for(index.numel()), index.data<int64_t>(),
          strided_operands<1>({&index}), extent,
          reinterpret_cast<unsigned long long*>(flag.data<int64_t>()));
-  const int64_t bad = flag.to(kCPU).item<int64_t>();
+  const int64_t bad = raw::to(flag, kCPU).item<int64_t>();
   KILN_CHECK(bad == kNoBadIndex, op, ": index ", bad, " is out of range for dim ", dim, " of size ",
              extent);
 }
@@ -146,7 +146,7 @@ void run_gather(const char* op, const Tensor& out, const Tensor& in, int dim, co
 template <typename T>
 void grouped_add(const Tensor& self, const Tensor& src, const Tensor& index,
                  const StridedOperands<3>& layout, int64_t self_dim_stride) {
-  const std::vector<int64_t> values = index.to(kCPU).to_vector<int64_t>();
+  const std::vector<int64_t> values = raw::to(index, kCPU).to_vector<int64_t>();
   std::vector<std::pair<int64_t, int64_t>> pairs;
   pairs.reserve(static_cast<size_t>(layout.numel));
   int64_t coordinates[kMaxDims] = {};
@@ -173,7 +173,7 @@ void grouped_add(const Tensor& self, const Tensor& src, const Tensor& index,
   }
   starts.push_back(static_cast<int64_t>(pairs.size()));
   const auto on_device = [&](const std::vector<int64_t>& v) {
-    return from_vector(v, {static_cast<int64_t>(v.size())}).to(self.device());
+    return from_vector(v, {static_cast<int64_t>(v.size())}, {.dtype = kInt64, .device = self.device()});
   };
   const Tensor targets_d = on_device(targets), starts_d = on_device(starts),
                sources_d = on_device(sources);

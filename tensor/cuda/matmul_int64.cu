@@ -48,7 +48,8 @@ __global__ void matmul_int64_kernel(int64_t* out, const int64_t* a, const int64_
 }
 
 Tensor offsets_on(const Tensor& like, const std::vector<int64_t>& offsets) {
-  return from_vector(offsets, {static_cast<int64_t>(offsets.size())}).to(like.device());
+  return from_vector(offsets, {static_cast<int64_t>(offsets.size())},
+                     {.dtype = kInt64, .device = like.device()});
 }
 
 }  // namespace
