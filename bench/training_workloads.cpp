@@ -98,7 +98,7 @@ std::function<void()> w3_lstm_step(int64_t batch, Device device) {
   head->to(device);
   std::vector<Tensor> parameters = lstm->parameters();
   for (const Tensor& p : head->parameters()) parameters.push_back(p);
-  auto optimizer = std::make_shared<optim::Adam>(parameters, AdamOptions{.lr = 1e-3});
+  auto optimizer = std::make_shared<optim::Adam>(parameters, optim::AdamOptions{.lr = 1e-3});
   return [=] {
     optimizer->zero_grad();
     const Tensor last = lstm->forward(x).h_n.select(0, 0);

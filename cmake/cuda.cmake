@@ -26,3 +26,28 @@ elseif(NOT KILN_CUDA STREQUAL "OFF")
   endif()
 endif()
 message(STATUS "kiln: CUDA backend ${KILN_HAVE_CUDA} (emulated: ${KILN_CUDA_EMULATED})")
+
+# Adds kernel sources (.cu) to a layer's library: nvcc compiles them for the GPU in the CUDA
+# build; otherwise the host compiler takes them as C++ (CMP0119: LANGUAGE adds -x c++),
+# against the emulator in the emulated build, and for their CPU side alone without CUDA.
+function(kiln_add_kernel_sources target)
+  target_sources(${target} PRIVATE ${ARGN})
+  if(NOT KILN_HAVE_CUDA OR KILN_CUDA_EMULATED)
+    set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES LANGUAGE CXX)
+    return()
+  endif()
+  target_link_libraries(${target} PRIVATE CUDA::cudart)
+  # The shared runtime, as CUDA::cudart is: a static copy as well would give the library
+  # two runtimes with separate state.
+  set_target_properties(${target} PROPERTIES CUDA_RUNTIME_LIBRARY Shared)
+  # CMake 3.25 (Debian 12's) knows no C++20 flag for nvcc and fails at generation when the
+  # standard is required (CMAKE_CUDA_STANDARD*, or REQUIRED with the cxx_std_20 feature). So
+  # the CUDA standard is left to this flag rather than to the properties.
+  set_property(TARGET ${target} PROPERTY CUDA_STANDARD)
+  set_property(TARGET ${target} PROPERTY CUDA_STANDARD_REQUIRED OFF)
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:-std=c++20>)
+  # kiln_flags covers host C++ only; the host side of .cu files gets the same warnings here.
+  target_compile_options(${target} PRIVATE
+    $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall,-Wextra>
+    $<$<AND:$<COMPILE_LANGUAGE:CUDA>,$<BOOL:${KILN_WERROR}>>:-Werror=all-warnings -Xcompiler=-Werror>)
+endfunction()

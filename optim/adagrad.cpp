@@ -38,7 +38,7 @@ void Adagrad::step() {
       if (!sum.defined()) sum = full_like(param, o.initial_accumulator_value);
       slots.push_back({.param = param, .grad = grad, .sum = sum, .step = count_step(state)});
     });
-    raw::adagrad_update(slots, o);
+    adagrad_update(slots, o);
   }
 }
 

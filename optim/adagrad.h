@@ -1,5 +1,6 @@
 #pragma once
 
+#include "optim/adagrad_update.h"
 #include "optim/optimizer.h"
 
 namespace kiln::optim {

@@ -61,7 +61,7 @@ void Adam::step() {
                        .max_exp_avg_sq = o.amsgrad ? state["max_exp_avg_sq"] : Tensor(),
                        .step = count_step(state)});
     });
-    raw::adam_update(slots, o);
+    adam_update(slots, o);
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "optim/adam_update.h"
 #include "optim/optimizer.h"
 
 namespace kiln::optim {

@@ -4,9 +4,12 @@
 // its default.
 #include <nlohmann/json.hpp>
 
-#include "tensor/optimizer_update.h"
+#include "optim/adagrad_update.h"
+#include "optim/adam_update.h"
+#include "optim/rmsprop_update.h"
+#include "optim/sgd_update.h"
 
-namespace kiln {
+namespace kiln::optim {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SGDOptions, lr, momentum, dampening, weight_decay,
                                                 nesterov, maximize)
@@ -17,4 +20,4 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdagradOptions, lr, lr_decay, we
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RMSpropOptions, lr, alpha, eps, weight_decay,
                                                 momentum, centered, maximize)
 
-}  // namespace kiln
+}  // namespace kiln::optim

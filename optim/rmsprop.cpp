@@ -44,7 +44,7 @@ void RMSprop::step() {
                        .grad_avg = o.centered ? state["grad_avg"] : Tensor(),
                        .momentum_buffer = momentum ? state["momentum_buffer"] : Tensor()});
     });
-    raw::rmsprop_update(slots, o);
+    rmsprop_update(slots, o);
   }
 }
 

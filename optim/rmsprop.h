@@ -1,6 +1,7 @@
 #pragma once
 
 #include "optim/optimizer.h"
+#include "optim/rmsprop_update.h"
 
 namespace kiln::optim {
 

@@ -38,7 +38,7 @@ void SGD::step() {
       }
       slots.push_back(std::move(slot));
     });
-    raw::sgd_update(slots, o);
+    sgd_update(slots, o);
   }
 }
 

@@ -12,14 +12,7 @@
 namespace kiln {
 
 class Tensor;
-struct SGDSlot;
-struct SGDOptions;
-struct AdamSlot;
-struct AdamOptions;
-struct AdagradSlot;
-struct AdagradOptions;
-struct RMSpropSlot;
-struct RMSpropOptions;
+struct FusedUpdateKernel;
 
 enum class UnaryOp : uint8_t {
   KILN_UNARY_OPS(KILN_ENUM_ENTRY) KILN_PARAMETRIC_UNARY_OPS(KILN_ENUM_ENTRY)
@@ -108,14 +101,11 @@ class Backend {
   // self.select(dim, index[i]) += src.select(dim, i) for each i.
   virtual void index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) = 0;
 
-  // Fused optimizer updates (tensor/optimizer_update.h) of every slot of one parameter
-  // group: parameters, state and gradients are contiguous and of one dtype.
-  virtual void sgd_update(std::span<const SGDSlot> slots, const SGDOptions& options) = 0;
-  virtual void adam_update(std::span<const AdamSlot> slots, const AdamOptions& options) = 0;
-  virtual void adagrad_update(std::span<const AdagradSlot> slots,
-                              const AdagradOptions& options) = 0;
-  virtual void rmsprop_update(std::span<const RMSpropSlot> slots,
-                              const RMSpropOptions& options) = 0;
+  // A fused update (tensor/fused_update.h): `count` element updates of `kernel`'s formula,
+  // a host array, whose tensors are contiguous, of one dtype and on `device`; the largest
+  // updates `largest` elements.
+  virtual void fused_update(const FusedUpdateKernel& kernel, Device device, const void* updates,
+                            size_t count, int64_t largest) = 0;
 
   // Fused attention (tensor/fused_attention.h) over contiguous q [B, L, E], k [B, S, E] and
   // v [B, S, Ev] of one floating dtype: out [B, L, Ev] and the rows' logsumexp [B, L]

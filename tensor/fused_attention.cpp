@@ -39,7 +39,8 @@ std::optional<FusedAttention> fused_attention_forward(const Tensor& q, const Ten
   if (!backend.attention_forward(out, logsumexp, qb, kb, vb, scale, causal)) {
     return std::nullopt;
   }
-  return FusedAttention{reshape(out, out_shape), reshape(logsumexp, leading(q.shape(), q.dim() - 1))};
+  return FusedAttention{reshape(out, out_shape),
+                        reshape(logsumexp, leading(q.shape(), q.dim() - 1))};
 }
 
 FusedAttentionGrads fused_attention_backward(const Tensor& d_out, const Tensor& q, const Tensor& k,

@@ -44,10 +44,8 @@ class CpuBackend final : public Backend {
                ScatterMode mode) override;
   void index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) override;
 
-  void sgd_update(std::span<const SGDSlot> slots, const SGDOptions& options) override;
-  void adam_update(std::span<const AdamSlot> slots, const AdamOptions& options) override;
-  void adagrad_update(std::span<const AdagradSlot> slots, const AdagradOptions& options) override;
-  void rmsprop_update(std::span<const RMSpropSlot> slots, const RMSpropOptions& options) override;
+  void fused_update(const FusedUpdateKernel& kernel, Device device, const void* updates,
+                    size_t count, int64_t largest) override;
 };
 
 }  // namespace kiln::cpu

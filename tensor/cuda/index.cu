@@ -173,7 +173,8 @@ void grouped_add(const Tensor& self, const Tensor& src, const Tensor& index,
   }
   starts.push_back(static_cast<int64_t>(pairs.size()));
   const auto on_device = [&](const std::vector<int64_t>& v) {
-    return from_vector(v, {static_cast<int64_t>(v.size())}, {.dtype = kInt64, .device = self.device()});
+    return from_vector(v, {static_cast<int64_t>(v.size())},
+                       {.dtype = kInt64, .device = self.device()});
   };
   const Tensor targets_d = on_device(targets), starts_d = on_device(starts),
                sources_d = on_device(sources);

@@ -197,12 +197,14 @@ void expect_same_steps(const Options& options) {
 
 TEST(CudaOptimizers, FusedUpdatesMatchTheCpu) {
   expect_same_steps<optim::SGD>(
-      SGDOptions{.lr = 0.1, .momentum = 0.9, .weight_decay = 0.01, .nesterov = true});
-  expect_same_steps<optim::Adam>(AdamOptions{.lr = 0.01, .weight_decay = 0.1, .amsgrad = true});
+      optim::SGDOptions{.lr = 0.1, .momentum = 0.9, .weight_decay = 0.01, .nesterov = true});
+  expect_same_steps<optim::Adam>(
+      optim::AdamOptions{.lr = 0.01, .weight_decay = 0.1, .amsgrad = true});
   expect_same_steps<optim::AdamW>(optim::AdamWOptions{.lr = 0.01});
   expect_same_steps<optim::Adagrad>(
-      AdagradOptions{.lr = 0.1, .lr_decay = 0.01, .weight_decay = 0.1});
-  expect_same_steps<optim::RMSprop>(RMSpropOptions{.lr = 0.01, .momentum = 0.5, .centered = true});
+      optim::AdagradOptions{.lr = 0.1, .lr_decay = 0.01, .weight_decay = 0.1});
+  expect_same_steps<optim::RMSprop>(
+      optim::RMSpropOptions{.lr = 0.01, .momentum = 0.5, .centered = true});
 }
 
 // With deterministic algorithms, accumulation through an index adds each target's values in
