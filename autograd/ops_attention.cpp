@@ -4,13 +4,13 @@
 //   dq = dS k scale,  dk = dS^T q scale,  d(float mask) = dS (summed over broadcast dims).
 // P is kept from the forward pass; when the backward pass is itself recorded, P is
 // recomputed from q, k and the mask with differentiable ops, since it depends on them.
-// Without mask and dropout, devices with fused kernels run tensor/fused_attention.h.
+// Without mask and dropout, devices with fused kernels run tensor/ops_attention.h.
 #include <cmath>
 #include <limits>
 #include <optional>
 
 #include "autograd/op_definition.h"
-#include "tensor/fused_attention.h"
+#include "tensor/ops_attention.h"
 
 namespace kiln {
 

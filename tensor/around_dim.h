@@ -6,9 +6,13 @@
 
 namespace kiln {
 
-// Extents of a contiguous tensor seen as [outer, length, inner] around `dim`.
+// Extents of a contiguous tensor seen as [outer, length, inner] around `dim`: the rows an op
+// along a dim (reduction, scan, sort, softmax) runs over, element i of row (o, j) at
+// o * length * inner + i * inner + j.
 struct AroundDim {
   int64_t outer = 1, length = 1, inner = 1;
+  AroundDim(int64_t outer_, int64_t length_, int64_t inner_)
+      : outer(outer_), length(length_), inner(inner_) {}
   AroundDim(const Shape& shape, int dim) {
     for (int d = 0; d < shape.size(); ++d) {
       if (d < dim)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 
+#include "tensor/around_dim.h"
 #include "tensor/device.h"
 #include "tensor/dims.h"
 #include "tensor/ops_list.h"
@@ -45,13 +46,19 @@ struct PhiloxPosition {
 };
 
 // The dispatch seam: everything a device must provide, one virtual per kernel family.
-// The op front end (tensor/ops_*.cpp) validates arguments and prepares operands, so that
-// kernels see only these conventions:
-// - `out` (and `values`/`indices`) is freshly allocated and contiguous, except for the
-//   in-place kernels fill, copy, scatter and index_add, which write through any strides;
+// The op front end (tensor/ops_<family>.cpp) validates arguments and prepares operands
+// once for every backend, so that kernels see only these conventions and never call back
+// into the front end:
+// - `out` (and `values`/`indices`) is freshly allocated, contiguous and not empty (but for
+//   index_select's, whose indices are checked all the same), except for the in-place
+//   kernels fill, copy, scatter and index_add, which write through `self`;
 // - elementwise inputs are already broadcast to out's shape (zero strides) and converted
-//   to the dtype the op computes in; other inputs may be any strided view;
-// - dims are already wrapped into [0, rank);
+//   to the dtype the op computes in; gather's and scatter's may be any strided view;
+// - the ops along a dim (reductions, scans, sort, softmax) get a contiguous input and its
+//   `rows` (tensor/around_dim.h): element i of row (o, j) is at o*length*inner + i*inner +
+//   j, and output element (o, j) at o*inner + j;
+// - dims are already wrapped into [0, rank); index_select's and index_add's operands are
+//   contiguous and at least 1-D;
 // - index tensors are int64; kernels check their values against the indexed extent and
 //   throw kiln::Error when one is out of range.
 class Backend {
@@ -76,18 +83,19 @@ class Backend {
   virtual void where(const Tensor& out, const Tensor& condition, const Tensor& a,
                      const Tensor& b) = 0;
 
-  // out has in's shape with `dims` reduced to size 1.
-  virtual void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const Dims& dims) = 0;
-  // Max or Min along `dim` with the index of the first extreme (NaN counts as extreme).
+  // out[o, j] = the reduction of row (o, j).
+  virtual void reduce(ReduceOp op, const Tensor& out, const Tensor& in, AroundDim rows) = 0;
+  // Max or Min of each row with the index of the first extreme (NaN counts as extreme).
   virtual void arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices,
-                          const Tensor& in, int dim) = 0;
-  virtual void scan(ScanOp op, const Tensor& out, const Tensor& in, int dim) = 0;
-  virtual void sort(const Tensor& values, const Tensor& indices, const Tensor& in, int dim,
+                          const Tensor& in, AroundDim rows) = 0;
+  virtual void scan(ScanOp op, const Tensor& out, const Tensor& in, AroundDim rows) = 0;
+  // Stable: equal values keep their order (NaN sorts as the largest value).
+  virtual void sort(const Tensor& values, const Tensor& indices, const Tensor& in, AroundDim rows,
                     bool descending) = 0;
 
   // a [batch..., M, K] and b [batch..., K, N] share their (broadcast) batch dims.
   virtual void matmul(const Tensor& out, const Tensor& a, const Tensor& b) = 0;
-  virtual void softmax(const Tensor& out, const Tensor& in, int dim, bool log) = 0;
+  virtual void softmax(const Tensor& out, const Tensor& in, AroundDim rows, bool log) = 0;
   // Over the last dim of a contiguous `in`; weight and bias may be undefined. mean and
   // rstd (1 / sqrt(var + eps)) have in's shape without its last dim.
   virtual void layer_norm(const Tensor& out, const Tensor& mean, const Tensor& rstd,
@@ -107,9 +115,10 @@ class Backend {
   virtual void fused_update(const FusedUpdateKernel& kernel, Device device, const void* updates,
                             size_t count, int64_t largest) = 0;
 
-  // Fused attention (tensor/fused_attention.h) over contiguous q [B, L, E], k [B, S, E] and
+  // Fused attention (tensor/ops_attention.h) over contiguous q [B, L, E], k [B, S, E] and
   // v [B, S, Ev] of one floating dtype: out [B, L, Ev] and the rows' logsumexp [B, L]
-  // forward; dq, dk, dv from d_out (contiguous), out and logsumexp backward. A backend
+  // forward; dq, dk, dv from d_out (contiguous), logsumexp and delta [B, L] (the rows'
+  // d_out . out) backward. A backend
   // without fused kernels keeps these defaults, and attention is composed from the other
   // kernels; one with them may still decline a shape (attention_forward returns false), but
   // never the backward pass of a forward pass it ran.
@@ -121,8 +130,8 @@ class Backend {
   }
   virtual bool attention_backward(const Tensor& /*dq*/, const Tensor& /*dk*/, const Tensor& /*dv*/,
                                   const Tensor& /*d_out*/, const Tensor& /*q*/, const Tensor& /*k*/,
-                                  const Tensor& /*v*/, const Tensor& /*out*/,
-                                  const Tensor& /*logsumexp*/, double /*scale*/, bool /*causal*/) {
+                                  const Tensor& /*v*/, const Tensor& /*logsumexp*/,
+                                  const Tensor& /*delta*/, double /*scale*/, bool /*causal*/) {
     return false;
   }
 };

@@ -6,6 +6,7 @@
 #include <limits>
 #include <utility>
 
+#include "tensor/around_dim.h"
 #include "tensor/creation.h"
 #include "tensor/ops.h"
 
@@ -85,6 +86,19 @@ DType result_type(const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapp
 Tensor prepare_operand(const Tensor& x, DType dtype, const Shape& shape) {
   const Tensor converted = raw::to(x, dtype);
   return converted.shape() == shape ? converted : raw::expand(converted, shape);
+}
+
+Rows rows_along(const Tensor& x, int dim) {
+  return {raw::contiguous(x), AroundDim(x.shape(), dim)};
+}
+
+Rows rows_reducing(const Tensor& x, const Dims& dims, int64_t kept) {
+  const int64_t length = x.numel() / kept;
+  bool leading = x.is_contiguous() && kept > 1;
+  for (int i = 0; i < dims.size() && leading; ++i) leading = dims[i] == i;
+  if (leading) return {x, AroundDim(1, length, kept)};
+  return {raw::contiguous(raw::permute(x, reduced_dims_last_order(x.dim(), dims))),
+          AroundDim(kept, length, 1)};
 }
 
 Dims reduction_dims(const char* op, const Dims& dims, int rank) {

@@ -35,6 +35,18 @@ DType result_type(const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapp
 // `x` converted to `dtype` and broadcast to `shape` (both no-ops when already so).
 Tensor prepare_operand(const Tensor& x, DType dtype, const Shape& shape);
 
+// What the kernels along a dim take (tensor/backend.h): a contiguous tensor and its rows.
+struct Rows {
+  Tensor data;
+  AroundDim layout;
+};
+// `x` (at least 1-D) made contiguous, with its rows along `dim`.
+Rows rows_along(const Tensor& x, int dim);
+// The rows of a reduction over `dims` (sorted, wrapped) into `kept` > 0 outputs: a
+// contiguous input whose reduced dims lead is read down its columns in place ([1, reduced,
+// kept]); any other moves the reduced dims last into a contiguous copy ([kept, reduced, 1]).
+Rows rows_reducing(const Tensor& x, const Dims& dims, int64_t kept);
+
 // Sorted, de-duplicated dims wrapped into [0, rank); every dim when `dims` is empty.
 Dims reduction_dims(const char* op, const Dims& dims, int rank);
 // `shape` with `dims` (sorted) set to 1, or removed without keepdim.

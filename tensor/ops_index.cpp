@@ -7,6 +7,13 @@ namespace kiln::raw {
 
 using detail::backend_of;
 
+namespace {
+// A 0-D or 1-D index as 1-D.
+Tensor view_1d(const Tensor& index) {
+  return reshape(index, {-1});
+}
+}  // namespace
+
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   detail::check_same_device("index_select", x, index);
   detail::check_index_dtype("index_select", index);
@@ -16,7 +23,9 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   Shape shape = x.shape();
   shape[d] = index.numel();
   Tensor out = make_tensor(shape, x.dtype(), x.device());
-  backend_of(x).index_select(out, x, d, reshape(index, {-1}));
+  // Indices are checked even when the rows they pick are empty.
+  if (index.numel() > 0)
+    backend_of(x).index_select(out, contiguous(x), d, contiguous(view_1d(index)));
   return out;
 }
 
@@ -53,7 +62,7 @@ Tensor scatter_op(const char* op, ScatterMode mode, const Tensor& x, int64_t dim
   }
   const int d = check_gather_scatter(op, x, dim, index, &src);
   Tensor out = clone(x);
-  if (index.numel() > 0) backend_of(x).scatter(out, d, index, src, mode);
+  if (index.numel() > 0) backend_of(x).scatter(out, d, contiguous(index), src, mode);
   return out;
 }
 }  // namespace
@@ -95,7 +104,12 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
   KILN_CHECK(is_floating(x.dtype()) || !alpha.is_floating(), "index_add: alpha ", alpha,
              " must be an integer for a tensor of ", x.dtype());
   const Tensor scaled = alpha.to<double>() == 1 ? src : to(mul(src, alpha), x.dtype());
-  if (index.numel() > 0) backend_of(x).index_add(out, d, reshape(index, {-1}), scaled);
+  if (index.numel() == 0) return out;
+  const Tensor positions = contiguous(view_1d(index));
+  // A scalar is a vector of one, and a scalar source is added once per index.
+  const Tensor addends = x.dim() > 0 ? scaled : expand(view(scaled, {1}), positions.shape());
+  backend_of(x).index_add(x.dim() > 0 ? out : view(out, {1}), x.dim() > 0 ? d : 0, positions,
+                          contiguous(addends));
   return out;
 }
 

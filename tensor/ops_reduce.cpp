@@ -22,7 +22,10 @@ Tensor reduce_op(ReduceOp op, const char* name, const Tensor& x, const Dims& dim
     }
   }
   Tensor out = make_tensor(detail::reduced_shape(x.shape(), reduced, true), out_dtype, x.device());
-  detail::backend_of(x).reduce(op, out, to(x, compute), reduced);
+  if (out.numel() > 0) {
+    const detail::Rows rows = detail::rows_reducing(to(x, compute), reduced, out.numel());
+    detail::backend_of(x).reduce(op, out, rows.data, rows.layout);
+  }
   return keepdim ? out : view(out, detail::reduced_shape(x.shape(), reduced, false));
 }
 
@@ -48,7 +51,10 @@ std::pair<Tensor, Tensor> arg_reduce_op(ReduceOp op, const char* name, const Ten
   kept[d] = 1;
   Tensor values = make_tensor(kept, x.dtype(), x.device());
   Tensor indices = make_tensor(kept, kInt64, x.device());
-  detail::backend_of(x).arg_reduce(op, values, indices, x, d);
+  if (values.numel() > 0) {
+    const detail::Rows rows = detail::rows_along(x, d);
+    detail::backend_of(x).arg_reduce(op, values, indices, rows.data, rows.layout);
+  }
   if (keepdim) return {values, indices};
   return {squeeze(values, d), squeeze(indices, d)};
 }

@@ -26,15 +26,15 @@ class CpuBackend final : public Backend {
   void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) override;
   void where(const Tensor& out, const Tensor& condition, const Tensor& a, const Tensor& b) override;
 
-  void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const Dims& dims) override;
+  void reduce(ReduceOp op, const Tensor& out, const Tensor& in, AroundDim rows) override;
   void arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices, const Tensor& in,
-                  int dim) override;
-  void scan(ScanOp op, const Tensor& out, const Tensor& in, int dim) override;
-  void sort(const Tensor& values, const Tensor& indices, const Tensor& in, int dim,
+                  AroundDim rows) override;
+  void scan(ScanOp op, const Tensor& out, const Tensor& in, AroundDim rows) override;
+  void sort(const Tensor& values, const Tensor& indices, const Tensor& in, AroundDim rows,
             bool descending) override;
 
   void matmul(const Tensor& out, const Tensor& a, const Tensor& b) override;
-  void softmax(const Tensor& out, const Tensor& in, int dim, bool log) override;
+  void softmax(const Tensor& out, const Tensor& in, AroundDim rows, bool log) override;
   void layer_norm(const Tensor& out, const Tensor& mean, const Tensor& rstd, const Tensor& in,
                   const Tensor& weight, const Tensor& bias, double eps) override;
 

@@ -6,7 +6,6 @@
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/loops.h"
 #include "tensor/cpu/vec_math.h"
-#include "tensor/ops.h"
 
 namespace kiln::cpu {
 
@@ -53,14 +52,12 @@ int64_t offset_of(const Dims& coords, const Strides& strides) {
 }  // namespace
 
 void CpuBackend::index_select(const Tensor& out, const Tensor& in, int dim, const Tensor& index) {
-  const Tensor source = raw::contiguous(in);
-  const Tensor positions = raw::contiguous(index);
   const AroundDim extents(in.shape(), dim);
-  const int64_t* picked = static_cast<const int64_t*>(positions.data_ptr());
+  const int64_t* picked = static_cast<const int64_t*>(index.data_ptr());
   const int64_t count = index.numel();
   for (int64_t j = 0; j < count; ++j) check_index("index_select", picked[j], extents.length, dim);
   const size_t row_bytes = extents.inner * itemsize(in.dtype());
-  const char* from = static_cast<const char*>(source.data_ptr());
+  const char* from = static_cast<const char*>(in.data_ptr());
   char* to = static_cast<char*>(out.data_ptr());
   parallel_for(extents.outer * count,
                std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(extents.inner, 1)),
@@ -112,19 +109,29 @@ void CpuBackend::scatter(const Tensor& self, int dim, const Tensor& index, const
   });
 }
 
+// Index by index, as one add of the picked row into each outer block: each target adds its
+// values in index order.
 void CpuBackend::index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) {
-  const Tensor positions = raw::contiguous(index);
-  const int64_t* picked = static_cast<const int64_t*>(positions.data_ptr());
-  const int64_t extent = self.dim() == 0 ? 1 : self.shape()[dim];
-  for (int64_t i = 0; i < index.numel(); ++i) check_index("index_add", picked[i], extent, dim);
-  for (int64_t i = 0; i < index.numel(); ++i) {
-    const Tensor target = self.dim() == 0 ? self : raw::select(self, dim, picked[i]);
-    const Tensor addend = src.dim() == 0 ? src : raw::select(src, dim, i);
-    visit_dtype(self.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      map_elementwise<T, T, T>([](T a, T b) { return add_values(a, b); }, target, {target, addend});
-    });
-  }
+  const int64_t* picked = static_cast<const int64_t*>(index.data_ptr());
+  const AroundDim target(self.shape(), dim);
+  const int64_t count = index.numel();
+  for (int64_t i = 0; i < count; ++i) check_index("index_add", picked[i], target.length, dim);
+  visit_dtype(self.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* out = static_cast<T*>(self.data_ptr());
+    const T* from = static_cast<const T*>(src.data_ptr());
+    const int64_t inner = target.inner;
+    for (int64_t i = 0; i < count; ++i) {
+      parallel_for(target.outer, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(inner, 1)),
+                   [&](int64_t begin, int64_t end) {
+                     for (int64_t o = begin; o < end; ++o) {
+                       T* row = out + (o * target.length + picked[i]) * inner;
+                       const T* addend = from + (o * count + i) * inner;
+                       for (int64_t j = 0; j < inner; ++j) row[j] = add_values(row[j], addend[j]);
+                     }
+                   });
+    }
+  });
 }
 
 }  // namespace kiln::cpu

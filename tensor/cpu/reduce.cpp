@@ -8,7 +8,6 @@
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"
-#include "tensor/ops.h"
 #include "tensor/reduce_formulas.h"
 
 namespace kiln::cpu {
@@ -119,52 +118,47 @@ void reduce_columns(T* out, const T* x, int64_t rows, int64_t columns) {
 }
 
 template <typename R>
-void run_reduce(const Tensor& out, const Tensor& in, const Dims& dims) {
+void run_reduce(const Tensor& out, const Tensor& in, AroundDim rows) {
   using T = typename R::Value;
   T* result = static_cast<T*>(out.data_ptr());
-  const int64_t outer = out.numel();
-  if (outer == 0) return;
-  const int64_t length = in.numel() / outer;
-  // Reduced dims leading a contiguous input: reduce down the columns in place.
-  bool leading = in.is_contiguous() && outer > 1;
-  for (int i = 0; i < dims.size() && leading; ++i) leading = dims[i] == i;
-  if (leading) {
-    reduce_columns<R>(result, static_cast<const T*>(in.data_ptr()), length, outer);
+  const T* x = static_cast<const T*>(in.data_ptr());
+  if (rows.inner == 1) {
+    reduce_rows<R>(result, x, rows.outer, rows.length);
     return;
   }
-  // Otherwise move the reduced dims last and reduce rows.
-  const Tensor rows = raw::contiguous(raw::permute(in, reduced_dims_last_order(in.dim(), dims)));
-  reduce_rows<R>(result, static_cast<const T*>(rows.data_ptr()), outer, length);
+  for (int64_t o = 0; o < rows.outer; ++o) {
+    reduce_columns<R>(result + o * rows.inner, x + o * rows.length * rows.inner, rows.length,
+                      rows.inner);
+  }
 }
 
 }  // namespace
 
-void CpuBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& in, const Dims& dims) {
+void CpuBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& in, AroundDim rows) {
   visit_reducer(op, in.dtype(),
-                [&](auto reducer) { run_reduce<decltype(reducer)>(out, in, dims); });
+                [&](auto reducer) { run_reduce<decltype(reducer)>(out, in, rows); });
 }
 
 void CpuBackend::arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices,
-                            const Tensor& in, int dim) {
-  const Tensor rows = raw::contiguous(raw::permute(in, dim_last_order(in.dim(), dim)));
-  const int64_t length = in.shape()[dim];
-  const int64_t count = values.numel();
+                            const Tensor& in, AroundDim rows) {
+  const int64_t length = rows.length, inner = rows.inner;
   const bool want_max = op == ReduceOp::Max;
   visit_dtype(in.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* x = static_cast<const T*>(rows.data_ptr());
+    const T* x = static_cast<const T*>(in.data_ptr());
     T* best_values = static_cast<T*>(values.data_ptr());
     int64_t* best_indices = static_cast<int64_t*>(indices.data_ptr());
-    parallel_for(count, std::max<int64_t>(1, kParallelGrain / length),
+    parallel_for(values.numel(), std::max<int64_t>(1, kParallelGrain / length),
                  [&](int64_t begin, int64_t end) {
                    for (int64_t r = begin; r < end; ++r) {
-                     const T* row = x + r * length;
+                     const T* row = x + (r / inner) * length * inner + r % inner;
                      int64_t best = 0;
-                     for (int64_t i = 1; i < length && !is_nan(row[best]); ++i) {
-                       const bool better = want_max ? row[i] > row[best] : row[i] < row[best];
-                       if (better || is_nan(row[i])) best = i;
+                     for (int64_t i = 1; i < length && !is_nan(row[best * inner]); ++i) {
+                       const T value = row[i * inner], best_value = row[best * inner];
+                       const bool better = want_max ? value > best_value : value < best_value;
+                       if (better || is_nan(value)) best = i;
                      }
-                     best_values[r] = row[best];
+                     best_values[r] = row[best * inner];
                      best_indices[r] = best;
                    }
                  });

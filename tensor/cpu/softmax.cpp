@@ -4,11 +4,9 @@
 #include <limits>
 #include <vector>
 
-#include "tensor/around_dim.h"
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"
-#include "tensor/ops.h"
 
 namespace kiln::cpu {
 
@@ -83,14 +81,12 @@ void softmax_columns(const T* x, T* y, int64_t length, int64_t inner, bool log,
 
 }  // namespace
 
-void CpuBackend::softmax(const Tensor& out, const Tensor& in, int dim, bool log) {
-  const Tensor x = raw::contiguous(in);
-  const AroundDim extents(in.shape(), dim);
-  const int64_t outer = extents.outer, length = extents.length, inner = extents.inner;
+void CpuBackend::softmax(const Tensor& out, const Tensor& in, AroundDim rows, bool log) {
+  const int64_t outer = rows.outer, length = rows.length, inner = rows.inner;
   const int64_t slice = length * inner;
   visit_floating(in.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* source = static_cast<const T*>(x.data_ptr());
+    const T* source = static_cast<const T*>(in.data_ptr());
     T* result = static_cast<T*>(out.data_ptr());
     parallel_for(outer, std::max<int64_t>(1, kParallelGrain / slice),
                  [&](int64_t begin, int64_t end) {

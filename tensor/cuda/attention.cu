@@ -8,7 +8,6 @@
 
 #include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/strided.h"
-#include "tensor/ops.h"
 
 namespace kiln::cuda {
 
@@ -258,13 +257,11 @@ bool CudaBackend::attention_forward(const Tensor& out, const Tensor& logsumexp, 
 
 bool CudaBackend::attention_backward(const Tensor& dq, const Tensor& dk, const Tensor& dv,
                                      const Tensor& d_out, const Tensor& q, const Tensor& k,
-                                     const Tensor& v, const Tensor& out, const Tensor& logsumexp,
+                                     const Tensor& v, const Tensor& logsumexp, const Tensor& delta,
                                      double scale, bool causal) {
   const AttentionShape a = shape_of(q, k, v, scale, causal);
   if (a.tile == 0) return false;
   const runtime::DeviceGuard guard(q.device().index);
-  // D_i = dO_i . O_i, shared by both kernels.
-  const Tensor delta = raw::contiguous(raw::sum(raw::mul(d_out, out), {-1}, false));
   const SharedRows rows = shared_rows(a.head, a.value_head);
   visit_floating(q.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;

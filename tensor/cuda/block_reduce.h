@@ -3,9 +3,11 @@
 // Reductions within one block: each warp combines its lanes by shuffles, lane 0 of each
 // warp leaves its partial in shared memory, and warp 0 combines those. The order of
 // combination is fixed by the block size, so results are deterministic.
+#include <algorithm>
 #include <type_traits>
 
 #include "tensor/cuda/kernel.h"
+#include "tensor/cuda/strided.h"
 
 namespace kiln::cuda {
 
@@ -45,6 +47,13 @@ inline unsigned threads_for_rows(int64_t length) {
   unsigned threads = 32;
   while (threads < 256 && threads < length) threads *= 2;
   return threads;
+}
+
+// The blocks for `rows` rows of `length` elements: one per row up to the grid limit, then
+// grid-striding.
+inline LaunchShape rows_shape(int64_t rows, int64_t length, size_t shared_bytes = 0) {
+  return {dim3(static_cast<unsigned>(std::clamp<int64_t>(rows, 1, kMaxBlocks))),
+          dim3(threads_for_rows(length)), shared_bytes};
 }
 
 }  // namespace kiln::cuda

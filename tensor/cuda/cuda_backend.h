@@ -25,15 +25,15 @@ class CudaBackend final : public Backend {
   void binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) override;
   void where(const Tensor& out, const Tensor& condition, const Tensor& a, const Tensor& b) override;
 
-  void reduce(ReduceOp op, const Tensor& out, const Tensor& in, const Dims& dims) override;
+  void reduce(ReduceOp op, const Tensor& out, const Tensor& in, AroundDim rows) override;
   void arg_reduce(ReduceOp op, const Tensor& values, const Tensor& indices, const Tensor& in,
-                  int dim) override;
-  void scan(ScanOp op, const Tensor& out, const Tensor& in, int dim) override;
-  void sort(const Tensor& values, const Tensor& indices, const Tensor& in, int dim,
+                  AroundDim rows) override;
+  void scan(ScanOp op, const Tensor& out, const Tensor& in, AroundDim rows) override;
+  void sort(const Tensor& values, const Tensor& indices, const Tensor& in, AroundDim rows,
             bool descending) override;
 
   void matmul(const Tensor& out, const Tensor& a, const Tensor& b) override;
-  void softmax(const Tensor& out, const Tensor& in, int dim, bool log) override;
+  void softmax(const Tensor& out, const Tensor& in, AroundDim rows, bool log) override;
   void layer_norm(const Tensor& out, const Tensor& mean, const Tensor& rstd, const Tensor& in,
                   const Tensor& weight, const Tensor& bias, double eps) override;
 
@@ -50,11 +50,9 @@ class CudaBackend final : public Backend {
   bool attention_forward(const Tensor& out, const Tensor& logsumexp, const Tensor& q,
                          const Tensor& k, const Tensor& v, double scale, bool causal) override;
   bool attention_backward(const Tensor& dq, const Tensor& dk, const Tensor& dv, const Tensor& d_out,
-                          const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out,
-                          const Tensor& logsumexp, double scale, bool causal) override;
+                          const Tensor& q, const Tensor& k, const Tensor& v,
+                          const Tensor& logsumexp, const Tensor& delta, double scale,
+                          bool causal) override;
 };
-
-// int64 matrix products (cuBLAS has none); operands as for Backend::matmul.
-void matmul_int64(const Tensor& out, const Tensor& a, const Tensor& b);
 
 }  // namespace kiln::cuda

@@ -9,10 +9,11 @@
 
 #include "tensor/creation.h"
 #include "tensor/cuda/cuda_backend.h"
+#include "tensor/cuda/runtime.h"
+#include "tensor/cuda/stream.h"
 #include "tensor/cuda/strided.h"
 #include "tensor/deterministic.h"
 #include "tensor/elementwise_formulas.h"
-#include "tensor/ops.h"
 
 namespace kiln::cuda {
 
@@ -34,6 +35,15 @@ __global__ void check_indices_kernel(const int64_t* index, StridedOperands<1> la
   }
 }
 
+// The values of a contiguous int64 tensor on the device, read back to the host.
+std::vector<int64_t> values_on_host(const Tensor& x) {
+  std::vector<int64_t> values(static_cast<size_t>(x.numel()));
+  runtime::memcpy_async(values.data(), x.data_ptr(), values.size() * sizeof(int64_t),
+                        runtime::CopyKind::DeviceToHost, current_stream());
+  runtime::synchronize_stream(current_stream());
+  return values;
+}
+
 // Throws, naming `op`, if an element of `index` lies outside [0, extent).
 void check_indices(const char* op, const Tensor& index, int64_t extent, int dim) {
   if (index.numel() == 0) return;
@@ -41,7 +51,7 @@ void check_indices(const char* op, const Tensor& index, int64_t extent, int dim)
   launch("check_indices", check_indices_kernel, grid_for(index.numel()), index.data<int64_t>(),
          strided_operands<1>({&index}), extent,
          reinterpret_cast<unsigned long long*>(flag.data<int64_t>()));
-  const int64_t bad = raw::to(flag, kCPU).item<int64_t>();
+  const int64_t bad = values_on_host(flag)[0];
   KILN_CHECK(bad == kNoBadIndex, op, ": index ", bad, " is out of range for dim ", dim, " of size ",
              extent);
 }
@@ -146,7 +156,7 @@ void run_gather(const char* op, const Tensor& out, const Tensor& in, int dim, co
 template <typename T>
 void grouped_add(const Tensor& self, const Tensor& src, const Tensor& index,
                  const StridedOperands<3>& layout, int64_t self_dim_stride) {
-  const std::vector<int64_t> values = raw::to(index, kCPU).to_vector<int64_t>();
+  const std::vector<int64_t> values = values_on_host(index);
   std::vector<std::pair<int64_t, int64_t>> pairs;
   pairs.reserve(static_cast<size_t>(layout.numel));
   int64_t coordinates[kMaxDims] = {};
@@ -214,22 +224,13 @@ void CudaBackend::gather(const Tensor& out, const Tensor& in, int dim, const Ten
 
 void CudaBackend::scatter(const Tensor& self, int dim, const Tensor& index, const Tensor& src,
                           ScatterMode mode) {
-  const Tensor positions = raw::contiguous(index);
-  run_scatter(mode == ScatterMode::Add ? "scatter_add" : "scatter", self, dim, positions, src,
-              positions.shape(), positions.strides(), mode == ScatterMode::Add);
+  run_scatter(mode == ScatterMode::Add ? "scatter_add" : "scatter", self, dim, index, src,
+              index.shape(), index.strides(), mode == ScatterMode::Add);
 }
 
 void CudaBackend::index_add(const Tensor& self, int dim, const Tensor& index, const Tensor& src) {
-  if (self.dim() == 0) {
-    // A scalar is a vector of one, and a scalar src is added once per index.
-    const Tensor positions = index.dim() == 0 ? raw::unsqueeze(index, 0) : index;
-    const Tensor addends =
-        src.dim() == 0 ? raw::expand(raw::unsqueeze(src, 0), positions.shape()) : src;
-    return index_add(raw::unsqueeze(self, 0), 0, positions, addends);
-  }
-  const Tensor positions = raw::contiguous(index);
-  run_scatter("index_add", self, dim, positions, src, src.shape(),
-              along_dim(positions, src.dim(), dim), true);
+  run_scatter("index_add", self, dim, index, src, src.shape(), along_dim(index, src.dim(), dim),
+              true);
 }
 
 }  // namespace kiln::cuda

@@ -2,11 +2,9 @@
 // before it (smaller, or equal with a smaller index) and lands at that position. It costs
 // length^2 comparisons per row, all in parallel: fine for the rows of top-k and argsort on
 // model sizes, not a sort for long rows.
-#include "tensor/around_dim.h"
 #include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/strided.h"
 #include "tensor/elementwise_formulas.h"
-#include "tensor/ops.h"
 
 namespace kiln::cuda {
 
@@ -42,16 +40,13 @@ __global__ void rank_sort_kernel(T* values, int64_t* indices, const T* x, Around
 
 }  // namespace
 
-void CudaBackend::sort(const Tensor& values, const Tensor& indices, const Tensor& in, int dim,
-                       bool descending) {
-  if (in.numel() == 0) return;
+void CudaBackend::sort(const Tensor& values, const Tensor& indices, const Tensor& in,
+                       AroundDim extents, bool descending) {
   const runtime::DeviceGuard guard(in.device().index);
-  const Tensor x = raw::contiguous(in);
-  const AroundDim extents(in.shape(), dim);
   visit_dtype(in.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     launch("sort", rank_sort_kernel<T>, grid_for(in.numel()), values.data<T>(),
-           indices.data<int64_t>(), x.data<T>(), extents, descending);
+           indices.data<int64_t>(), in.data<T>(), extents, descending);
   });
 }
 

@@ -1,4 +1,4 @@
-#include "tensor/fused_attention.h"
+#include "tensor/ops_attention.h"
 
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
@@ -50,9 +50,12 @@ FusedAttentionGrads fused_attention_backward(const Tensor& d_out, const Tensor& 
   Tensor dq = make_tensor(qb.shape(), q.dtype(), q.device());
   Tensor dk = make_tensor(kb.shape(), k.dtype(), k.device());
   Tensor dv = make_tensor(vb.shape(), v.dtype(), v.device());
+  const Tensor d_out_b = batched(d_out);
+  // D_i = dO_i . O_i, which both backward kernels read.
+  const Tensor delta = contiguous(sum(mul(d_out_b, batched(forward.out)), {-1}, false));
   const bool ran = detail::backend_of(q).attention_backward(
-      dq, dk, dv, batched(d_out), qb, kb, vb, batched(forward.out),
-      reshape(contiguous(forward.logsumexp), {qb.size(0), q.size(-2)}), scale, causal);
+      dq, dk, dv, d_out_b, qb, kb, vb,
+      reshape(contiguous(forward.logsumexp), {qb.size(0), q.size(-2)}), delta, scale, causal);
   KILN_CHECK(ran, "scaled_dot_product_attention: ", q.device(),
              " ran the fused forward pass but has no fused backward pass");
   return {reshape(dq, q.shape()), reshape(dk, k.shape()), reshape(dv, v.shape())};

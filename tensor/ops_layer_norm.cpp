@@ -1,27 +1,9 @@
-// Front ends of the fused normalisations: softmax, log_softmax and layer_norm.
+// Front end of layer_norm (fused kernels, tensor/cpu/layer_norm.cpp,
+// tensor/cuda/layer_norm.cu).
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
 namespace kiln::raw {
-
-namespace {
-Tensor softmax_op(const Tensor& x, int64_t dim, bool log) {
-  const char* name = log ? "log_softmax" : "softmax";
-  const int d = wrap_dim(dim, x.dim(), name);
-  const Tensor input = to(x, floating_result_type(x.dtype()));
-  if (x.dim() == 0) return view(softmax_op(view(input, {1}), 0, log), {});
-  Tensor out = make_tensor(x.shape(), input.dtype(), x.device());
-  if (x.numel() > 0) detail::backend_of(x).softmax(out, input, d, log);
-  return out;
-}
-}  // namespace
-
-Tensor softmax(const Tensor& x, int64_t dim) {
-  return softmax_op(x, dim, false);
-}
-Tensor log_softmax(const Tensor& x, int64_t dim) {
-  return softmax_op(x, dim, true);
-}
 
 Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps) {
   return layer_norm_with_stats(x, weight, bias, eps).output;

@@ -1,26 +1,8 @@
-// Front ends of cumulative scans and ordering.
+// Front end of sort and topk.
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
 
 namespace kiln::raw {
-
-namespace {
-Tensor scan_op(ScanOp op, const char* name, const Tensor& x, int64_t dim) {
-  const int d = wrap_dim(dim, x.dim(), name);
-  const DType dtype = x.dtype() == kBool ? kInt64 : x.dtype();
-  if (x.dim() == 0) return clone(to(x, dtype));
-  Tensor out = make_tensor(x.shape(), dtype, x.device());
-  if (x.numel() > 0) detail::backend_of(x).scan(op, out, to(x, dtype), d);
-  return out;
-}
-}  // namespace
-
-Tensor cumsum(const Tensor& x, int64_t dim) {
-  return scan_op(ScanOp::Sum, "cumsum", x, dim);
-}
-Tensor cumprod(const Tensor& x, int64_t dim) {
-  return scan_op(ScanOp::Prod, "cumprod", x, dim);
-}
 
 std::pair<Tensor, Tensor> sort(const Tensor& x, int64_t dim, bool descending) {
   const int d = wrap_dim(dim, x.dim(), "sort");
@@ -29,7 +11,10 @@ std::pair<Tensor, Tensor> sort(const Tensor& x, int64_t dim, bool descending) {
   }
   Tensor values = make_tensor(x.shape(), x.dtype(), x.device());
   Tensor indices = make_tensor(x.shape(), kInt64, x.device());
-  if (x.numel() > 0) detail::backend_of(x).sort(values, indices, x, d, descending);
+  if (x.numel() > 0) {
+    const detail::Rows rows = detail::rows_along(x, d);
+    detail::backend_of(x).sort(values, indices, rows.data, rows.layout, descending);
+  }
   return {values, indices};
 }
 

@@ -1,35 +1,8 @@
-// softmax, log_softmax and layer_norm: fused forward kernels, backward formulas in ops.
+// layer_norm: a fused forward kernel that also returns each row's mean and 1/std, and a
+// backward formula in ops.
 #include "autograd/op_definition.h"
 
 namespace kiln {
-
-// dx = y * (g - sum(g * y))
-Tensor softmax(const Tensor& x, int64_t dim) {
-  Tensor y = raw::softmax(x, dim);
-  if (!any_requires_grad(x)) return y;
-  return record(
-      Op::softmax, std::move(y), {x},
-      [dim](const BackwardContext& ctx) -> Grads {
-        const Tensor y = ctx.result();
-        if (y.dim() == 0) return {zeros_like(ctx.grad())};
-        return {y * (ctx.grad() - sum(ctx.grad() * y, {dim}, true))};
-      },
-      Save::Result);
-}
-
-// dx = g - exp(y) * sum(g)
-Tensor log_softmax(const Tensor& x, int64_t dim) {
-  Tensor y = raw::log_softmax(x, dim);
-  if (!any_requires_grad(x)) return y;
-  return record(
-      Op::log_softmax, std::move(y), {x},
-      [dim](const BackwardContext& ctx) -> Grads {
-        const Tensor y = ctx.result();
-        if (y.dim() == 0) return {zeros_like(ctx.grad())};
-        return {ctx.grad() - exp(y) * sum(ctx.grad(), {dim}, true)};
-      },
-      Save::Result);
-}
 
 // With xhat = (x - mean) * rstd and gx̂ = g * weight (Ba et al. 2016):
 //   dx = rstd * (gx̂ - mean(gx̂) - xhat * mean(gx̂ * xhat)),  dweight = g * xhat,  dbias = g
