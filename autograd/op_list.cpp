@@ -13,6 +13,10 @@ const char* op_name(Op op) {
   return kRecorded[static_cast<size_t>(op)];
 }
 
+const char* op_name(CompositeOp op) {
+  return kComposite[static_cast<size_t>(op)];
+}
+
 std::span<const char* const> recorded_op_names() {
   return kRecorded;
 }

@@ -15,13 +15,7 @@
   KILN_UNARY_OPS(X)               \
   X(pow_scalar)                   \
   X(clamp)                        \
-  X(add)                          \
-  X(sub)                          \
-  X(mul)                          \
-  X(div)                          \
-  X(pow)                          \
-  X(maximum)                      \
-  X(minimum)                      \
+  KILN_ARITHMETIC_BINARY_OPS(X)   \
   X(add_scalar)                   \
   X(sub_scalar)                   \
   X(rsub_scalar)                  \
@@ -98,9 +92,11 @@ namespace kiln::autograd {
 
 #define KILN_OP_ENUM(name, ...) name,
 enum class Op : uint16_t { KILN_RECORDED_OPS(KILN_OP_ENUM) };
+enum class CompositeOp : uint16_t { KILN_COMPOSITE_OPS(KILN_OP_ENUM) };
 #undef KILN_OP_ENUM
 
 const char* op_name(Op op);
+const char* op_name(CompositeOp op);
 // The names of every recorded op, then every composite op.
 std::span<const char* const> recorded_op_names();
 std::span<const char* const> composite_op_names();

@@ -1,9 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
 
-// The layers and losses of nn/ as the op registry names them: each must have a registry
-// entry (nn/registry_entries.cpp), which tests/autograd/test_op_registry.cpp checks.
+// The layers and losses of nn/ as the op registry keys them: each must have a registry
+// entry (nn/<file>_entries.cpp), which tests/autograd/test_op_registry.cpp checks.
 #define KILN_NN_OPS(X)                \
   X(linear)                           \
   X(bilinear)                         \
@@ -41,5 +42,13 @@
   X(gaussian_nll_loss)
 
 namespace kiln::nn {
+
+#define KILN_NN_OP_ENUM(name) name,
+enum class Op : uint16_t { KILN_NN_OPS(KILN_NN_OP_ENUM) };
+#undef KILN_NN_OP_ENUM
+
+const char* op_name(Op op);
+// The names of every op, in the enumerators' order.
 std::span<const char* const> nn_op_names();
+
 }  // namespace kiln::nn

@@ -40,14 +40,20 @@
 //   Floating: computes in the promoted type, float32 for integral inputs.
 //   Compare: computes in the promoted type, returns bool.
 //   Logical: truthiness of each operand, returns bool.
-#define KILN_BINARY_OPS(X)            \
+#define KILN_BINARY_OPS(X) KILN_ARITHMETIC_BINARY_OPS(X) KILN_COMPARISON_BINARY_OPS(X)
+
+// The binary ops with a numeric result (those autograd differentiates).
+#define KILN_ARITHMETIC_BINARY_OPS(X) \
   X(add, Add, Arithmetic)             \
   X(sub, Sub, Arithmetic)             \
   X(mul, Mul, Arithmetic)             \
   X(div, Div, Floating)               \
   X(pow, Pow, Arithmetic)             \
   X(maximum, Maximum, Arithmetic)     \
-  X(minimum, Minimum, Arithmetic)     \
+  X(minimum, Minimum, Arithmetic)
+
+// The binary ops with a bool result.
+#define KILN_COMPARISON_BINARY_OPS(X) \
   X(eq, Eq, Compare)                  \
   X(ne, Ne, Compare)                  \
   X(lt, Lt, Compare)                  \

@@ -40,7 +40,7 @@ CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
 int run_verify(const VerifyOptions& options) {
   const auto& registry = autograd::op_registry();
   if (options.list) {
-    for (const auto& entry : registry) std::cout << entry.name << "\n";
+    for (const auto& entry : registry) std::cout << entry.name() << "\n";
     return 0;
   }
   const Device device = Device::parse(options.device);
@@ -63,7 +63,7 @@ int run_verify(const VerifyOptions& options) {
     try {
       report = autograd::verify_op(*entry, autograd::kAllOpChecks, device);
     } catch (const Error& error) {
-      report.name = entry->name;
+      report.name = entry->name();
       report.forward = {.ran = true, .passed = false, .worst_error = 0, .message = error.what()};
     }
     if (!report.unsupported.empty()) {

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <sstream>
 
-#include "autograd/registry/entries.h"
-
 namespace kiln::autograd {
 
 namespace {
@@ -21,11 +19,6 @@ OpEntryRegistrar::OpEntryRegistrar(void (*add_entries)(std::vector<OpEntry>&)) {
 const std::vector<OpEntry>& op_registry() {
   static const std::vector<OpEntry> entries = [] {
     std::vector<OpEntry> all;
-    add_elementwise_entries(all);
-    add_reduction_entries(all);
-    add_shape_entries(all);
-    add_index_entries(all);
-    add_linalg_entries(all);
     for (auto add : registered_adders()) add(all);
     return all;
   }();
@@ -34,7 +27,7 @@ const std::vector<OpEntry>& op_registry() {
 
 const OpEntry* find_op_entry(std::string_view name) {
   for (const OpEntry& entry : op_registry()) {
-    if (entry.name == name) return &entry;
+    if (entry.name() == name) return &entry;
   }
   return nullptr;
 }
@@ -44,7 +37,7 @@ void check_supported(const OpEntry& entry, DType dtype, Device device) {
   const bool device_ok = std::ranges::find(entry.devices, device.type) != entry.devices.end();
   if (dtype_ok && device_ok) return;
   std::ostringstream message;
-  message << entry.name << ": not supported for " << dtype << " on " << device << " (supports";
+  message << entry.name() << ": not supported for " << dtype << " on " << device << " (supports";
   for (DType d : entry.dtypes) message << " " << d;
   message << " on";
   for (DeviceType d : entry.devices) message << " " << Device{d, 0};

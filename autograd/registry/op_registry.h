@@ -1,17 +1,22 @@
 #pragma once
 
+#include <concepts>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "autograd/gradcheck.h"
 #include "tensor/random.h"
 #include "tensor/tensor.h"
 
-// The op registry: one entry per differentiable op (autograd/op_list.h), with sample
-// inputs, the dtypes and devices the op supports, gradcheck tolerances and a cost model.
-// The gradcheck suites, the coverage test and the verify program are generated from it.
+// The op registry: one entry per differentiable op (autograd/op_list.h) and per layer of nn
+// (nn/op_list.h), with sample inputs, the dtypes and devices the op supports, gradcheck
+// tolerances and a cost model. Each entry is declared beside its op's backward formula
+// (autograd/ops_<family>_entries.cpp, nn/<file>_entries.cpp) and registers itself; the
+// gradcheck suites, the coverage test and the verify program are generated from it. The
+// registry is the testing library (kiln_testing), which no production library contains.
 namespace kiln::autograd {
 
 using OpCall = std::function<Tensor(const std::vector<Tensor>&)>;
@@ -29,8 +34,23 @@ struct OpCost {
   double bytes = 0;
 };
 
+// The op an entry checks, given by its enumerator (autograd::Op, or nn::Op for nn's
+// layers), never by a string: an entry for an op that does not exist does not compile.
+class OpId {
+ public:
+  template <typename Enum>
+  requires std::is_enum_v<Enum> && requires(Enum op) {
+    { op_name(op) } -> std::convertible_to<const char*>;
+  }
+  OpId(Enum op) : name_(op_name(op)) {}  // NOLINT: implicit, so `.op = Op::exp` reads well
+  const char* name() const { return name_; }
+
+ private:
+  const char* name_;
+};
+
 struct OpEntry {
-  std::string name = {};  // as in autograd/op_list.h
+  OpId op;
   std::function<std::vector<OpSample>(Generator&)> samples = {};
   std::vector<DType> dtypes = {kFloat32, kFloat64};
   std::vector<DeviceType> devices = {DeviceType::CPU, DeviceType::CUDA};
@@ -43,9 +63,12 @@ struct OpEntry {
   double flops_per_element = 1;
   // Replaces flops_per_element where the count depends on more than the output's size.
   std::function<double(const std::vector<Tensor>& inputs, const Tensor& output)> flops = {};
+
+  const char* name() const { return op.name(); }
 };
 
-// Entries of layers above autograd (nn/) are added by a static registrar in their files.
+// Adds a file's entries to the registry when the testing library loads:
+//   const OpEntryRegistrar registrar(add_entries);
 class OpEntryRegistrar {
  public:
   explicit OpEntryRegistrar(void (*add_entries)(std::vector<OpEntry>&));

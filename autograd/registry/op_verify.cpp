@@ -53,14 +53,14 @@ void check_forward(const OpEntry& entry, const OpSample& sample, Device device,
 
 OpReport verify_op(const OpEntry& entry, std::span<const OpCheck> checks, Device device) {
   OpReport report;
-  report.name = entry.name;
+  report.name = entry.name();
   try {
     check_supported(entry, kFloat32, device);
   } catch (const Error& error) {
     report.unsupported = error.what();
     return report;
   }
-  Generator generator(seed_of(entry.name));
+  Generator generator(seed_of(entry.name()));
   const std::vector<OpSample> samples = entry.samples(generator);
   report.samples = static_cast<int>(samples.size());
   auto wants = [&](OpCheck check) { return std::ranges::find(checks, check) != checks.end(); };

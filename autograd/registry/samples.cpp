@@ -102,4 +102,42 @@ std::vector<OpSample> variants(Generator& g, const std::vector<Variant>& list) {
   return out;
 }
 
+OpEntry entry(OpId op, std::function<std::vector<OpSample>(Generator&)> samples,
+              double flops_per_element) {
+  return {.op = op, .samples = std::move(samples), .flops_per_element = flops_per_element};
+}
+
+OpEntry unary_entry(OpId op, Domain domain, OpCall call, double flops) {
+  return {.op = op,
+          .samples = [domain, call](Generator& g) { return unary(g, domain, call); },
+          .flops_per_element = flops};
+}
+
+OpEntry binary_entry(OpId op, Domain a, Domain b, OpCall call, double flops) {
+  return {.op = op,
+          .samples = [a, b, call](Generator& g) { return binary(g, a, b, call); },
+          .flops_per_element = flops};
+}
+
+OpEntry variants_entry(OpId op, std::vector<Variant> list) {
+  return {.op = op,
+          .samples = [list](Generator& g) { return variants(g, list); },
+          .flops_per_element = 0};
+}
+
+OpEntry along_entry(OpId op, Domain domain, std::function<Tensor(const Tensor&, int64_t)> call) {
+  return {.op = op, .samples = [domain, call](Generator& g) {
+            using V = std::vector<Tensor>;
+            return std::vector<OpSample>{{"dim 1 of [3, 4]",
+                                          {leaf(draw(g, {3, 4}, domain))},
+                                          [call](const V& v) { return call(v[0], 1); }},
+                                         {"dim 0, non-contiguous",
+                                          {leaf(transposed(draw(g, {3, 4}, domain)))},
+                                          [call](const V& v) { return call(v[0], 0); }},
+                                         {"0-dim", {leaf(draw(g, {}, domain))}, [call](const V& v) {
+                                            return call(v[0], 0);
+                                          }}};
+          }};
+}
+
 }  // namespace kiln::autograd::samples

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <vector>
 
+#include "autograd/op_list.h"
 #include "autograd/registry/op_registry.h"
 
 namespace kiln::autograd::samples {
@@ -48,5 +49,18 @@ struct Variant {
   bool non_contiguous = false;
 };
 std::vector<OpSample> variants(Generator& g, const std::vector<Variant>& list);
+
+// Entries of the common shapes of op, with their samples.
+OpEntry entry(OpId op, std::function<std::vector<OpSample>(Generator&)> samples,
+              double flops_per_element = 1);
+// An elementwise op of one tensor, `flops` per element.
+OpEntry unary_entry(OpId op, Domain domain, OpCall call, double flops = 1);
+// An elementwise op of two tensors, `flops` per element.
+OpEntry binary_entry(OpId op, Domain a, Domain b, OpCall call, double flops = 1);
+// An op of one input with no arithmetic (a view or a copy): `list`'s variants.
+OpEntry variants_entry(OpId op, std::vector<Variant> list);
+// An op along one dim (call(x, dim)): dim 1 of [3, 4], dim 0 of a non-contiguous [3, 4], and
+// a 0-dim input.
+OpEntry along_entry(OpId op, Domain domain, std::function<Tensor(const Tensor&, int64_t)> call);
 
 }  // namespace kiln::autograd::samples

@@ -22,7 +22,7 @@ constexpr Device kGpu = cuda_device(0);
 
 std::vector<std::string> entry_names() {
   std::vector<std::string> names;
-  for (const OpEntry& entry : op_registry()) names.push_back(entry.name);
+  for (const OpEntry& entry : op_registry()) names.push_back(entry.name());
   return names;
 }
 

@@ -1,19 +1,17 @@
 // Registry entries of the indexing ops (autograd/ops_index.cpp).
 #include "autograd/functions.h"
-#include "autograd/registry/entries.h"
 #include "autograd/registry/samples.h"
 
 namespace kiln::autograd {
 
-using namespace samples;
-
 namespace {
-using V = std::vector<Tensor>;
-}  // namespace
 
-void add_index_entries(std::vector<OpEntry>& entries) {
+using namespace samples;
+using V = std::vector<Tensor>;
+
+void add_entries(std::vector<OpEntry>& entries) {
   // Repeated indices check that gradients of the same element add up.
-  entries.push_back({.name = "index_select",
+  entries.push_back({.op = Op::index_select,
                      .samples =
                          [](Generator& g) {
                            return std::vector<OpSample>{
@@ -25,7 +23,7 @@ void add_index_entries(std::vector<OpEntry>& entries) {
                                 [](const V& v) { return index_select(v[0], 1, v[1]); }}};
                          },
                      .flops_per_element = 0});
-  entries.push_back({.name = "gather",
+  entries.push_back({.op = Op::gather,
                      .samples =
                          [](Generator& g) {
                            return std::vector<OpSample>{
@@ -38,7 +36,7 @@ void add_index_entries(std::vector<OpEntry>& entries) {
                          },
                      .flops_per_element = 0});
   // scatter with distinct positions per row: with repeats the surviving write is unspecified.
-  entries.push_back({.name = "scatter",
+  entries.push_back({.op = Op::scatter,
                      .samples =
                          [](Generator& g) {
                            return std::vector<OpSample>{
@@ -49,7 +47,7 @@ void add_index_entries(std::vector<OpEntry>& entries) {
                          },
                      .flops_per_element = 0});
   entries.push_back(
-      {.name = "scatter_add", .samples = [](Generator& g) {
+      {.op = Op::scatter_add, .samples = [](Generator& g) {
          return std::vector<OpSample>{
              {"dim 1, repeated",
               {leaf(normal(g, {3, 4})), indices({0, 0, 1, 2, 3, 3}, {3, 2}),
@@ -60,7 +58,7 @@ void add_index_entries(std::vector<OpEntry>& entries) {
               [](const V& v) { return scatter_add(v[0], 1, v[1], v[2]); }}};
        }});
   entries.push_back(
-      {.name = "index_add", .samples = [](Generator& g) {
+      {.op = Op::index_add, .samples = [](Generator& g) {
          return std::vector<OpSample>{
              {"dim 0, repeated, alpha 2",
               {leaf(normal(g, {4, 3})), indices({1, 3, 1}, {3}), leaf(normal(g, {3, 3}))},
@@ -72,7 +70,7 @@ void add_index_entries(std::vector<OpEntry>& entries) {
               {leaf(normal(g, {})), indices({0, 0}, {2}), leaf(normal(g, {}))},
               [](const V& v) { return index_add(v[0], 0, v[1], v[2], 3.0); }}};
        }});
-  entries.push_back({.name = "embedding",
+  entries.push_back({.op = Op::embedding,
                      .samples =
                          [](Generator& g) {
                            return std::vector<OpSample>{
@@ -81,14 +79,14 @@ void add_index_entries(std::vector<OpEntry>& entries) {
                                 [](const V& v) { return embedding(v[0], v[1]); }}};
                          },
                      .flops_per_element = 0});
-  for (const char* name : {"tril", "triu"}) {
-    const bool lower = name[3] == 'l';
+  for (Op op : {Op::tril, Op::triu}) {
+    const bool lower = op == Op::tril;
     auto call = [lower](int64_t diagonal) {
       return [lower, diagonal](const V& v) {
         return lower ? tril(v[0], diagonal) : triu(v[0], diagonal);
       };
     };
-    entries.push_back({.name = name,
+    entries.push_back({.op = op,
                        .samples =
                            [call](Generator& g) {
                              return variants(g, {{"[4, 4]", {4, 4}, call(0)},
@@ -98,5 +96,9 @@ void add_index_entries(std::vector<OpEntry>& entries) {
                        .flops_per_element = 0});
   }
 }
+
+const OpEntryRegistrar registrar(add_entries);
+
+}  // namespace
 
 }  // namespace kiln::autograd

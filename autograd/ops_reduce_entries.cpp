@@ -1,24 +1,21 @@
 // Registry entries of the reductions (autograd/ops_reduce.cpp).
 #include <limits>
-
 #include "autograd/functions.h"
-#include "autograd/registry/entries.h"
 #include "autograd/registry/samples.h"
 #include "tensor/creation.h"
 
 namespace kiln::autograd {
 
-using namespace samples;
-
 namespace {
 
+using namespace samples;
 using V = std::vector<Tensor>;
 
 // A reduction over: everything, one dim, two dims kept, a negative dim; non-contiguous
 // input; a 0-dim input.
-OpEntry reduction_entry(const char* name, Domain domain,
+OpEntry reduction_entry(OpId op, Domain domain,
                         std::function<Tensor(const Tensor&, const Dims&, bool)> reduce) {
-  return {.name = name, .samples = [domain, reduce](Generator& g) {
+  return {.op = op, .samples = [domain, reduce](Generator& g) {
             struct Variant {
               const char* label;
               Shape shape;
@@ -45,9 +42,8 @@ OpEntry reduction_entry(const char* name, Domain domain,
           }};
 }
 
-OpEntry along_dim_entry(const char* name,
-                        std::function<Tensor(const Tensor&, int64_t, bool)> reduce) {
-  return {.name = name, .samples = [reduce](Generator& g) {
+OpEntry along_dim_entry(OpId op, std::function<Tensor(const Tensor&, int64_t, bool)> reduce) {
+  return {.op = op, .samples = [reduce](Generator& g) {
             return std::vector<OpSample>{{"dim 1 of [3, 4]",
                                           {leaf(normal(g, {3, 4}))},
                                           [reduce](const V& v) { return reduce(v[0], 1, false); }},
@@ -63,15 +59,14 @@ OpEntry along_dim_entry(const char* name,
           }};
 }
 
-}  // namespace
-
-void add_reduction_entries(std::vector<OpEntry>& entries) {
+void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(reduction_entry(
-      "sum", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return sum(x, d, k); }));
-  entries.push_back(reduction_entry(
-      "mean", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return mean(x, d, k); }));
+      Op::sum, Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return sum(x, d, k); }));
+  entries.push_back(
+      reduction_entry(CompositeOp::mean, Domain::Real,
+                      [](const Tensor& x, const Dims& d, bool k) { return mean(x, d, k); }));
   OpEntry prod_entry =
-      reduction_entry("prod", Domain::AwayFromZero,
+      reduction_entry(Op::prod, Domain::AwayFromZero,
                       [](const Tensor& x, const Dims& d, bool k) { return prod(x, d, k); });
   prod_entry.samples = [away_from_zero = prod_entry.samples](Generator& g) {
     std::vector<OpSample> out = away_from_zero(g);
@@ -86,15 +81,17 @@ void add_reduction_entries(std::vector<OpEntry>& entries) {
     return out;
   };
   entries.push_back(std::move(prod_entry));
-  entries.push_back(reduction_entry(
-      "amax", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return amax(x, d, k); }));
-  entries.push_back(reduction_entry(
-      "amin", Domain::Real, [](const Tensor& x, const Dims& d, bool k) { return amin(x, d, k); }));
   entries.push_back(
-      reduction_entry("logsumexp", Domain::Real,
+      reduction_entry(Op::amax, Domain::Real,
+                      [](const Tensor& x, const Dims& d, bool k) { return amax(x, d, k); }));
+  entries.push_back(
+      reduction_entry(Op::amin, Domain::Real,
+                      [](const Tensor& x, const Dims& d, bool k) { return amin(x, d, k); }));
+  entries.push_back(
+      reduction_entry(Op::logsumexp, Domain::Real,
                       [](const Tensor& x, const Dims& d, bool k) { return logsumexp(x, d, k); }));
   entries.push_back(
-      {.name = "var", .samples = [](Generator& g) {
+      {.op = CompositeOp::var, .samples = [](Generator& g) {
          return std::vector<OpSample>{
              {"all, unbiased", {leaf(normal(g, {3, 4}))}, [](const V& v) { return var(v[0]); }},
              {"dim 1, biased",
@@ -104,7 +101,7 @@ void add_reduction_entries(std::vector<OpEntry>& entries) {
               {leaf(transposed(normal(g, {3, 4})))},
               [](const V& v) { return var(v[0], {0}, true, true); }}};
        }});
-  entries.push_back({.name = "std", .samples = [](Generator& g) {
+  entries.push_back({.op = CompositeOp::std, .samples = [](Generator& g) {
                        return std::vector<OpSample>{
                            {"all, unbiased",
                             {leaf(normal(g, {3, 4}))},
@@ -114,7 +111,7 @@ void add_reduction_entries(std::vector<OpEntry>& entries) {
                             }}};
                      }});
   entries.push_back(
-      {.name = "norm", .samples = [](Generator& g) {
+      {.op = Op::norm, .samples = [](Generator& g) {
          std::vector<OpSample> out;
          for (double p : {2.0, 1.0, 3.0, 0.5, std::numeric_limits<double>::infinity()}) {
            out.push_back({"p = " + std::to_string(p) + ", dim 1",
@@ -125,20 +122,24 @@ void add_reduction_entries(std::vector<OpEntry>& entries) {
              {"p = 2, all", {leaf(normal(g, {3, 4}))}, [](const V& v) { return norm(v[0]); }});
          return out;
        }});
-  entries.push_back({.name = "max", .samples = [](Generator& g) {
+  entries.push_back({.op = Op::max, .samples = [](Generator& g) {
                        return std::vector<OpSample>{{"[3, 4]",
                                                      {leaf(normal(g, {3, 4}))},
                                                      [](const V& v) { return max(v[0]); }}};
                      }});
-  entries.push_back({.name = "min", .samples = [](Generator& g) {
+  entries.push_back({.op = Op::min, .samples = [](Generator& g) {
                        return std::vector<OpSample>{{"[3, 4]",
                                                      {leaf(normal(g, {3, 4}))},
                                                      [](const V& v) { return min(v[0]); }}};
                      }});
   entries.push_back(along_dim_entry(
-      "max_dim", [](const Tensor& x, int64_t d, bool k) { return max(x, d, k).first; }));
+      Op::max_dim, [](const Tensor& x, int64_t d, bool k) { return max(x, d, k).first; }));
   entries.push_back(along_dim_entry(
-      "min_dim", [](const Tensor& x, int64_t d, bool k) { return min(x, d, k).first; }));
+      Op::min_dim, [](const Tensor& x, int64_t d, bool k) { return min(x, d, k).first; }));
 }
+
+const OpEntryRegistrar registrar(add_entries);
+
+}  // namespace
 
 }  // namespace kiln::autograd

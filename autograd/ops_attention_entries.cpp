@@ -1,0 +1,79 @@
+// Registry entry of scaled_dot_product_attention (autograd/ops_attention.cpp).
+#include "autograd/functions.h"
+#include "autograd/registry/samples.h"
+#include "tensor/creation.h"
+
+namespace kiln::autograd {
+
+namespace {
+
+using namespace samples;
+using V = std::vector<Tensor>;
+
+void add_entries(std::vector<OpEntry>& entries) {
+  entries.push_back(
+      {.op = Op::scaled_dot_product_attention,
+       .samples =
+           [](Generator& g) {
+             const OpCall plain = [](const V& v) {
+               return scaled_dot_product_attention(v[0], v[1], v[2]);
+             };
+             // Each query may attend to some key: no row is fully masked.
+             const Tensor allowed =
+                 from_vector(std::vector<bool>{true, false, true, true, false, false, true, true,
+                                               true, true, true, false, false, true, true},
+                             {3, 5});
+             return std::vector<OpSample>{
+                 {"batched",
+                  {leaf(normal(g, {2, 3, 4})), leaf(normal(g, {2, 5, 4})),
+                   leaf(normal(g, {2, 5, 3}))},
+                  plain},
+                 {"bool mask",
+                  {leaf(normal(g, {2, 3, 4})), leaf(normal(g, {2, 5, 4})),
+                   leaf(normal(g, {2, 5, 3})), allowed},
+                  [](const V& v) { return scaled_dot_product_attention(v[0], v[1], v[2], v[3]); }},
+                 {"float mask, scale 0.3",
+                  {leaf(normal(g, {3, 4})), leaf(normal(g, {5, 4})), leaf(normal(g, {5, 2})),
+                   leaf(normal(g, {3, 5}))},
+                  [](const V& v) {
+                    return scaled_dot_product_attention(v[0], v[1], v[2], v[3], 0, false, 0.3);
+                  }},
+                 {"float mask broadcast over the batch, causal",
+                  {leaf(normal(g, {2, 4, 3})), leaf(normal(g, {2, 4, 3})),
+                   leaf(normal(g, {2, 4, 2})), leaf(normal(g, {4, 1}))},
+                  [](const V& v) {
+                    return scaled_dot_product_attention(v[0], v[1], v[2], v[3], 0, true);
+                  }},
+                 {"float mask only",
+                  {normal(g, {3, 4}), normal(g, {5, 4}), normal(g, {5, 2}),
+                   leaf(normal(g, {3, 5}))},
+                  [](const V& v) {
+                    return scaled_dot_product_attention(v[0], v[1], v[2], v[3], 0, false, 0.3);
+                  }},
+                 {"causal",
+                  {leaf(normal(g, {2, 4, 3})), leaf(normal(g, {2, 4, 3})),
+                   leaf(normal(g, {2, 4, 3}))},
+                  [](const V& v) {
+                    return scaled_dot_product_attention(v[0], v[1], v[2], {}, 0, true);
+                  }},
+                 {"dropout 0.3",
+                  {leaf(normal(g, {2, 3, 4})), leaf(normal(g, {2, 5, 4})),
+                   leaf(normal(g, {2, 5, 3}))},
+                  [](const V& v) {
+                    Generator mask(5);
+                    return scaled_dot_product_attention(v[0], v[1], v[2], {}, 0.3, false,
+                                                        std::nullopt, &mask);
+                  }}};
+           },
+       .flops =
+           [](const V& in, const Tensor& out) {
+             const double scores = static_cast<double>(out.numel() / out.size(-1)) * in[1].size(-2);
+             return 2 * scores * in[0].size(-1) + 2 * scores * out.size(-1) + 5 * scores;
+           }});
+}
+
+const OpEntryRegistrar registrar(add_entries);
+
+}  // namespace
+
+}  // namespace kiln::autograd

@@ -1,0 +1,170 @@
+// Registry entries of the elementwise ops (autograd/ops_elementwise.cpp).
+#include "autograd/functions.h"
+#include "autograd/registry/samples.h"
+
+namespace kiln::autograd {
+
+namespace {
+
+using namespace samples;
+using V = std::vector<Tensor>;
+
+OpEntry unary_entry_avoiding(OpId op, std::vector<double> kinks, OpCall call) {
+  return {.op = op, .samples = [kinks, call](Generator& g) {
+            return unary(
+                g, [kinks](Generator& g, const Shape& shape) { return avoiding(g, shape, kinks); },
+                call);
+          }};
+}
+
+// Operands on interleaved grids, so that maximum/minimum never tie.
+OpEntry extremum_entry(OpId op, OpCall call) {
+  return {.op = op, .samples = [call](Generator& g) {
+            std::vector<OpSample> out;
+            for (const auto& [a, b] :
+                 std::vector<std::pair<Shape, Shape>>{{{3, 4}, {3, 4}}, {{3, 1}, {4}}, {{}, {5}}}) {
+              out.push_back({"grid", {leaf(on_grid(g, a, 0.25)), leaf(on_grid(g, b, 0))}, call});
+            }
+            return out;
+          }};
+}
+
+// An op with a number operand: samples of one tensor.
+OpEntry scalar_entry(OpId op, Domain domain, OpCall call) {
+  return unary_entry(op, domain, std::move(call));
+}
+
+void add_entries(std::vector<OpEntry>& entries) {
+  entries.push_back(unary_entry(Op::neg, Domain::Real, [](const V& v) { return neg(v[0]); }));
+  entries.push_back(unary_entry_avoiding(Op::abs, {0.0}, [](const V& v) { return abs(v[0]); }));
+  entries.push_back(unary_entry(Op::square, Domain::Real, [](const V& v) { return square(v[0]); }));
+  entries.push_back(
+      unary_entry(Op::sign, Domain::AwayFromZero, [](const V& v) { return sign(v[0]); }));
+  entries.push_back(unary_entry_avoiding(Op::relu, {0.0}, [](const V& v) { return relu(v[0]); }));
+  entries.push_back(unary_entry(
+      Op::exp, Domain::Real, [](const V& v) { return exp(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::log, Domain::Positive, [](const V& v) { return log(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::log1p, Domain::Positive, [](const V& v) { return log1p(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::expm1, Domain::Real, [](const V& v) { return expm1(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::sqrt, Domain::Positive, [](const V& v) { return sqrt(v[0]); }, 4));
+  entries.push_back(unary_entry(
+      Op::rsqrt, Domain::Positive, [](const V& v) { return rsqrt(v[0]); }, 4));
+  entries.push_back(unary_entry(
+      Op::sin, Domain::Real, [](const V& v) { return sin(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::cos, Domain::Real, [](const V& v) { return cos(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::erf, Domain::Real, [](const V& v) { return erf(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::tanh, Domain::Real, [](const V& v) { return tanh(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::sigmoid, Domain::Real, [](const V& v) { return sigmoid(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::gelu_erf, Domain::Real, [](const V& v) { return gelu_erf(v[0]); }, 12));
+  entries.push_back(unary_entry(
+      Op::gelu_tanh, Domain::Real, [](const V& v) { return gelu_tanh(v[0]); }, 12));
+  entries.push_back(unary_entry(
+      Op::silu, Domain::Real, [](const V& v) { return silu(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::softplus, Domain::Real, [](const V& v) { return softplus(v[0]); }, 8));
+  entries.push_back({.op = Op::pow_scalar, .samples = [](Generator& g) {
+                       std::vector<OpSample> out;
+                       for (double p : {2.0, 3.0, 0.5, -1.5}) {
+                         out.push_back({"x^" + std::to_string(p),
+                                        {leaf(draw(g, {3, 4}, Domain::Positive))},
+                                        [p](const V& v) { return v[0].pow(p); }});
+                       }
+                       out.push_back({"x^Scalar(2)",
+                                      {leaf(draw(g, {5}, Domain::Real))},
+                                      [](const V& v) { return pow(v[0], Scalar(2)); }});
+                       return out;
+                     }});
+  entries.push_back({.op = Op::clamp, .samples = [](Generator& g) {
+                       return std::vector<OpSample>{
+                           {"both bounds",
+                            {leaf(avoiding(g, {3, 4}, {-0.5, 0.5}))},
+                            [](const V& v) { return clamp(v[0], -0.5, 0.5); }},
+                           {"min only",
+                            {leaf(avoiding(g, {3, 4}, {-0.5}))},
+                            [](const V& v) { return clamp(v[0], -0.5, std::nullopt); }},
+                           {"max only",
+                            {leaf(transposed(avoiding(g, {3, 4}, {0.5})))},
+                            [](const V& v) { return clamp(v[0], std::nullopt, 0.5); }}};
+                     }});
+
+  entries.push_back(
+      binary_entry(Op::add, Domain::Real, Domain::Real, [](const V& v) { return v[0] + v[1]; }));
+  entries.push_back(
+      binary_entry(Op::sub, Domain::Real, Domain::Real, [](const V& v) { return v[0] - v[1]; }));
+  entries.push_back(
+      binary_entry(Op::mul, Domain::Real, Domain::Real, [](const V& v) { return v[0] * v[1]; }));
+  entries.push_back(binary_entry(Op::div, Domain::Real, Domain::AwayFromZero,
+                                 [](const V& v) { return v[0] / v[1]; }));
+  entries.push_back(binary_entry(
+      Op::pow, Domain::Positive, Domain::Real, [](const V& v) { return pow(v[0], v[1]); }, 16));
+  entries.push_back(extremum_entry(Op::maximum, [](const V& v) { return maximum(v[0], v[1]); }));
+  entries.push_back(extremum_entry(Op::minimum, [](const V& v) { return minimum(v[0], v[1]); }));
+  entries.push_back(
+      scalar_entry(Op::add_scalar, Domain::Real, [](const V& v) { return v[0] + 1.5; }));
+  entries.push_back(
+      scalar_entry(Op::sub_scalar, Domain::Real, [](const V& v) { return v[0] - 1.5; }));
+  entries.push_back(
+      scalar_entry(Op::rsub_scalar, Domain::Real, [](const V& v) { return 1.5 - v[0]; }));
+  entries.push_back(
+      scalar_entry(Op::mul_scalar, Domain::Real, [](const V& v) { return v[0] * 1.5; }));
+  entries.push_back(
+      scalar_entry(Op::div_scalar, Domain::Real, [](const V& v) { return v[0] / 1.5; }));
+  entries.push_back(
+      scalar_entry(Op::rdiv_scalar, Domain::AwayFromZero, [](const V& v) { return 1.5 / v[0]; }));
+  entries.push_back(unary_entry_avoiding(Op::maximum_scalar, {0.25},
+                                         [](const V& v) { return maximum(v[0], 0.25); }));
+  entries.push_back(unary_entry_avoiding(Op::minimum_scalar, {0.25},
+                                         [](const V& v) { return minimum(v[0], 0.25); }));
+
+  entries.push_back({.op = Op::where, .samples = [](Generator& g) {
+                       const OpCall call = [](const V& v) {
+                         return where(gt(v[2], 0.0), v[0], v[1]);
+                       };
+                       return std::vector<OpSample>{
+                           {"[3, 4]",
+                            {leaf(normal(g, {3, 4})), leaf(normal(g, {3, 4})), normal(g, {3, 4})},
+                            call},
+                           {"broadcast",
+                            {leaf(normal(g, {3, 1})), leaf(normal(g, {4})), normal(g, {3, 4})},
+                            call}};
+                     }});
+  entries.push_back({.op = Op::masked_fill, .samples = [](Generator& g) {
+                       const OpCall call = [](const V& v) {
+                         return masked_fill(v[0], gt(v[1], 0.0), 2.0);
+                       };
+                       return std::vector<OpSample>{
+                           {"[3, 4]", {leaf(normal(g, {3, 4})), normal(g, {3, 4})}, call},
+                           {"broadcast mask", {leaf(normal(g, {3, 4})), normal(g, {4})}, call}};
+                     }});
+  entries.push_back(
+      {.op = Op::lerp, .samples = [](Generator& g) {
+         const OpCall call = [](const V& v) { return lerp(v[0], v[1], v[2]); };
+         return std::vector<OpSample>{
+             {"[3, 4]",
+              {leaf(normal(g, {3, 4})), leaf(normal(g, {3, 4})), leaf(uniform(g, {3, 4}, 0, 1))},
+              call},
+             {"broadcast",
+              {leaf(normal(g, {3, 1})), leaf(normal(g, {4})), leaf(uniform(g, {}, 0, 1))},
+              call}};
+       }});
+  entries.push_back({.op = Op::lerp_scalar, .samples = [](Generator& g) {
+                       const OpCall call = [](const V& v) { return lerp(v[0], v[1], 0.3); };
+                       return std::vector<OpSample>{
+                           {"[3, 4]", {leaf(normal(g, {3, 4})), leaf(normal(g, {3, 4}))}, call}};
+                     }});
+}
+
+const OpEntryRegistrar registrar(add_entries);
+
+}  // namespace
+
+}  // namespace kiln::autograd

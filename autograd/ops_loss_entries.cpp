@@ -1,0 +1,33 @@
+// Registry entry of binary_cross_entropy_elementwise (autograd/ops_loss.cpp).
+#include "autograd/functions.h"
+#include "autograd/registry/samples.h"
+
+namespace kiln::autograd {
+
+namespace {
+
+using namespace samples;
+using V = std::vector<Tensor>;
+
+void add_entries(std::vector<OpEntry>& entries) {
+  entries.push_back(
+      {.op = Op::binary_cross_entropy_elementwise, .samples = [](Generator& g) {
+         const OpCall call = [](const V& v) {
+           return binary_cross_entropy_elementwise(v[0], v[1]);
+         };
+         return std::vector<OpSample>{
+             {"[3, 4]",
+              {leaf(uniform(g, {3, 4}, 0.05, 0.95)), leaf(uniform(g, {3, 4}, 0, 1))},
+              call},
+             {"broadcast target",
+              {leaf(uniform(g, {2, 3}, 0.05, 0.95)), leaf(uniform(g, {3}, 0, 1))},
+              call},
+             {"0-dim", {leaf(uniform(g, {}, 0.05, 0.95)), leaf(uniform(g, {}, 0, 1))}, call}};
+       }});
+}
+
+const OpEntryRegistrar registrar(add_entries);
+
+}  // namespace
+
+}  // namespace kiln::autograd

@@ -1,0 +1,31 @@
+// Registry entries of sort and topk (autograd/ops_sort.cpp).
+#include "autograd/functions.h"
+#include "autograd/registry/samples.h"
+
+namespace kiln::autograd {
+
+namespace {
+
+using namespace samples;
+using V = std::vector<Tensor>;
+
+void add_entries(std::vector<OpEntry>& entries) {
+  entries.push_back(along_entry(
+      Op::sort, Domain::Real, [](const Tensor& x, int64_t d) { return sort(x, d, d == 0).first; }));
+  entries.push_back(
+      {.op = Op::topk, .samples = [](Generator& g) {
+         return variants(
+             g,
+             {{"2 largest along dim 1", {3, 5}, [](const V& v) { return topk(v[0], 2, 1).first; }},
+              {"3 smallest along dim 0",
+               {4, 3},
+               [](const V& v) { return topk(v[0], 3, 0, false).first; },
+               true}});
+       }});
+}
+
+const OpEntryRegistrar registrar(add_entries);
+
+}  // namespace
+
+}  // namespace kiln::autograd

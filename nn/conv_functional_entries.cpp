@@ -1,0 +1,112 @@
+// Registry entries of convolutions, padding and pooling (nn/conv_functional.cpp).
+#include "autograd/functions.h"
+#include "autograd/registry/samples.h"
+#include "nn/conv_functional.h"
+#include "nn/op_list.h"
+#include "tensor/creation.h"
+
+namespace kiln::nn {
+
+namespace {
+
+using autograd::OpCall;
+using autograd::OpEntry;
+using autograd::OpSample;
+using namespace autograd::samples;
+using V = std::vector<Tensor>;
+
+void add_entries(std::vector<OpEntry>& entries) {
+  entries.push_back(entry(Op::conv1d, [](Generator& g) {
+    return std::vector<OpSample>{
+        {"stride 2, padding 1, dilation 2, groups 2",
+         {leaf(normal(g, {2, 4, 9})), leaf(normal(g, {4, 2, 3})), leaf(normal(g, {4}))},
+         [](const V& v) {
+           return functional::conv(v[0], v[1], v[2],
+                                   {.stride = {2}, .padding = {1}, .dilation = {2}, .groups = 2});
+         }},
+        {"causal", {leaf(normal(g, {1, 2, 6})), leaf(normal(g, {3, 2, 2}))}, [](const V& v) {
+           return functional::conv(v[0], v[1], {}, {.mode = functional::PaddingMode::Causal});
+         }}};
+  }));
+  entries.push_back(entry(Op::conv2d, [](Generator& g) {
+    return std::vector<OpSample>{
+        {"stride (2, 1), padding 1, groups 2",
+         {leaf(normal(g, {1, 2, 5, 4})), leaf(normal(g, {2, 1, 3, 2})), leaf(normal(g, {2}))},
+         [](const V& v) {
+           return functional::conv(v[0], v[1], v[2],
+                                   {.stride = {2, 1}, .padding = {1}, .groups = 2});
+         }},
+        {"same", {leaf(normal(g, {1, 1, 4, 4})), leaf(normal(g, {2, 1, 2, 3}))}, [](const V& v) {
+           return functional::conv(v[0], v[1], {}, {.mode = functional::PaddingMode::Same});
+         }}};
+  }));
+  entries.push_back(entry(Op::conv_transpose1d, [](Generator& g) {
+    return std::vector<OpSample>{
+        {"stride 2, padding 1, output_padding 1, groups 2",
+         {leaf(normal(g, {1, 4, 4})), leaf(normal(g, {4, 1, 3})), leaf(normal(g, {2}))},
+         [](const V& v) {
+           return functional::conv_transpose(
+               v[0], v[1], v[2],
+               {.stride = {2}, .padding = {1}, .output_padding = {1}, .groups = 2});
+         }}};
+  }));
+  entries.push_back(entry(Op::conv_transpose2d, [](Generator& g) {
+    return std::vector<OpSample>{{"stride (2, 1), dilation (1, 2)",
+                                  {leaf(normal(g, {1, 2, 3, 3})), leaf(normal(g, {2, 2, 2, 2}))},
+                                  [](const V& v) {
+                                    return functional::conv_transpose(
+                                        v[0], v[1], {}, {.stride = {2, 1}, .dilation = {1, 2}});
+                                  }}};
+  }));
+  entries.push_back(entry(
+      Op::pad,
+      [](Generator& g) {
+        return std::vector<OpSample>{{"zeros",
+                                      {leaf(normal(g, {2, 3, 2}))},
+                                      [](const V& v) {
+                                        return functional::pad(v[0], {{1, 0}, {2, 1}});
+                                      }},
+                                     {"value", {leaf(normal(g, {3, 2}))}, [](const V& v) {
+                                        return functional::pad(v[0], {{0, 2}}, 1.5);
+                                      }}};
+      },
+      0));
+  entries.push_back(entry(Op::max_pool, [](Generator& g) {
+    return std::vector<OpSample>{
+        {"1-d, stride 2, padding 1",
+         {leaf(normal(g, {1, 2, 7}))},
+         [](const V& v) {
+           return functional::max_pool(v[0], {.kernel = {3}, .stride = {2}, .padding = {1}});
+         }},
+        {"2-d, ceil mode", {leaf(normal(g, {1, 1, 5, 4}))}, [](const V& v) {
+           return functional::max_pool(v[0], {.kernel = {2, 2}, .ceil_mode = true});
+         }}};
+  }));
+  entries.push_back(entry(Op::avg_pool, [](Generator& g) {
+    return std::vector<OpSample>{
+        {"1-d, padding, count_include_pad off",
+         {leaf(normal(g, {1, 2, 7}))},
+         [](const V& v) {
+           return functional::avg_pool(
+               v[0], {.kernel = {3}, .stride = {2}, .padding = {1}, .count_include_pad = false});
+         }},
+        {"2-d, ceil mode", {leaf(normal(g, {1, 1, 5, 4}))}, [](const V& v) {
+           return functional::avg_pool(v[0], {.kernel = {2, 3}, .ceil_mode = true});
+         }}};
+  }));
+  entries.push_back(entry(Op::adaptive_avg_pool, [](Generator& g) {
+    return std::vector<OpSample>{
+        {"1-d to 3",
+         {leaf(normal(g, {1, 2, 7}))},
+         [](const V& v) { return functional::adaptive_avg_pool(v[0], {3}); }},
+        {"2-d to (2, 3)", {leaf(normal(g, {1, 1, 5, 4}))}, [](const V& v) {
+           return functional::adaptive_avg_pool(v[0], {2, 3});
+         }}};
+  }));
+}
+
+const autograd::OpEntryRegistrar registrar(add_entries);
+
+}  // namespace
+
+}  // namespace kiln::nn

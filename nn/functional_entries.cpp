@@ -1,0 +1,96 @@
+// Registry entries of nn's functional layers (nn/functional.cpp).
+#include "autograd/functions.h"
+#include "autograd/registry/samples.h"
+#include "nn/functional.h"
+#include "nn/op_list.h"
+#include "tensor/creation.h"
+
+namespace kiln::nn {
+
+namespace {
+
+using autograd::OpCall;
+using autograd::OpEntry;
+using autograd::OpSample;
+using namespace autograd::samples;
+using V = std::vector<Tensor>;
+
+void add_entries(std::vector<OpEntry>& entries) {
+  entries.push_back(entry(Op::linear, [](Generator& g) {
+    return std::vector<OpSample>{
+        {"[2, 3] x W[4, 3] + b",
+         {leaf(normal(g, {2, 3})), leaf(normal(g, {4, 3})), leaf(normal(g, {4}))},
+         [](const V& v) { return functional::linear(v[0], v[1], v[2]); }},
+        {"batched, no bias", {leaf(normal(g, {2, 2, 3})), leaf(normal(g, {4, 3}))}, [](const V& v) {
+           return functional::linear(v[0], v[1]);
+         }}};
+  }));
+  entries.push_back(entry(Op::bilinear, [](Generator& g) {
+    return std::vector<OpSample>{
+        {"[2, 3] and [2, 2] into 2",
+         {leaf(normal(g, {2, 3})), leaf(normal(g, {2, 2})), leaf(normal(g, {2, 3, 2})),
+          leaf(normal(g, {2}))},
+         [](const V& v) { return functional::bilinear(v[0], v[1], v[2], v[3]); }}};
+  }));
+  entries.push_back(entry(
+      Op::embedding_padding,
+      [](Generator& g) {
+        // The padding row gets no gradient by design, so it is a constant here; the sample
+        // checks that every other row gets its gradient through Embedding's lookup.
+        return std::vector<OpSample>{
+            {"padding row 1",
+             {leaf(normal(g, {3, 3})), indices({0, 1, 3, 1}, {2, 2}), normal(g, {1, 3})},
+             [](const V& v) {
+               const Tensor weight = cat({v[0].narrow(0, 0, 1), v[2], v[0].narrow(0, 1, 2)});
+               return functional::embedding(weight, v[1], 1);
+             }}};
+      },
+      0));
+  entries.push_back(entry(
+      Op::layer_norm_nd,
+      [](Generator& g) {
+        return std::vector<OpSample>{
+            {"last 2 dims",
+             {leaf(normal(g, {2, 3, 2})), leaf(normal(g, {3, 2})), leaf(normal(g, {3, 2}))},
+             [](const V& v) { return functional::layer_norm(v[0], 2, v[1], v[2]); }}};
+      },
+      8));
+  entries.push_back(entry(
+      Op::rms_norm,
+      [](Generator& g) {
+        return std::vector<OpSample>{
+            {"last dim",
+             {leaf(normal(g, {3, 4})), leaf(normal(g, {4}))},
+             [](const V& v) { return functional::rms_norm(v[0], 1, v[1], 1e-6); }},
+            {"last 2 dims, no weight", {leaf(normal(g, {2, 2, 3}))}, [](const V& v) {
+               return functional::rms_norm(v[0], 2, {});
+             }}};
+      },
+      4));
+  entries.push_back(entry(Op::dropout, [](Generator& g) {
+    // A generator seeded in the call gives every evaluation the same mask.
+    return std::vector<OpSample>{{"p = 0.3", {leaf(normal(g, {4, 5}))}, [](const V& v) {
+                                    Generator mask(11);
+                                    return functional::dropout(v[0], 0.3, true, &mask);
+                                  }}};
+  }));
+  entries.push_back(entry(Op::leaky_relu, [](Generator& g) {
+    return std::vector<OpSample>{{"slope 0.1", {leaf(avoiding(g, {3, 4}, {0.0}))}, [](const V& v) {
+                                    return functional::leaky_relu(v[0], 0.1);
+                                  }}};
+  }));
+  entries.push_back(entry(
+      Op::softplus_beta,
+      [](Generator& g) {
+        return std::vector<OpSample>{{"beta 2, threshold 5",
+                                      {leaf(avoiding(g, {3, 4}, {2.5}))},
+                                      [](const V& v) { return functional::softplus(v[0], 2, 5); }}};
+      },
+      8));
+}
+
+const autograd::OpEntryRegistrar registrar(add_entries);
+
+}  // namespace
+
+}  // namespace kiln::nn
