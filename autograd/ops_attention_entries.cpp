@@ -74,6 +74,37 @@ void add_entries(std::vector<OpEntry>& entries) {
 
 const OpEntryRegistrar registrar(add_entries);
 
+const BadInputRegistrar bad_inputs({
+    {Op::scaled_dot_product_attention,
+     {
+         {"AttentionKeyWidthDiffers",
+          [] {
+            scaled_dot_product_attention(f32({2, 3, 4}), f32({2, 5, 3}), f32({2, 5, 3}));
+          },
+          {"scaled_dot_product_attention: query [2, 3, 4], key [2, 5, 3]", "do not fit"}},
+         {"AttentionValueLengthDiffers",
+          [] {
+            scaled_dot_product_attention(f32({3, 4}), f32({5, 4}), f32({6, 2}));
+          },
+          {"scaled_dot_product_attention", "value [6, 2]"}},
+         {"AttentionDropoutOne",
+          [] {
+            scaled_dot_product_attention(f32({3, 4}), f32({5, 4}), f32({5, 2}), {}, 1.0);
+          },
+          {"scaled_dot_product_attention: dropout_p must be in [0, 1), got 1"}},
+         {"AttentionIntegerMask",
+          [] {
+            scaled_dot_product_attention(f32({3, 4}), f32({5, 4}), f32({5, 2}), i64({3, 5}));
+          },
+          {"scaled_dot_product_attention: attn_mask must be bool or floating"}},
+         {"AttentionMaskNotBroadcastable",
+          [] {
+            scaled_dot_product_attention(f32({3, 4}), f32({5, 4}), f32({5, 2}), f32({2, 5}));
+          },
+          {"[3, 5]", "[2, 5]"}},
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

@@ -1,6 +1,9 @@
 // Registry entries of the elementwise ops (autograd/ops_elementwise.cpp).
+#include <limits>
+
 #include "autograd/functions.h"
 #include "autograd/registry/samples.h"
+#include "tensor/creation.h"
 
 namespace kiln::autograd {
 
@@ -164,6 +167,120 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const OpEntryRegistrar registrar(add_entries);
+
+const BadInputRegistrar bad_inputs({
+    {Op::add,
+     {
+         {"AddNotBroadcastable",
+          [] {
+            add(f32({2, 3}), f32({4, 3}));
+          },
+          {"add: shapes [2, 3] and [4, 3] are not broadcastable"}},
+         {"OperatorPlusNotBroadcastable",
+          [] { (void)(f32({5}) + f32({4})); },
+          {"add:", "[5]", "[4]", "not broadcastable"}},
+         {"AddTwoBools",
+          [] { add(tensor({true}), tensor({false})); },
+          {"add: not defined for bool tensors"}},
+         {"WriteIntoOverlappingUnfold",
+          [] {
+            Tensor windows = f32({4}).unfold(0, 2, 1);
+            add_out(windows, windows, windows);
+          },
+          {"add: the destination of shape [3, 2] and strides [1, 1]", "one memory location"}},
+     }},
+    {Op::mul,
+     {
+         {"MulNotBroadcastable",
+          [] {
+            mul(f32({2, 3}), f32({3, 2}));
+          },
+          {"mul:", "[2, 3]", "[3, 2]", "not broadcastable"}},
+     }},
+    {Op::where,
+     {
+         {"WhereConditionNotBroadcastable",
+          [] { where(bools({3}), f32({2}), f32({2})); },
+          {"where:", "[3]", "[2]", "not broadcastable"}},
+         {"WhereBranchesNotBroadcastable",
+          [] { where(bools({2}), f32({2}), f32({3})); },
+          {"where:", "[2]", "[3]", "not broadcastable"}},
+         {"WhereFloatCondition",
+          [] { where(f32({2}), f32({2}), f32({2})); },
+          {"where: condition must be bool, got float32"}},
+         {"WhereInt64Condition",
+          [] { where(i64({2}), f32({2}), f32({2})); },
+          {"where: condition must be bool, got int64"}},
+     }},
+    {Op::masked_fill,
+     {
+         {"MaskedFillMaskLargerThanInput",
+          [] {
+            f32({3}).masked_fill(bools({2, 3}), 1.0);
+          },
+          {"masked_fill: mask of shape [2, 3]", "shape [3]"}},
+         {"MaskedFillNotBroadcastable",
+          [] {
+            f32({2, 3}).masked_fill(bools({2}), 1.0);
+          },
+          {"masked_fill:", "[2, 3]", "[2]", "not broadcastable"}},
+         {"MaskedFillFloatMask",
+          [] { f32({3}).masked_fill(f32({3}), 1.0); },
+          {"masked_fill: mask must be bool, got float32"}},
+         {"MaskedFillValueOutOfInt64Range",
+          [] { i64({2}).masked_fill(bools({2}), -1e19); },
+          {"masked_fill: value -1e+19 does not fit in int64"}},
+     }},
+    {Op::neg,
+     {
+         {"NegOnBool",
+          [] {
+            neg(tensor({true, false}));
+          },
+          {"neg: not defined for bool tensors"}},
+         {"UnaryMinusOnBool",
+          [] { (void)(-tensor({true})); },
+          {"neg: not defined for bool tensors"}},
+     }},
+    {Op::abs,
+     {
+         {"AbsOnBool", [] { abs(bools({2})); }, {"abs: not defined for bool tensors"}},
+     }},
+    {Op::sub,
+     {
+         {"SubBoolScalar", [] { sub(bools({2}), true); }, {"sub: not defined for bool tensors"}},
+     }},
+    {Op::clamp,
+     {
+         {"ClampOnBool",
+          [] { clamp(bools({2}), 0.0, 1.0); },
+          {"clamp: not defined for bool tensors"}},
+         {"ClampWithNeitherBound",
+          [] { clamp(f32({2}), std::nullopt, std::nullopt); },
+          {"clamp: at least one of min and max must be given"}},
+         {"ClampNanBoundOnIntegers",
+          [] { clamp(i64({2}), std::numeric_limits<double>::quiet_NaN(), std::nullopt); },
+          {"clamp: NaN bound for an int64 tensor"}},
+     }},
+    {Op::pow_scalar,
+     {
+         {"PowOnBool", [] { pow(bools({2}), 2.0); }, {"pow", "not defined for bool tensors"}},
+     }},
+    {Op::lerp_scalar,
+     {
+         {"LerpOfInt64",
+          [] { lerp(i64({2}), i64({2}), 0.5); },
+          {"lerp: expects a floating dtype, got int64"}},
+     }},
+    {Op::pow,
+     {
+         {"PowIntegerNegativeExponent",
+          [] {
+            pow(tensor({2, 3}), tensor({1, -1}));
+          },
+          {"pow: integers to negative integer powers are not allowed"}},
+     }},
+});
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // Registry entries of the indexing ops (autograd/ops_index.cpp).
 #include "autograd/functions.h"
 #include "autograd/registry/samples.h"
+#include "tensor/creation.h"
 
 namespace kiln::autograd {
 
@@ -98,6 +99,148 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const OpEntryRegistrar registrar(add_entries);
+
+const BadInputRegistrar bad_inputs({
+    {Op::index_select,
+     {
+         {"IndexSelectIndexTooLarge",
+          [] {
+            index_select(f32({3, 2}), 0, tensor({0, 3}));
+          },
+          {"index_select: index 3 is out of range for dim 0 of size 3"}},
+         {"IndexSelectNegativeIndex",
+          [] {
+            index_select(f32({3, 2}), 1, tensor({-1}));
+          },
+          {"index_select: index -1 is out of range for dim 1 of size 2"}},
+         {"IndexSelectFloatIndex",
+          [] {
+            index_select(f32({3, 2}), 0, tensor({0.0}));
+          },
+          {"index_select: index tensor must be int64, got float32"}},
+         {"IndexSelectTwoDimIndex",
+          [] {
+            index_select(f32({3, 2}), 0, i64({2, 2}));
+          },
+          {"index_select: index must be 0-D or 1-D, got shape [2, 2]"}},
+         {"IndexSelectDimOutOfRange",
+          [] {
+            index_select(f32({3, 2}), 2, tensor({0}));
+          },
+          {"index_select: dim 2 is out of range"}},
+     }},
+    {Op::gather,
+     {
+         {"GatherIndexTooLarge",
+          [] {
+            gather(f32({2, 3}), 1, tensor({{0, 3}}));
+          },
+          {"gather: index 3 is out of range for dim 1 of size 3"}},
+         {"GatherNegativeIndex",
+          [] {
+            gather(f32({2, 3}), 0, tensor({{-1}}));
+          },
+          {"gather: index -1 is out of range for dim 0 of size 2"}},
+         {"GatherFloatIndex",
+          [] {
+            gather(f32({2, 3}), 1, f32({2, 3}));
+          },
+          {"gather: index tensor must be int64, got float32"}},
+         {"GatherIndexRankMismatch",
+          [] {
+            gather(f32({2, 3}), 1, tensor({0, 1}));
+          },
+          {"gather: index of shape [2] must have as many dims as the input of shape [2, 3]"}},
+         {"GatherIndexLargerThanInput",
+          [] {
+            gather(f32({2, 3}), 1, i64({3, 1}));
+          },
+          {"gather: index of shape [3, 1] exceeds the input of shape [2, 3] at dim 0"}},
+         {"GatherZeroDimIndexOutOfRange",
+          [] { gather(scalar_tensor(1.0), 0, scalar_tensor(int64_t{1})); },
+          {"gather: index 1 is out of range for dim 0 of size 1"}},
+     }},
+    {Op::scatter,
+     {
+         {"ScatterIndexTooLarge",
+          [] {
+            scatter(f32({2, 3}), 1, tensor({{5}}), ones({1, 1}));
+          },
+          {"scatter: index 5 is out of range for dim 1 of size 3"}},
+         {"ScatterSourceDtype",
+          [] {
+            scatter(f32({2, 3}), 1, tensor({{0}}), ones({1, 1}, {.dtype = kFloat64}));
+          },
+          {"scatter: source dtype float64 differs from the input's float32"}},
+         {"ScatterIndexLargerThanSource",
+          [] {
+            scatter(f32({2, 3}), 1, i64({1, 2}), ones({1, 1}));
+          },
+          {"scatter: index of shape [1, 2] exceeds the source of shape [1, 1] at dim 1"}},
+     }},
+    {Op::scatter_add,
+     {
+         {"ScatterAddNegativeIndex",
+          [] {
+            scatter_add(f32({2, 3}), 0, tensor({{-1}}), ones({1, 1}));
+          },
+          {"scatter_add: index -1 is out of range for dim 0 of size 2"}},
+         {"ScatterAddFloatIndex",
+          [] {
+            scatter_add(f32({2, 3}), 0, f32({1, 1}), ones({1, 1}));
+          },
+          {"scatter_add: index tensor must be int64, got float32"}},
+     }},
+    {Op::index_add,
+     {
+         {"IndexAddIndexTooLarge",
+          [] {
+            index_add(f32({3, 2}), 0, tensor({0, 3}), ones({2, 2}));
+          },
+          {"index_add: index 3 is out of range for dim 0 of size 3"}},
+         {"IndexAddSourceShape",
+          [] {
+            index_add(f32({3, 2}), 0, tensor({0, 1}), ones({3, 2}));
+          },
+          {"index_add: source of shape [3, 2] must have shape [2, 2]"}},
+         {"IndexAddFloatIndex",
+          [] {
+            index_add(f32({3, 2}), 0, tensor({0.0}), ones({1, 2}));
+          },
+          {"index_add: index tensor must be int64, got float32"}},
+         {"IndexAddFloatAlphaOnIntegers",
+          [] { index_add(i64({4}), 0, tensor({1}), tensor({10}), 0.5); },
+          {"index_add: alpha 0.5 must be an integer for a tensor of int64"}},
+     }},
+    {Op::embedding,
+     {
+         {"EmbeddingIdTooLarge",
+          [] {
+            embedding(f32({4, 2}), tensor({1, 4}));
+          },
+          {"index 4 is out of range for dim 0 of size 4"}},
+         {"EmbeddingFloatIds",
+          [] {
+            embedding(f32({4, 2}), tensor({1.0}));
+          },
+          {"embedding: index tensor must be int64, got float32"}},
+         {"EmbeddingWeightNotTwoDim",
+          [] { embedding(f32({4}), tensor({1})); },
+          {"embedding: weight must be 2-D", "got shape [4]"}},
+     }},
+    {Op::tril,
+     {
+         {"TrilOfVector",
+          [] { tril(f32({3})); },
+          {"tril: expects a tensor of at least 2 dims, got shape [3]"}},
+     }},
+    {Op::triu,
+     {
+         {"TriuOfScalar",
+          [] { triu(scalar_tensor(1.0)); },
+          {"triu: expects a tensor of at least 2 dims, got shape []"}},
+     }},
+});
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // Registry entries of cat, stack, split and chunk (autograd/ops_join.cpp).
 #include "autograd/functions.h"
 #include "autograd/registry/samples.h"
+#include "tensor/creation.h"
 
 namespace kiln::autograd {
 
@@ -57,6 +58,74 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const OpEntryRegistrar registrar(add_entries);
+
+const BadInputRegistrar bad_inputs({
+    {Op::cat,
+     {
+         {"CatMismatchedShapes",
+          [] {
+            cat({f32({2, 3}), f32({2, 4})}, 0);
+          },
+          {"cat: tensor 1 has shape [2, 4] but tensor 0 has shape [2, 3]", "except in dim 0"}},
+         {"CatMismatchedRanks",
+          [] {
+            cat({f32({2, 3}), f32({3})});
+          },
+          {"cat: tensor 1 has shape [3]", "[2, 3]", "ranks differ"}},
+         {"CatEmptyList", [] { cat(std::vector<Tensor>{}); }, {"cat: expected a non-empty list"}},
+         {"CatZeroDimTensors",
+          [] {
+            cat({scalar_tensor(1.0), scalar_tensor(2.0)});
+          },
+          {"cat: zero-dimensional tensors cannot be concatenated"}},
+         {"CatDimOutOfRange",
+          [] {
+            cat({f32({2}), f32({2})}, 1);
+          },
+          {"cat: dim 1 is out of range"}},
+     }},
+    {Op::stack,
+     {
+         {"StackMismatchedShapes",
+          [] {
+            stack({f32({2}), f32({3})});
+          },
+          {"stack: tensor 1 has shape [3] but tensor 0 has shape [2]"}},
+         {"StackDimOutOfRange",
+          [] {
+            stack({f32({2}), f32({2})}, 3);
+          },
+          {"stack: dim 3 is out of range", "2 dimension(s)"}},
+         {"StackEmptyList",
+          [] { stack(std::vector<Tensor>{}); },
+          {"stack: expected a non-empty list"}},
+     }},
+    {CompositeOp::split,
+     {
+         {"SplitSizesNotSumming",
+          [] {
+            split(f32({4}), std::vector<int64_t>{1, 2});
+          },
+          {"split: section sizes add up to 3 but dim 0 has size 4"}},
+         {"SplitNegativeSection",
+          [] {
+            split(f32({4}), std::vector<int64_t>{5, -1});
+          },
+          {"split: section sizes must be non-negative, got -1"}},
+         {"SplitSizeZero",
+          [] { f32({4}).split(0); },
+          {"split: split_size must be positive, got 0"}},
+         {"SplitZeroDim",
+          [] { scalar_tensor(1.0).split(1); },
+          {"split: cannot split a 0-dim tensor"}},
+     }},
+    {CompositeOp::chunk,
+     {
+         {"ChunkZeroChunks",
+          [] { f32({4}).chunk(0); },
+          {"chunk: number of chunks must be positive, got 0"}},
+     }},
+});
 
 }  // namespace
 

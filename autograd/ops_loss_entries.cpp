@@ -1,6 +1,7 @@
 // Registry entry of binary_cross_entropy_elementwise (autograd/ops_loss.cpp).
 #include "autograd/functions.h"
 #include "autograd/registry/samples.h"
+#include "tensor/creation.h"
 
 namespace kiln::autograd {
 
@@ -27,6 +28,17 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const OpEntryRegistrar registrar(add_entries);
+
+const BadInputRegistrar bad_inputs({
+    {Op::binary_cross_entropy_elementwise,
+     {
+         {"BinaryCrossEntropyNotBroadcastable",
+          [] {
+            binary_cross_entropy_elementwise(f32({2, 3}), f32({4}));
+          },
+          {"binary_cross_entropy_elementwise: shapes [2, 3] and [4] are not broadcastable"}},
+     }},
+});
 
 }  // namespace
 

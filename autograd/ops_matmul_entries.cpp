@@ -2,6 +2,7 @@
 #include <sstream>
 #include "autograd/functions.h"
 #include "autograd/registry/samples.h"
+#include "tensor/creation.h"
 
 namespace kiln::autograd {
 
@@ -41,6 +42,43 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const OpEntryRegistrar registrar(add_entries);
+
+const BadInputRegistrar bad_inputs({
+    {Op::matmul,
+     {
+         {"MatmulOfBools",
+          [] {
+            matmul(bools({2, 2}), bools({2, 2}));
+          },
+          {"matmul: not defined for bool tensors"}},
+         {"MatmulFloat32WithFloat64",
+          [] {
+            matmul(f32({2, 3}), f64({3, 2}));
+          },
+          {"matmul: operands must have one dtype, got float32 and float64"}},
+         {"MatmulInnerDimMismatch",
+          [] {
+            matmul(f32({2, 3}), f32({4, 5}));
+          },
+          {"matmul: shapes [2, 3] and [4, 5] cannot be multiplied (3 != 4)"}},
+         {"MatmulMatrixVectorMismatch",
+          [] {
+            matmul(f32({2, 3}), f32({4}));
+          },
+          {"matmul: shapes [2, 3] and [4, 1] cannot be multiplied (3 != 4)"}},
+         {"MatmulZeroDimOperand",
+          [] { matmul(scalar_tensor(2.0), f32({3})); },
+          {"matmul: operands must have at least one dimension", "shapes [] and [3]"}},
+         {"MatmulVectorsOfDifferentLengths",
+          [] { matmul(f32({3}), f32({4})); },
+          {"matmul: vectors of shapes [3] and [4] have different lengths"}},
+         {"MatmulBatchNotBroadcastable",
+          [] {
+            matmul(f32({2, 2, 3}), f32({3, 3, 4}));
+          },
+          {"matmul: shapes [2] and [3] are not broadcastable"}},
+     }},
+});
 
 }  // namespace
 

@@ -140,6 +140,75 @@ void add_entries(std::vector<OpEntry>& entries) {
 
 const OpEntryRegistrar registrar(add_entries);
 
+const BadInputRegistrar bad_inputs({
+    {Op::sum,
+     {
+         {"SumDimOutOfRange",
+          [] {
+            sum(f32({2, 3}), {2});
+          },
+          {"sum: dim 2 is out of range", "2 dimension(s)"}},
+         {"SumRepeatedDim",
+          [] {
+            sum(f32({2, 3}), {0, -2});
+          },
+          {"sum: dim 0 appears twice in [0, -2]"}},
+     }},
+    {Op::amax,
+     {
+         {"AmaxOnBool", [] { amax(bools({2})); }, {"amax: not defined for bool tensors"}},
+         {"AmaxOverSizeZeroDim",
+          [] {
+            amax(f32({2, 0}), {1});
+          },
+          {"amax: cannot reduce over dim 1 of size 0 (shape [2, 0])"}},
+     }},
+    {Op::amin,
+     {
+         {"AminOnBool", [] { amin(bools({2}), {0}); }, {"amin: not defined for bool tensors"}},
+         {"AminOfEmptyTensor",
+          [] { amin(f32({0})); },
+          {"amin: cannot reduce over dim 0 of size 0 (shape [0])"}},
+     }},
+    {CompositeOp::mean,
+     {
+         {"MeanOfInt64", [] { mean(i64({2})); }, {"mean: expects a floating dtype, got int64"}},
+     }},
+    {CompositeOp::var,
+     {
+         {"VarOfInt64", [] { var(i64({2})); }, {"var: expects a floating dtype, got int64"}},
+     }},
+    {Op::norm,
+     {
+         {"NormOfInt64", [] { norm(i64({2})); }, {"norm: expects a floating dtype, got int64"}},
+     }},
+    {Op::max,
+     {
+         {"MaxOfEmptyTensor",
+          [] { kiln::max(f32({0})); },
+          {"max: cannot reduce an empty tensor of shape [0]"}},
+     }},
+    {Op::min,
+     {
+         {"MinOfEmptyTensor",
+          [] {
+            kiln::min(f32({2, 0}));
+          },
+          {"min: cannot reduce an empty tensor of shape [2, 0]"}},
+     }},
+    {Op::max_dim,
+     {
+         {"MaxAlongSizeZeroDim",
+          [] {
+            kiln::max(f32({0, 2}), 0);
+          },
+          {"max: cannot reduce over dim 0 of size 0 (shape [0, 2])"}},
+         {"MaxWithDimOnBool",
+          [] { kiln::max(bools({2}), 0); },
+          {"max: not defined for bool tensors"}},
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

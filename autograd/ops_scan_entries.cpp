@@ -27,6 +27,13 @@ void add_entries(std::vector<OpEntry>& entries) {
 
 const OpEntryRegistrar registrar(add_entries);
 
+const BadInputRegistrar bad_inputs({
+    {Op::cumsum,
+     {
+         {"CumsumDimOutOfRange", [] { cumsum(f32({2}), 3); }, {"cumsum: dim 3 is out of range"}},
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

@@ -1,6 +1,7 @@
 // Registry entries of softmax and log_softmax (autograd/ops_softmax.cpp).
 #include "autograd/functions.h"
 #include "autograd/registry/samples.h"
+#include "tensor/creation.h"
 
 namespace kiln::autograd {
 
@@ -28,6 +29,21 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const OpEntryRegistrar registrar(add_entries);
+
+const BadInputRegistrar bad_inputs({
+    {Op::softmax,
+     {
+         {"SoftmaxDimOutOfRange",
+          [] {
+            softmax(f32({2, 3}), -3);
+          },
+          {"softmax: dim -3 is out of range", "[-2, 1]"}},
+     }},
+    {Op::log_softmax,
+     {
+         {"LogSoftmaxDimOutOfRange", [] { log_softmax(f32({2}), 1); }, {"log_softmax: dim 1"}},
+     }},
+});
 
 }  // namespace
 

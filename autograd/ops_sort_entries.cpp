@@ -1,6 +1,7 @@
 // Registry entries of sort and topk (autograd/ops_sort.cpp).
 #include "autograd/functions.h"
 #include "autograd/registry/samples.h"
+#include "tensor/creation.h"
 
 namespace kiln::autograd {
 
@@ -25,6 +26,24 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const OpEntryRegistrar registrar(add_entries);
+
+const BadInputRegistrar bad_inputs({
+    {Op::sort,
+     {
+         {"SortDimOutOfRange", [] { sort(f32({2}), 1); }, {"sort: dim 1 is out of range"}},
+     }},
+    {Op::topk,
+     {
+         {"TopkKTooLarge",
+          [] { topk(f32({4}), 5); },
+          {"topk: k = 5 is out of range for dim 0 of size 4"}},
+         {"TopkNegativeK",
+          [] {
+            topk(f32({2, 4}), -1, 0);
+          },
+          {"topk: k = -1 is out of range for dim 0 of size 2"}},
+     }},
+});
 
 }  // namespace
 

@@ -1,5 +1,6 @@
-// kiln verify: runs the op registry's checks and prints a table of op x {forward against
-// float64, gradcheck, gradgradcheck} with pass/fail and the worst error.
+// kiln verify: runs the op registry's checks on one device and prints a table of op x
+// {forward against float64, gradcheck, gradgradcheck, parity with the CPU, bad inputs}
+// with pass/fail and the worst error.
 #include <cstdio>
 #include <iostream>
 
@@ -22,15 +23,22 @@ std::string cell(const CheckOutcome& outcome) {
   return text;
 }
 
+// Bad inputs have no error size: the rows checked instead.
+std::string rows_cell(const CheckOutcome& outcome) {
+  if (!outcome.ran) return "-";
+  return std::string(outcome.passed ? "pass " : "FAIL ") + std::to_string(outcome.cases) + " rows";
+}
+
 }  // namespace
 
 CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
   CLI::App* verify = app.add_subcommand(
       "verify",
-      "Check every differentiable op of the op registry: the float32 forward against float64, "
-      "and first and second derivatives against central differences");
+      "Check every differentiable op of the op registry on a device: the float32 forward against "
+      "float64, first and second derivatives against central differences, forward and "
+      "gradients against the CPU (off the CPU), and the op's bad inputs (on the CPU)");
   verify->add_option("--op", options.ops, "Check only this op (repeatable); see --list");
-  verify->add_option("--device", options.device, "Device for the forward check: cpu or cuda:N")
+  verify->add_option("--device", options.device, "Device to run every check on: cpu or cuda:N")
       ->capture_default_str();
   verify->add_flag("--verbose", options.verbose, "Print each failure's worst element and sample");
   verify->add_flag("--list", options.list, "List the registry's ops and exit");
@@ -55,8 +63,9 @@ int run_verify(const VerifyOptions& options) {
     for (const auto& entry : registry) selected.push_back(&entry);
   }
 
-  std::printf("%-16s %7s  %-14s %-14s %-14s\n", "op", "samples", "forward", "gradcheck",
-              "gradgradcheck");
+  const bool on_cpu = device.is_cpu();
+  std::printf("%-34s %7s  %-14s %-14s %-14s %-14s\n", "op", "samples", "forward", "gradcheck",
+              "gradgradcheck", on_cpu ? "bad inputs" : "parity vs cpu");
   int failed = 0, unsupported = 0;
   for (const auto* entry : selected) {
     OpReport report;
@@ -68,25 +77,26 @@ int run_verify(const VerifyOptions& options) {
     }
     if (!report.unsupported.empty()) {
       ++unsupported;
-      std::printf("%-16s %7s  unsupported: %s\n", report.name.c_str(), "-",
+      std::printf("%-34s %7s  unsupported: %s\n", report.name.c_str(), "-",
                   report.unsupported.c_str());
       continue;
     }
-    std::printf("%-16s %7d  %-14s %-14s %-14s\n", report.name.c_str(), report.samples,
+    std::printf("%-34s %7d  %-14s %-14s %-14s %-14s\n", report.name.c_str(), report.samples,
                 cell(report.forward).c_str(), cell(report.gradcheck).c_str(),
-                cell(report.gradgradcheck).c_str());
+                cell(report.gradgradcheck).c_str(),
+                (on_cpu ? rows_cell(report.bad_inputs) : cell(report.parity)).c_str());
     if (!report.passed()) {
       ++failed;
       if (options.verbose) {
-        for (const CheckOutcome* outcome :
-             {&report.forward, &report.gradcheck, &report.gradgradcheck}) {
-          if (!outcome->passed) std::printf("    %s\n", outcome->message.c_str());
+        for (const autograd::OpCheck check : autograd::kAllOpChecks) {
+          const CheckOutcome& outcome = report.outcome(check);
+          if (!outcome.passed) std::printf("    %s\n", outcome.message.c_str());
         }
       }
     }
   }
   std::printf("\n%zu ops: %zu passed, %d failed, %d unsupported on %s\n", selected.size(),
-              selected.size() - failed - unsupported, failed, unsupported, options.device.c_str());
+              selected.size() - failed - unsupported, failed, unsupported, device.str().c_str());
   // Nothing verified is not a pass: an unsupported op fails the run too.
   return failed > 0 || unsupported > 0 ? 1 : 0;
 }

@@ -1,7 +1,9 @@
 #include "autograd/registry/op_registry.h"
 
 #include <algorithm>
+#include <exception>
 #include <sstream>
+#include <typeinfo>
 
 namespace kiln::autograd {
 
@@ -10,7 +12,35 @@ std::vector<void (*)(std::vector<OpEntry>&)>& registered_adders() {
   static std::vector<void (*)(std::vector<OpEntry>&)> adders;
   return adders;
 }
+
+std::vector<std::pair<OpId, std::vector<BadInput>>>& registered_bad_inputs() {
+  static std::vector<std::pair<OpId, std::vector<BadInput>>> rows;
+  return rows;
+}
 }  // namespace
+
+std::string check_bad_input(const BadInput& row) {
+  try {
+    row.call();
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    for (const std::string& part : row.message_contains) {
+      if (message.find(part) == std::string::npos) {
+        return row.name + ": message lacks \"" + part + "\"; actual message: \"" + message + "\"";
+      }
+    }
+    return "";
+  } catch (const std::exception& error) {
+    return row.name + " threw " + typeid(error).name() + " instead of kiln::Error: " + error.what();
+  } catch (...) {
+    return row.name + " threw a non-standard exception instead of kiln::Error";
+  }
+  return row.name + " did not throw";
+}
+
+BadInputRegistrar::BadInputRegistrar(std::vector<std::pair<OpId, std::vector<BadInput>>> rows) {
+  for (auto& op_rows : rows) registered_bad_inputs().push_back(std::move(op_rows));
+}
 
 OpEntryRegistrar::OpEntryRegistrar(void (*add_entries)(std::vector<OpEntry>&)) {
   registered_adders().push_back(add_entries);
@@ -20,6 +50,12 @@ const std::vector<OpEntry>& op_registry() {
   static const std::vector<OpEntry> entries = [] {
     std::vector<OpEntry> all;
     for (auto add : registered_adders()) add(all);
+    for (const auto& [op, rows] : registered_bad_inputs()) {
+      const auto entry = std::ranges::find_if(
+          all, [&](const OpEntry& e) { return e.name() == std::string_view(op.name()); });
+      KILN_CHECK(entry != all.end(), "bad inputs for ", op.name(), ", which has no registry entry");
+      entry->bad_inputs.insert(entry->bad_inputs.end(), rows.begin(), rows.end());
+    }
     return all;
   }();
   return entries;

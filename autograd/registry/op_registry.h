@@ -29,6 +29,17 @@ struct OpSample {
   OpCall call;
 };
 
+// A call that must throw kiln::Error (not crash, not another exception) with a message
+// containing each fragment: the op's bad-input rows.
+struct BadInput {
+  std::string name;
+  std::function<void()> call;
+  std::vector<std::string> message_contains;
+};
+
+// "" when `row` throws kiln::Error with every fragment; otherwise what went wrong.
+std::string check_bad_input(const BadInput& row);
+
 struct OpCost {
   double flops = 0;
   double bytes = 0;
@@ -63,6 +74,8 @@ struct OpEntry {
   double flops_per_element = 1;
   // Replaces flops_per_element where the count depends on more than the output's size.
   std::function<double(const std::vector<Tensor>& inputs, const Tensor& output)> flops = {};
+  // Calls that must fail, with the message each must give (added by BadInputRegistrar).
+  std::vector<BadInput> bad_inputs = {};
 
   const char* name() const { return op.name(); }
 };
@@ -72,6 +85,13 @@ struct OpEntry {
 class OpEntryRegistrar {
  public:
   explicit OpEntryRegistrar(void (*add_entries)(std::vector<OpEntry>&));
+};
+
+// Adds bad-input rows to the entries of the ops they name, beside those entries:
+//   const BadInputRegistrar bad_inputs({{Op::add, {{"AddNotBroadcastable", [] {...}, {...}}}}});
+class BadInputRegistrar {
+ public:
+  explicit BadInputRegistrar(std::vector<std::pair<OpId, std::vector<BadInput>>> rows);
 };
 
 const std::vector<OpEntry>& op_registry();

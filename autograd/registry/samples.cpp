@@ -45,6 +45,19 @@ Tensor indices(std::initializer_list<int64_t> values, const Shape& shape) {
   return from_vector(std::vector<int64_t>(values), shape, {.dtype = kInt64});
 }
 
+Tensor f32(const Shape& shape) {
+  return zeros(shape);
+}
+Tensor f64(const Shape& shape) {
+  return zeros(shape, {.dtype = kFloat64});
+}
+Tensor i64(const Shape& shape) {
+  return zeros(shape, {.dtype = kInt64});
+}
+Tensor bools(const Shape& shape) {
+  return zeros(shape, {.dtype = kBool});
+}
+
 Tensor draw(Generator& g, const Shape& shape, Domain domain) {
   switch (domain) {
     case Domain::Real:

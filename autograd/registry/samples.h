@@ -28,6 +28,12 @@ Tensor transposed(const Tensor& values);
 Tensor leaf(Tensor values);
 Tensor indices(std::initializer_list<int64_t> values, const Shape& shape);
 
+// Zeros of each dtype, for bad-input rows.
+Tensor f32(const Shape& shape);
+Tensor f64(const Shape& shape);
+Tensor i64(const Shape& shape);
+Tensor bools(const Shape& shape);
+
 // How the values of a unary op's input are drawn.
 enum class Domain { Real, Positive, AwayFromZero, Unit };
 Tensor draw(Generator& g, const Shape& shape, Domain domain);

@@ -56,6 +56,45 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpRegistry, testing::ValuesIn(entry_names()),
                            return info.param;
                          });
 
+// Every bad-input row of every entry, one test each.
+struct BadInputRow {
+  std::string op;
+  size_t row;
+};
+
+std::vector<BadInputRow> bad_input_rows() {
+  std::vector<BadInputRow> rows;
+  for (const OpEntry& entry : op_registry()) {
+    for (size_t i = 0; i < entry.bad_inputs.size(); ++i) rows.push_back({entry.name(), i});
+  }
+  return rows;
+}
+
+class OpRegistryBadInput : public testing::TestWithParam<BadInputRow> {};
+
+TEST_P(OpRegistryBadInput, ThrowsKilnErrorNamingTheProblem) {
+  const BadInput& row = find_op_entry(GetParam().op)->bad_inputs[GetParam().row];
+  EXPECT_EQ(check_bad_input(row), "");
+  EXPECT_FALSE(row.message_contains.empty()) << row.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, OpRegistryBadInput, testing::ValuesIn(bad_input_rows()),
+                         [](const testing::TestParamInfo<BadInputRow>& info) {
+                           return info.param.op + "_" +
+                                  find_op_entry(info.param.op)->bad_inputs[info.param.row].name;
+                         });
+
+// The registry's modes report bad inputs as a check of their own.
+TEST(OpRegistryCoverage, BadInputsRunAsACheck) {
+  const OpCheck checks[] = {OpCheck::BadInputs};
+  const OpReport report = verify_op(*find_op_entry("matmul"), checks);
+  EXPECT_TRUE(report.bad_inputs.ran);
+  EXPECT_TRUE(report.bad_inputs.passed) << report.bad_inputs.message;
+  OpEntry lying = *find_op_entry("matmul");
+  lying.bad_inputs = {{"Fine", [] {}, {"never"}}};
+  EXPECT_FALSE(verify_op(lying, checks).bad_inputs.passed);
+}
+
 TEST(OpRegistryCoverage, EveryDifferentiableOpHasAnEntry) {
   for (const auto names : {recorded_op_names(), composite_op_names(), nn::nn_op_names()}) {
     for (const char* name : names) {
