@@ -105,6 +105,21 @@ const BadInputRegistrar bad_inputs({
      }},
 });
 
+// Heads of 64 (32 small) over sequences of 256 (32 small), without and with the causal mask.
+const BenchmarkRegistrar benchmarks({
+    {Op::scaled_dot_product_attention,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = by_size<Shape>(size, {2, 4, 32, 32}, {8, 8, 256, 64});
+       const V inputs = {normal(g, shape), normal(g, shape), normal(g, shape)};
+       return std::vector<OpSample>{
+           bench_sample(inputs,
+                        [](const V& v) { return scaled_dot_product_attention(v[0], v[1], v[2]); }),
+           {"causal", inputs, [](const V& v) {
+              return scaled_dot_product_attention(v[0], v[1], v[2], {}, 0, true);
+            }}};
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

@@ -13,22 +13,34 @@ using namespace samples;
 using V = std::vector<Tensor>;
 
 OpEntry unary_entry_avoiding(OpId op, std::vector<double> kinks, OpCall call) {
-  return {.op = op, .samples = [kinks, call](Generator& g) {
+  return {
+      .op = op,
+      .samples =
+          [kinks, call](Generator& g) {
             return unary(
                 g, [kinks](Generator& g, const Shape& shape) { return avoiding(g, shape, kinks); },
                 call);
-          }};
+          },
+      .benchmarks = [call](Generator& g,
+                           BenchSize size) { return bench_unary(g, size, Domain::Real, call); }};
 }
 
 // Operands on interleaved grids, so that maximum/minimum never tie.
 OpEntry extremum_entry(OpId op, OpCall call) {
-  return {.op = op, .samples = [call](Generator& g) {
+  return {
+      .op = op,
+      .samples =
+          [call](Generator& g) {
             std::vector<OpSample> out;
             for (const auto& [a, b] :
                  std::vector<std::pair<Shape, Shape>>{{{3, 4}, {3, 4}}, {{3, 1}, {4}}, {{}, {5}}}) {
               out.push_back({"grid", {leaf(on_grid(g, a, 0.25)), leaf(on_grid(g, b, 0))}, call});
             }
             return out;
+          },
+      .benchmarks =
+          [call](Generator& g, BenchSize size) {
+            return bench_binary(g, size, Domain::Real, Domain::Real, call);
           }};
 }
 
@@ -279,6 +291,43 @@ const BadInputRegistrar bad_inputs({
             pow(tensor({2, 3}), tensor({1, -1}));
           },
           {"pow: integers to negative integer powers are not allowed"}},
+     }},
+});
+
+const BenchmarkRegistrar benchmarks({
+    {Op::pow_scalar,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Positive, [](const V& v) { return v[0].pow(2.5); });
+     }},
+    {Op::clamp,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return clamp(v[0], -0.5, 0.5); });
+     }},
+    {Op::where,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), normal(g, shape), gt(normal(g, shape), 0.0)},
+                        [](const V& v) { return where(v[2], v[0], v[1]); })};
+     }},
+    {Op::masked_fill,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), gt(normal(g, shape), 0.0)},
+                        [](const V& v) { return masked_fill(v[0], v[1], 2.0); })};
+     }},
+    {Op::lerp,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), normal(g, shape), uniform(g, shape, 0, 1)},
+                        [](const V& v) { return lerp(v[0], v[1], v[2]); })};
+     }},
+    {Op::lerp_scalar,
+     [](Generator& g, BenchSize size) {
+       return bench_binary(g, size, Domain::Real, Domain::Real,
+                           [](const V& v) { return lerp(v[0], v[1], 0.3); });
      }},
 });
 

@@ -242,6 +242,61 @@ const BadInputRegistrar bad_inputs({
      }},
 });
 
+// Half the rows picked (or added to) at random; gather and scatter pick a column per element.
+const BenchmarkRegistrar benchmarks({
+    {Op::index_select,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), random_indices(g, {shape[0] / 2}, shape[0])},
+                        [](const V& v) { return index_select(v[0], 0, v[1]); })};
+     }},
+    {Op::gather,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), random_indices(g, shape, shape[1])},
+                        [](const V& v) { return gather(v[0], 1, v[1]); })};
+     }},
+    {Op::scatter,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), random_indices(g, shape, shape[1]), normal(g, shape)},
+                        [](const V& v) { return scatter(v[0], 1, v[1], v[2]); })};
+     }},
+    {Op::scatter_add,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), random_indices(g, shape, shape[1]), normal(g, shape)},
+                        [](const V& v) { return scatter_add(v[0], 1, v[1], v[2]); })};
+     }},
+    {Op::index_add,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       const int64_t picked = shape[0] / 2;
+       return std::vector<OpSample>{bench_sample(
+           {normal(g, shape), random_indices(g, {picked}, shape[0]), normal(g, {picked, shape[1]})},
+           [](const V& v) { return index_add(v[0], 0, v[1], v[2]); })};
+     }},
+    {Op::embedding,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), random_indices(g, {shape[0] / 2}, shape[0])},
+                        [](const V& v) { return embedding(v[0], v[1]); })};
+     }},
+    {Op::tril,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return tril(v[0]); });
+     }},
+    {Op::triu,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return triu(v[0]); });
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

@@ -127,6 +127,22 @@ const BadInputRegistrar bad_inputs({
      }},
 });
 
+// cat and stack copy; split and chunk are views, timed on their check samples.
+const BenchmarkRegistrar benchmarks({
+    {Op::cat,
+     [](Generator& g, BenchSize size) {
+       return bench_binary(g, size, Domain::Real, Domain::Real, [](const V& v) {
+         return cat({v[0], v[1]}, 0);
+       });
+     }},
+    {Op::stack,
+     [](Generator& g, BenchSize size) {
+       return bench_binary(g, size, Domain::Real, Domain::Real, [](const V& v) {
+         return stack({v[0], v[1]}, 0);
+       });
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

@@ -30,6 +30,16 @@ void add_entries(std::vector<OpEntry>& entries) {
 
 const OpEntryRegistrar registrar(add_entries);
 
+const BenchmarkRegistrar benchmarks({
+    {Op::layer_norm,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), normal(g, {shape[1]}), normal(g, {shape[1]})},
+                        [](const V& v) { return layer_norm(v[0], v[1], v[2]); })};
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

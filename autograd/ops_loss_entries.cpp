@@ -40,6 +40,16 @@ const BadInputRegistrar bad_inputs({
      }},
 });
 
+const BenchmarkRegistrar benchmarks({
+    {Op::binary_cross_entropy_elementwise,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({uniform(g, shape, 0.05, 0.95), uniform(g, shape, 0, 1)},
+                        [](const V& v) { return binary_cross_entropy_elementwise(v[0], v[1]); })};
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

@@ -80,6 +80,19 @@ const BadInputRegistrar bad_inputs({
      }},
 });
 
+// A square product (W1's at the large size) and a batch of rows times a weight (W2's).
+const BenchmarkRegistrar benchmarks({
+    {Op::matmul,
+     [](Generator& g, BenchSize size) {
+       const int64_t n = by_size<int64_t>(size, 64, 1024);
+       const OpCall call = [](const V& v) { return matmul(v[0], v[1]); };
+       return std::vector<OpSample>{
+           bench_sample({normal(g, {n, n}), normal(g, {n, n})}, call),
+           bench_sample(
+               {normal(g, {by_size<int64_t>(size, 2, 32), 64, 128}), normal(g, {128, 128})}, call)};
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

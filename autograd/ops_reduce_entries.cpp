@@ -15,7 +15,10 @@ using V = std::vector<Tensor>;
 // input; a 0-dim input.
 OpEntry reduction_entry(OpId op, Domain domain,
                         std::function<Tensor(const Tensor&, const Dims&, bool)> reduce) {
-  return {.op = op, .samples = [domain, reduce](Generator& g) {
+  return {
+      .op = op,
+      .samples =
+          [domain, reduce](Generator& g) {
             struct Variant {
               const char* label;
               Shape shape;
@@ -39,24 +42,43 @@ OpEntry reduction_entry(OpId op, Domain domain,
                    }});
             }
             return out;
+          },
+      .benchmarks =
+          [domain, reduce](Generator& g, BenchSize size) {
+            const Tensor x = draw(g, bench_matrix(size), domain);
+            return std::vector<OpSample>{
+                {"rows of " + bench_sample({x}, {}).label,
+                 {x},
+                 [reduce](const V& v) { return reduce(v[0], {1}, false); }},
+                {"all of " + bench_sample({x}, {}).label, {x}, [reduce](const V& v) {
+                   return reduce(v[0], {}, false);
+                 }}};
           }};
 }
 
 OpEntry along_dim_entry(OpId op, std::function<Tensor(const Tensor&, int64_t, bool)> reduce) {
-  return {.op = op, .samples = [reduce](Generator& g) {
-            return std::vector<OpSample>{{"dim 1 of [3, 4]",
-                                          {leaf(normal(g, {3, 4}))},
-                                          [reduce](const V& v) { return reduce(v[0], 1, false); }},
-                                         {"dim 0 of [3, 4], keepdim",
-                                          {leaf(normal(g, {3, 4}))},
-                                          [reduce](const V& v) { return reduce(v[0], 0, true); }},
-                                         {"dim -1 of non-contiguous [3, 4]",
-                                          {leaf(transposed(normal(g, {3, 4})))},
-                                          [reduce](const V& v) { return reduce(v[0], -1, false); }},
-                                         {"0-dim", {leaf(normal(g, {}))}, [reduce](const V& v) {
-                                            return reduce(v[0], 0, false);
-                                          }}};
-          }};
+  return {.op = op,
+          .samples =
+              [reduce](Generator& g) {
+                return std::vector<OpSample>{
+                    {"dim 1 of [3, 4]",
+                     {leaf(normal(g, {3, 4}))},
+                     [reduce](const V& v) { return reduce(v[0], 1, false); }},
+                    {"dim 0 of [3, 4], keepdim",
+                     {leaf(normal(g, {3, 4}))},
+                     [reduce](const V& v) { return reduce(v[0], 0, true); }},
+                    {"dim -1 of non-contiguous [3, 4]",
+                     {leaf(transposed(normal(g, {3, 4})))},
+                     [reduce](const V& v) { return reduce(v[0], -1, false); }},
+                    {"0-dim", {leaf(normal(g, {}))}, [reduce](const V& v) {
+                       return reduce(v[0], 0, false);
+                     }}};
+              },
+          .benchmarks =
+              [reduce](Generator& g, BenchSize size) {
+                return bench_unary(g, size, Domain::Real,
+                                   [reduce](const V& v) { return reduce(v[0], 1, false); });
+              }};
 }
 
 void add_entries(std::vector<OpEntry>& entries) {
@@ -206,6 +228,29 @@ const BadInputRegistrar bad_inputs({
          {"MaxWithDimOnBool",
           [] { kiln::max(bools({2}), 0); },
           {"max: not defined for bool tensors"}},
+     }},
+});
+
+const BenchmarkRegistrar benchmarks({
+    {CompositeOp::var,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return var(v[0], {1}); });
+     }},
+    {CompositeOp::std,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return kiln::std(v[0], {1}); });
+     }},
+    {Op::norm,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return norm(v[0], 2, {1}); });
+     }},
+    {Op::max,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return max(v[0]); });
+     }},
+    {Op::min,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return min(v[0]); });
      }},
 });
 

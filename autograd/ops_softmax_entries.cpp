@@ -45,6 +45,17 @@ const BadInputRegistrar bad_inputs({
      }},
 });
 
+const BenchmarkRegistrar benchmarks({
+    {Op::softmax,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return softmax(v[0], -1); });
+     }},
+    {Op::log_softmax,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return log_softmax(v[0], -1); });
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

@@ -45,6 +45,13 @@ const BadInputRegistrar bad_inputs({
      }},
 });
 
+const BenchmarkRegistrar benchmarks({
+    {Op::topk,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return topk(v[0], 8, 1).first; });
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

@@ -278,6 +278,24 @@ const BadInputRegistrar bad_inputs({
      }},
 });
 
+// The copies; views cost the same at any size and are timed on their check samples.
+const BenchmarkRegistrar benchmarks({
+    {CompositeOp::contiguous,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return v[0].t().contiguous(); });
+     }},
+    {Op::clone,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) { return v[0].clone(); });
+     }},
+    {Op::to,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) {
+         return v[0].to(v[0].dtype() == kFloat32 ? kFloat64 : kFloat32);
+       });
+     }},
+});
+
 }  // namespace
 
 }  // namespace kiln::autograd

@@ -9,6 +9,9 @@ namespace kiln::nn {
 
 namespace {
 
+using autograd::BenchmarkRegistrar;
+using autograd::BenchmarkSamples;
+using autograd::BenchSize;
 using autograd::OpCall;
 using autograd::OpEntry;
 using autograd::OpSample;
@@ -40,6 +43,27 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const autograd::OpEntryRegistrar registrar(add_entries);
+
+// W2's attention at the large size: 4 heads of 32 over [32, 64, 128].
+const BenchmarkRegistrar benchmarks({
+    {Op::multihead_attention,
+     [](Generator& g, BenchSize size) {
+       const int64_t e = by_size<int64_t>(size, 32, 128);
+       const Shape shape{by_size<int64_t>(size, 2, 32), by_size<int64_t>(size, 16, 64), e};
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), normal(g, {3 * e, e}), normal(g, {3 * e}),
+                         normal(g, {e, e}), normal(g, {e})},
+                        [](const V& v) {
+                          return functional::multi_head_attention(v[0], v[0], v[0],
+                                                                  {.in_proj_weight = v[1],
+                                                                   .in_proj_bias = v[2],
+                                                                   .out_proj_weight = v[3],
+                                                                   .out_proj_bias = v[4]},
+                                                                  4, {.need_weights = false})
+                              .output;
+                        })};
+     }},
+});
 
 }  // namespace
 

@@ -8,6 +8,9 @@ namespace kiln::nn {
 
 namespace {
 
+using autograd::BenchmarkRegistrar;
+using autograd::BenchmarkSamples;
+using autograd::BenchSize;
 using autograd::OpCall;
 using autograd::OpEntry;
 using autograd::OpSample;
@@ -30,6 +33,20 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const autograd::OpEntryRegistrar registrar(add_entries);
+
+// Training statistics over [N, C, H, W].
+const BenchmarkRegistrar benchmarks({
+    {Op::batch_norm,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = by_size<Shape>(size, {2, 16, 16, 16}, {16, 64, 64, 64});
+       auto norm = std::make_shared<BatchNorm2d>(shape[1]);
+       return std::vector<OpSample>{bench_sample({normal(g, shape)}, [norm](const V& v) {
+         norm->to(v[0].dtype());
+         norm->to(v[0].device());
+         return (*norm)(v[0]);
+       })};
+     }},
+});
 
 }  // namespace
 

@@ -9,6 +9,9 @@ namespace kiln::nn {
 
 namespace {
 
+using autograd::BenchmarkRegistrar;
+using autograd::BenchmarkSamples;
+using autograd::BenchSize;
 using autograd::OpCall;
 using autograd::OpEntry;
 using autograd::OpSample;
@@ -106,6 +109,75 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const autograd::OpEntryRegistrar registrar(add_entries);
+
+// Convolutions of 3-wide kernels over 64 channels (16 small), pooling by 2.
+const BenchmarkRegistrar benchmarks({
+    {Op::conv1d,
+     [](Generator& g, BenchSize size) {
+       const int64_t c = by_size<int64_t>(size, 16, 64);
+       return std::vector<OpSample>{bench_sample(
+           {normal(g, {by_size<int64_t>(size, 4, 32), c, by_size<int64_t>(size, 64, 256)}),
+            normal(g, {c, c, 3}), normal(g, {c})},
+           [](const V& v) { return functional::conv(v[0], v[1], v[2], {.padding = {1}}); })};
+     }},
+    {Op::conv2d,
+     [](Generator& g, BenchSize size) {
+       const int64_t c = by_size<int64_t>(size, 16, 64), hw = by_size<int64_t>(size, 16, 64);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, {by_size<int64_t>(size, 2, 16), c, hw, hw}),
+                         normal(g, {c, c, 3, 3}), normal(g, {c})},
+                        [](const V& v) {
+                          return functional::conv(v[0], v[1], v[2], {.padding = {1, 1}});
+                        })};
+     }},
+    {Op::conv_transpose1d,
+     [](Generator& g, BenchSize size) {
+       const int64_t c = by_size<int64_t>(size, 16, 64);
+       return std::vector<OpSample>{bench_sample(
+           {normal(g, {by_size<int64_t>(size, 4, 32), c, by_size<int64_t>(size, 32, 128)}),
+            normal(g, {c, c, 3}), normal(g, {c})},
+           [](const V& v) {
+             return functional::conv_transpose(v[0], v[1], v[2], {.stride = {2}});
+           })};
+     }},
+    {Op::conv_transpose2d,
+     [](Generator& g, BenchSize size) {
+       const int64_t c = by_size<int64_t>(size, 16, 64), hw = by_size<int64_t>(size, 8, 32);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, {by_size<int64_t>(size, 2, 16), c, hw, hw}),
+                         normal(g, {c, c, 3, 3}), normal(g, {c})},
+                        [](const V& v) {
+                          return functional::conv_transpose(v[0], v[1], v[2], {.stride = {2, 2}});
+                        })};
+     }},
+    {Op::pad,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) {
+         return functional::pad(v[0], {{1, 1}, {2, 2}});
+       });
+     }},
+    {Op::max_pool,
+     [](Generator& g, BenchSize size) {
+       return std::vector<OpSample>{bench_sample(
+           {normal(g, by_size<Shape>(size, {2, 16, 16, 16}, {16, 64, 64, 64}))}, [](const V& v) {
+             return functional::max_pool(v[0], {.kernel = {2, 2}});
+           })};
+     }},
+    {Op::avg_pool,
+     [](Generator& g, BenchSize size) {
+       return std::vector<OpSample>{bench_sample(
+           {normal(g, by_size<Shape>(size, {2, 16, 16, 16}, {16, 64, 64, 64}))}, [](const V& v) {
+             return functional::avg_pool(v[0], {.kernel = {2, 2}});
+           })};
+     }},
+    {Op::adaptive_avg_pool,
+     [](Generator& g, BenchSize size) {
+       return std::vector<OpSample>{bench_sample(
+           {normal(g, by_size<Shape>(size, {2, 16, 16, 16}, {16, 64, 64, 64}))}, [](const V& v) {
+             return functional::adaptive_avg_pool(v[0], {4, 4});
+           })};
+     }},
+});
 
 }  // namespace
 

@@ -9,6 +9,9 @@ namespace kiln::nn {
 
 namespace {
 
+using autograd::BenchmarkRegistrar;
+using autograd::BenchmarkSamples;
+using autograd::BenchSize;
 using autograd::OpCall;
 using autograd::OpEntry;
 using autograd::OpSample;
@@ -90,6 +93,62 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const autograd::OpEntryRegistrar registrar(add_entries);
+
+// W2's widths at the large size: rows of 128 features (4096 x 1024 for the row-wise ones).
+const BenchmarkRegistrar benchmarks({
+    {Op::linear,
+     [](Generator& g, BenchSize size) {
+       const int64_t n = by_size<int64_t>(size, 64, 1024);
+       return std::vector<OpSample>{bench_sample(
+           {normal(g, {by_size<int64_t>(size, 64, 4096), n}), normal(g, {n, n}), normal(g, {n})},
+           [](const V& v) { return functional::linear(v[0], v[1], v[2]); })};
+     }},
+    {Op::bilinear,
+     [](Generator& g, BenchSize size) {
+       const int64_t rows = by_size<int64_t>(size, 64, 4096), n = by_size<int64_t>(size, 16, 64);
+       return std::vector<OpSample>{bench_sample(
+           {normal(g, {rows, n}), normal(g, {rows, n}), normal(g, {n, n, n}), normal(g, {n})},
+           [](const V& v) { return functional::bilinear(v[0], v[1], v[2], v[3]); })};
+     }},
+    {Op::embedding_padding,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), random_indices(g, {shape[0] / 2}, shape[0])},
+                        [](const V& v) { return functional::embedding(v[0], v[1], 0); })};
+     }},
+    {Op::layer_norm_nd,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), normal(g, {shape[1]}), normal(g, {shape[1]})},
+                        [](const V& v) { return functional::layer_norm(v[0], 1, v[1], v[2]); })};
+     }},
+    {Op::rms_norm,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), normal(g, {shape[1]})},
+                        [](const V& v) { return functional::rms_norm(v[0], 1, v[1], 1e-6); })};
+     }},
+    {Op::dropout,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real, [](const V& v) {
+         Generator mask(5);
+         return functional::dropout(v[0], 0.3, true, &mask);
+       });
+     }},
+    {Op::leaky_relu,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real,
+                          [](const V& v) { return functional::leaky_relu(v[0], 0.1); });
+     }},
+    {Op::softplus_beta,
+     [](Generator& g, BenchSize size) {
+       return bench_unary(g, size, Domain::Real,
+                          [](const V& v) { return functional::softplus(v[0], 2, 5); });
+     }},
+});
 
 }  // namespace
 

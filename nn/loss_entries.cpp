@@ -9,6 +9,9 @@ namespace kiln::nn {
 
 namespace {
 
+using autograd::BenchmarkRegistrar;
+using autograd::BenchmarkSamples;
+using autograd::BenchSize;
 using autograd::OpCall;
 using autograd::OpEntry;
 using autograd::OpSample;
@@ -119,6 +122,75 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const autograd::OpEntryRegistrar registrar(add_entries);
+
+// Mean-reduced losses over [4096, 1024] (64 x 64 small); the classification losses over
+// that many classes.
+std::vector<OpSample> bench_loss(Generator& g, BenchSize size,
+                                 const std::function<Tensor(const V&)>& loss) {
+  return bench_binary(g, size, Domain::Real, Domain::Real, loss);
+}
+
+std::vector<OpSample> bench_probabilities(Generator& g, BenchSize size,
+                                          const std::function<Tensor(const V&)>& loss) {
+  const Shape shape = bench_matrix(size);
+  return {bench_sample({uniform(g, shape, 0.05, 0.95), uniform(g, shape, 0, 1)}, loss)};
+}
+
+std::vector<OpSample> bench_classes(Generator& g, BenchSize size,
+                                    const std::function<Tensor(const V&)>& loss) {
+  const Shape shape = bench_matrix(size);
+  return {bench_sample({normal(g, shape), random_indices(g, {shape[0]}, shape[1])}, loss)};
+}
+
+const BenchmarkRegistrar benchmarks({
+    {Op::mse_loss,
+     [](Generator& g, BenchSize size) {
+       return bench_loss(g, size, [](const V& v) { return mse_loss(v[0], v[1]); });
+     }},
+    {Op::l1_loss,
+     [](Generator& g, BenchSize size) {
+       return bench_loss(g, size, [](const V& v) { return l1_loss(v[0], v[1]); });
+     }},
+    {Op::smooth_l1_loss,
+     [](Generator& g, BenchSize size) {
+       return bench_loss(
+           g, size, [](const V& v) { return smooth_l1_loss(v[0], v[1], Reduction::Mean, 0.5); });
+     }},
+    {Op::huber_loss,
+     [](Generator& g, BenchSize size) {
+       return bench_loss(g, size,
+                         [](const V& v) { return huber_loss(v[0], v[1], Reduction::Mean, 0.7); });
+     }},
+    {Op::cross_entropy,
+     [](Generator& g, BenchSize size) {
+       return bench_classes(g, size, [](const V& v) { return cross_entropy(v[0], v[1]); });
+     }},
+    {Op::nll_loss,
+     [](Generator& g, BenchSize size) {
+       return bench_classes(g, size, [](const V& v) { return nll_loss(v[0], v[1]); });
+     }},
+    {Op::binary_cross_entropy,
+     [](Generator& g, BenchSize size) {
+       return bench_probabilities(g, size,
+                                  [](const V& v) { return binary_cross_entropy(v[0], v[1]); });
+     }},
+    {Op::binary_cross_entropy_with_logits,
+     [](Generator& g, BenchSize size) {
+       return bench_probabilities(
+           g, size, [](const V& v) { return binary_cross_entropy_with_logits(v[0], v[1]); });
+     }},
+    {Op::kl_div,
+     [](Generator& g, BenchSize size) {
+       return bench_probabilities(g, size, [](const V& v) { return kl_div(v[0], v[1]); });
+     }},
+    {Op::gaussian_nll_loss,
+     [](Generator& g, BenchSize size) {
+       const Shape shape = bench_matrix(size);
+       return std::vector<OpSample>{
+           bench_sample({normal(g, shape), normal(g, shape), uniform(g, shape, 0.5, 2)},
+                        [](const V& v) { return gaussian_nll_loss(v[0], v[1], v[2]); })};
+     }},
+});
 
 }  // namespace
 

@@ -9,6 +9,9 @@ namespace kiln::nn {
 
 namespace {
 
+using autograd::BenchmarkRegistrar;
+using autograd::BenchmarkSamples;
+using autograd::BenchSize;
 using autograd::OpCall;
 using autograd::OpEntry;
 using autograd::OpSample;
@@ -77,6 +80,46 @@ void add_entries(std::vector<OpEntry>& entries) {
 }
 
 const autograd::OpEntryRegistrar registrar(add_entries);
+
+// W3's LSTM at the large size (32 -> 128 over [32, 64, 32], batch first); the layer is built
+// once and run in the input's dtype and device.
+BenchmarkSamples recurrent_benchmark(RecurrentMode mode) {
+  return [mode](Generator& g, BenchSize size) {
+    const int64_t input = by_size<int64_t>(size, 8, 32), hidden = by_size<int64_t>(size, 16, 128);
+    auto layer =
+        std::make_shared<RecurrentBase>(mode, input, hidden, RecurrentOptions{.batch_first = true});
+    return std::vector<OpSample>{bench_sample(
+        {normal(g, {by_size<int64_t>(size, 4, 32), by_size<int64_t>(size, 8, 64), input})},
+        [layer](const V& v) {
+          layer->to(v[0].dtype());
+          layer->to(v[0].device());
+          return layer->forward(v[0]).output;
+        })};
+  };
+}
+
+// One step of a batch of 32 (4 small).
+BenchmarkSamples cell_benchmark(RecurrentMode mode) {
+  return [mode](Generator& g, BenchSize size) {
+    const int64_t input = by_size<int64_t>(size, 8, 32), hidden = by_size<int64_t>(size, 16, 128);
+    auto cell = std::make_shared<RecurrentCell>(mode, input, hidden);
+    return std::vector<OpSample>{
+        bench_sample({normal(g, {by_size<int64_t>(size, 4, 32), input})}, [cell](const V& v) {
+          cell->to(v[0].dtype());
+          cell->to(v[0].device());
+          return cell->forward(v[0]).first;
+        })};
+  };
+}
+
+const BenchmarkRegistrar benchmarks({
+    {Op::rnn, recurrent_benchmark(RecurrentMode::RnnTanh)},
+    {Op::lstm, recurrent_benchmark(RecurrentMode::Lstm)},
+    {Op::gru, recurrent_benchmark(RecurrentMode::Gru)},
+    {Op::rnn_cell, cell_benchmark(RecurrentMode::RnnTanh)},
+    {Op::lstm_cell, cell_benchmark(RecurrentMode::Lstm)},
+    {Op::gru_cell, cell_benchmark(RecurrentMode::Gru)},
+});
 
 }  // namespace
 

@@ -20,6 +20,10 @@ Backend& backend(DeviceType type) {
   return *found;
 }
 
+void synchronize(Device device) {
+  backend(device.type).synchronize(device.index);
+}
+
 void register_backend(DeviceType type, Backend* implementation) {
   registry()[static_cast<int>(type)] = implementation;
 }

@@ -70,6 +70,9 @@ class Backend {
   virtual void deallocate(void* data, size_t nbytes) noexcept = 0;
   virtual void copy_from_host(void* device_dst, const void* host_src, size_t nbytes) = 0;
   virtual void copy_to_host(void* host_dst, const void* device_src, size_t nbytes) = 0;
+  // Blocks until the work queued on the device has run (kernels of an asynchronous device
+  // return before they finish); the CPU's run when called.
+  virtual void synchronize(int /*device_index*/) {}
 
   virtual void fill(const Tensor& out, Scalar value) = 0;
   // out and in have one shape; converts between dtypes.
@@ -138,6 +141,8 @@ class Backend {
 
 // The backend serving `type`; throws kiln::Error when kiln was built without it.
 Backend& backend(DeviceType type);
+// Blocks until the work queued on `device` has run: what a timing waits for.
+void synchronize(Device device);
 void register_backend(DeviceType type, Backend* implementation);
 
 }  // namespace kiln

@@ -73,6 +73,19 @@ struct VerifyOptions {
 CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options);
 int run_verify(const VerifyOptions& options);
 
+struct BenchOptions {
+  std::vector<std::string> ops;
+  bool all = false;
+  std::string device = "cpu";
+  std::string dtype = "float32";
+  std::string size = "large";
+  int threads = 0;
+  int repetitions = 5;
+  double min_time = 0.05;
+};
+CLI::App* add_bench_command(CLI::App& app, BenchOptions& options);
+int run_bench(const BenchOptions& options);
+
 CLI::App* add_info_command(CLI::App& app);
 int run_info();
 

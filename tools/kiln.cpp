@@ -11,16 +11,18 @@ int main(int argc, char** argv) {
   using namespace kiln::tools;
   CLI::App app{
       "kiln: a from-scratch deep learning engine. Train, evaluate and sample small "
-      "models, and verify the ops."};
+      "models, verify the ops and time them."};
   app.require_subcommand(1);
   TrainOptions train;
   EvalOptions eval;
   SampleOptions sample;
   VerifyOptions verify;
+  BenchOptions bench;
   CLI::App* train_command = add_train_command(app, train);
   CLI::App* eval_command = add_eval_command(app, eval);
   CLI::App* sample_command = add_sample_command(app, sample);
   CLI::App* verify_command = add_verify_command(app, verify);
+  CLI::App* bench_command = add_bench_command(app, bench);
   CLI::App* info_command = add_info_command(app);
   try {
     app.parse(argc, argv);
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
     if (*eval_command) return run_eval(eval);
     if (*sample_command) return run_sample(sample);
     if (*verify_command) return run_verify(verify);
+    if (*bench_command) return run_bench(bench);
     if (*info_command) return run_info();
   } catch (const std::exception& error) {
     std::cerr << "kiln: error: " << error.what() << "\n";

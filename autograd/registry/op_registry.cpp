@@ -17,6 +17,18 @@ std::vector<std::pair<OpId, std::vector<BadInput>>>& registered_bad_inputs() {
   static std::vector<std::pair<OpId, std::vector<BadInput>>> rows;
   return rows;
 }
+std::vector<std::pair<OpId, BenchmarkSamples>>& registered_benchmarks() {
+  static std::vector<std::pair<OpId, BenchmarkSamples>> samples;
+  return samples;
+}
+
+// The entry for `op` among `all`; throws naming `what` was registered for a missing one.
+OpEntry& entry_for(std::vector<OpEntry>& all, OpId op, const char* what) {
+  const auto entry = std::ranges::find_if(
+      all, [&](const OpEntry& e) { return e.name() == std::string_view(op.name()); });
+  KILN_CHECK(entry != all.end(), what, " for ", op.name(), ", which has no registry entry");
+  return *entry;
+}
 }  // namespace
 
 std::string check_bad_input(const BadInput& row) {
@@ -38,6 +50,10 @@ std::string check_bad_input(const BadInput& row) {
   return row.name + " did not throw";
 }
 
+BenchmarkRegistrar::BenchmarkRegistrar(std::vector<std::pair<OpId, BenchmarkSamples>> samples) {
+  for (auto& op_samples : samples) registered_benchmarks().push_back(std::move(op_samples));
+}
+
 BadInputRegistrar::BadInputRegistrar(std::vector<std::pair<OpId, std::vector<BadInput>>> rows) {
   for (auto& op_rows : rows) registered_bad_inputs().push_back(std::move(op_rows));
 }
@@ -51,10 +67,13 @@ const std::vector<OpEntry>& op_registry() {
     std::vector<OpEntry> all;
     for (auto add : registered_adders()) add(all);
     for (const auto& [op, rows] : registered_bad_inputs()) {
-      const auto entry = std::ranges::find_if(
-          all, [&](const OpEntry& e) { return e.name() == std::string_view(op.name()); });
-      KILN_CHECK(entry != all.end(), "bad inputs for ", op.name(), ", which has no registry entry");
-      entry->bad_inputs.insert(entry->bad_inputs.end(), rows.begin(), rows.end());
+      OpEntry& entry = entry_for(all, op, "bad inputs");
+      entry.bad_inputs.insert(entry.bad_inputs.end(), rows.begin(), rows.end());
+    }
+    for (const auto& [op, samples] : registered_benchmarks()) {
+      OpEntry& entry = entry_for(all, op, "benchmark samples");
+      KILN_CHECK(!entry.benchmarks, "two sets of benchmark samples for ", op.name());
+      entry.benchmarks = samples;
     }
     return all;
   }();

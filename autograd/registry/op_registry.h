@@ -29,6 +29,11 @@ struct OpSample {
   OpCall call;
 };
 
+// The sizes `kiln bench` times an op at: Small, where the cost of a call shows (elementwise
+// operands of 64 x 64), and Large, where the machine's throughput does (4096 x 1024, the
+// W7 workload's; matmul at 1024^3).
+enum class BenchSize { Small, Large };
+
 // A call that must throw kiln::Error (not crash, not another exception) with a message
 // containing each fragment: the op's bad-input rows.
 struct BadInput {
@@ -74,6 +79,9 @@ struct OpEntry {
   double flops_per_element = 1;
   // Replaces flops_per_element where the count depends on more than the output's size.
   std::function<double(const std::vector<Tensor>& inputs, const Tensor& output)> flops = {};
+  // Samples at benchmark sizes (kiln bench), float64 inputs like the checks'. None for ops
+  // whose cost does not grow with the size (views), which are timed on their check samples.
+  std::function<std::vector<OpSample>(Generator&, BenchSize)> benchmarks = {};  // or registered
   // Calls that must fail, with the message each must give (added by BadInputRegistrar).
   std::vector<BadInput> bad_inputs = {};
 
@@ -92,6 +100,15 @@ class OpEntryRegistrar {
 class BadInputRegistrar {
  public:
   explicit BadInputRegistrar(std::vector<std::pair<OpId, std::vector<BadInput>>> rows);
+};
+
+using BenchmarkSamples = std::function<std::vector<OpSample>(Generator&, BenchSize)>;
+
+// Sets the benchmark samples of entries built without them, beside those entries:
+//   const BenchmarkRegistrar benchmarks({{Op::matmul, [](Generator& g, BenchSize size) {...}}});
+class BenchmarkRegistrar {
+ public:
+  explicit BenchmarkRegistrar(std::vector<std::pair<OpId, BenchmarkSamples>> samples);
 };
 
 const std::vector<OpEntry>& op_registry();

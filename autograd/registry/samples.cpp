@@ -115,21 +115,50 @@ std::vector<OpSample> variants(Generator& g, const std::vector<Variant>& list) {
   return out;
 }
 
+Shape bench_matrix(BenchSize size) {
+  return size == BenchSize::Small ? Shape{64, 64} : Shape{4096, 1024};
+}
+
+OpSample bench_sample(std::vector<Tensor> inputs, OpCall call) {
+  std::ostringstream label;
+  for (size_t i = 0; i < inputs.size(); ++i) label << (i > 0 ? ", " : "") << inputs[i].shape();
+  return {label.str(), std::move(inputs), std::move(call)};
+}
+
+std::vector<OpSample> bench_unary(Generator& g, BenchSize size, Domain domain, const OpCall& call) {
+  return {bench_sample({draw(g, bench_matrix(size), domain)}, call)};
+}
+
+std::vector<OpSample> bench_binary(Generator& g, BenchSize size, Domain a, Domain b,
+                                   const OpCall& call) {
+  const Shape shape = bench_matrix(size);
+  return {bench_sample({draw(g, shape, a), draw(g, shape, b)}, call)};
+}
+
+Tensor random_indices(Generator& g, const Shape& shape, int64_t high) {
+  return randint(0, high, shape, {.dtype = kInt64}, &g);
+}
+
 OpEntry entry(OpId op, std::function<std::vector<OpSample>(Generator&)> samples,
               double flops_per_element) {
   return {.op = op, .samples = std::move(samples), .flops_per_element = flops_per_element};
 }
 
 OpEntry unary_entry(OpId op, Domain domain, OpCall call, double flops) {
-  return {.op = op,
-          .samples = [domain, call](Generator& g) { return unary(g, domain, call); },
-          .flops_per_element = flops};
+  return {
+      .op = op,
+      .samples = [domain, call](Generator& g) { return unary(g, domain, call); },
+      .flops_per_element = flops,
+      .benchmarks = [domain, call](Generator& g,
+                                   BenchSize size) { return bench_unary(g, size, domain, call); }};
 }
 
 OpEntry binary_entry(OpId op, Domain a, Domain b, OpCall call, double flops) {
   return {.op = op,
           .samples = [a, b, call](Generator& g) { return binary(g, a, b, call); },
-          .flops_per_element = flops};
+          .flops_per_element = flops,
+          .benchmarks = [a, b, call](Generator& g,
+                                     BenchSize size) { return bench_binary(g, size, a, b, call); }};
 }
 
 OpEntry variants_entry(OpId op, std::vector<Variant> list) {
@@ -139,18 +168,25 @@ OpEntry variants_entry(OpId op, std::vector<Variant> list) {
 }
 
 OpEntry along_entry(OpId op, Domain domain, std::function<Tensor(const Tensor&, int64_t)> call) {
-  return {.op = op, .samples = [domain, call](Generator& g) {
-            using V = std::vector<Tensor>;
-            return std::vector<OpSample>{{"dim 1 of [3, 4]",
-                                          {leaf(draw(g, {3, 4}, domain))},
-                                          [call](const V& v) { return call(v[0], 1); }},
-                                         {"dim 0, non-contiguous",
-                                          {leaf(transposed(draw(g, {3, 4}, domain)))},
-                                          [call](const V& v) { return call(v[0], 0); }},
-                                         {"0-dim", {leaf(draw(g, {}, domain))}, [call](const V& v) {
-                                            return call(v[0], 0);
-                                          }}};
-          }};
+  return {.op = op,
+          .samples =
+              [domain, call](Generator& g) {
+                using V = std::vector<Tensor>;
+                return std::vector<OpSample>{{"dim 1 of [3, 4]",
+                                              {leaf(draw(g, {3, 4}, domain))},
+                                              [call](const V& v) { return call(v[0], 1); }},
+                                             {"dim 0, non-contiguous",
+                                              {leaf(transposed(draw(g, {3, 4}, domain)))},
+                                              [call](const V& v) { return call(v[0], 0); }},
+                                             {"0-dim",
+                                              {leaf(draw(g, {}, domain))},
+                                              [call](const V& v) { return call(v[0], 0); }}};
+              },
+          .benchmarks =
+              [domain, call](Generator& g, BenchSize size) {
+                return bench_unary(g, size, domain,
+                                   [call](const std::vector<Tensor>& v) { return call(v[0], 1); });
+              }};
 }
 
 }  // namespace kiln::autograd::samples

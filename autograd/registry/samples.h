@@ -56,6 +56,24 @@ struct Variant {
 };
 std::vector<OpSample> variants(Generator& g, const std::vector<Variant>& list);
 
+// Benchmark samples (OpEntry::benchmarks).
+// `small` or `large`, by the size.
+template <typename T>
+T by_size(BenchSize size, T small, T large) {
+  return size == BenchSize::Small ? small : large;
+}
+// The elementwise operand of a size: [64, 64] or [4096, 1024].
+Shape bench_matrix(BenchSize size);
+// One sample labelled by its inputs' shapes.
+OpSample bench_sample(std::vector<Tensor> inputs, OpCall call);
+// `call` on one matrix of the size, values from `domain`.
+std::vector<OpSample> bench_unary(Generator& g, BenchSize size, Domain domain, const OpCall& call);
+// `call` on two matrices of the size.
+std::vector<OpSample> bench_binary(Generator& g, BenchSize size, Domain a, Domain b,
+                                   const OpCall& call);
+// int64 values in [0, high), for index inputs.
+Tensor random_indices(Generator& g, const Shape& shape, int64_t high);
+
 // Entries of the common shapes of op, with their samples.
 OpEntry entry(OpId op, std::function<std::vector<OpSample>(Generator&)> samples,
               double flops_per_element = 1);

@@ -132,6 +132,11 @@ void CudaBackend::copy_from_host(void* device_dst, const void* host_src, size_t 
   transfer(device_dst, host_src, nbytes, runtime::CopyKind::HostToDevice, device_dst);
 }
 
+void CudaBackend::synchronize(int device_index) {
+  const DeviceGuard guard(device_index);
+  runtime::synchronize_device();
+}
+
 void CudaBackend::copy_to_host(void* host_dst, const void* device_src, size_t nbytes) {
   transfer(host_dst, device_src, nbytes, runtime::CopyKind::DeviceToHost, device_src);
 }

@@ -14,6 +14,7 @@ class CudaBackend final : public Backend {
   void deallocate(void* data, size_t nbytes) noexcept override;
   void copy_from_host(void* device_dst, const void* host_src, size_t nbytes) override;
   void copy_to_host(void* host_dst, const void* device_src, size_t nbytes) override;
+  void synchronize(int device_index) override;
 
   void fill(const Tensor& out, Scalar value) override;
   void copy(const Tensor& out, const Tensor& in) override;

@@ -9,6 +9,7 @@
 #include "autograd/functions.h"
 #include "autograd/node.h"
 #include "autograd/op_list.h"
+#include "autograd/registry/op_bench.h"
 #include "autograd/registry/op_verify.h"
 #include "nn/op_list.h"
 #include "tensor/creation.h"
@@ -83,6 +84,29 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpRegistryBadInput, testing::ValuesIn(bad_input_ro
                            return info.param.op + "_" +
                                   find_op_entry(info.param.op)->bad_inputs[info.param.row].name;
                          });
+
+// Every benchmark sample runs (at the small size, on the CPU) and has a cost.
+TEST_P(OpRegistry, BenchmarkSamplesRun) {
+  const OpEntry& entry = *find_op_entry(GetParam());
+  const OpBenchmark bench = bench_op(entry, kCPU, kFloat32, BenchSize::Small,
+                                     {.warmup = 0, .repetitions = 1, .min_time = 0});
+  EXPECT_TRUE(bench.unsupported.empty()) << bench.unsupported;
+  ASSERT_FALSE(bench.samples.empty());
+  for (const SampleTiming& sample : bench.samples) {
+    EXPECT_GT(sample.seconds, 0) << sample.label;
+    EXPECT_GT(sample.cost.bytes, 0) << sample.label;
+  }
+}
+
+// Only ops without arithmetic (views) may do without benchmark samples: they are timed on
+// their check samples.
+TEST(OpRegistryCoverage, EveryOpThatComputesHasBenchmarkSamples) {
+  for (const OpEntry& entry : op_registry()) {
+    if (entry.benchmarks) continue;
+    EXPECT_TRUE(entry.flops_per_element == 0 && !entry.flops)
+        << entry.name() << " computes but has no benchmark samples";
+  }
+}
 
 // The registry's modes report bad inputs as a check of their own.
 TEST(OpRegistryCoverage, BadInputsRunAsACheck) {
