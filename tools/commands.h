@@ -11,6 +11,18 @@
 
 namespace kiln::tools {
 
+// The training recipe's hyperparameters besides the rate: AdamW's, the linear warmup from
+// warmup_start_factor x lr to lr over warmup_steps (0: a tenth of the run, at most 200),
+// then cosine decay to final_lr_ratio x lr. Saved with the run, so --resume keeps them.
+struct TrainRecipe {
+  double beta1 = 0.9;
+  double beta2 = 0.98;
+  double weight_decay = 0.01;
+  int64_t warmup_steps = 0;
+  double warmup_start_factor = 0.01;
+  double final_lr_ratio = 0;
+};
+
 struct TrainOptions {
   std::string task;
   std::string model = "transformer";
@@ -29,6 +41,7 @@ struct TrainOptions {
   int64_t eval_size = 1000;
   double target_accuracy = 0;
   double clip = 1.0;
+  TrainRecipe recipe;
   int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
   bool epochs_given = false;  // set by the parser: --epochs extends a resumed run
 };

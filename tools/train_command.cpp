@@ -8,15 +8,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "autograd/functions.h"
-#include "optim/adam.h"
-#include "optim/checkpoint.h"
-#include "optim/clip_grad.h"
-#include "optim/lr_scheduler.h"
 #include "tensor/error.h"
 #include "tensor/parallel.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
+#include "tools/training_run.h"
 #include "tools/validators.h"
 
 namespace kiln::tools {
@@ -29,30 +25,6 @@ std::atomic<bool> interrupted = false;
 void on_interrupt(int) {
   interrupted = true;
   std::signal(SIGINT, SIG_DFL);
-}
-
-nlohmann::json settings_json(const TrainOptions& o) {
-  return {{"epochs", o.epochs},
-          {"steps_per_epoch", o.steps_per_epoch},
-          {"batch_size", o.batch_size},
-          {"lr", o.lr},
-          {"seed", o.seed},
-          {"eval_size", o.eval_size},
-          {"target_accuracy", o.target_accuracy},
-          {"clip", o.clip}};
-}
-
-void apply_settings(const nlohmann::json& json, TrainOptions& o) {
-  const int64_t epochs = o.epochs;
-  o.epochs = json.at("epochs");
-  o.steps_per_epoch = json.at("steps_per_epoch");
-  o.batch_size = json.at("batch_size");
-  o.lr = json.at("lr");
-  o.seed = json.at("seed");
-  o.eval_size = json.at("eval_size");
-  o.target_accuracy = json.at("target_accuracy");
-  o.clip = json.at("clip");
-  if (o.epochs_given) o.epochs = epochs;
 }
 
 // Appends one row to DIR/metrics.csv, writing the header to a new file.
@@ -133,6 +105,30 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
   train->add_option("--clip", o.clip, "Clip the gradients' total norm to this (0: no clipping)")
       ->check(kNonNegative)
       ->capture_default_str();
+  train->add_option("--beta1", o.recipe.beta1, "AdamW's beta1")
+      ->check(CLI::Range(0.0, 0.999999))
+      ->capture_default_str();
+  train->add_option("--beta2", o.recipe.beta2, "AdamW's beta2")
+      ->check(CLI::Range(0.0, 0.999999))
+      ->capture_default_str();
+  train->add_option("--weight-decay", o.recipe.weight_decay, "AdamW's decoupled weight decay")
+      ->check(kNonNegative)
+      ->capture_default_str();
+  train
+      ->add_option("--warmup-steps", o.recipe.warmup_steps,
+                   "Steps of linear warmup (0: a tenth of the run, at most 200)")
+      ->check(kNonNegative)
+      ->capture_default_str();
+  train
+      ->add_option("--warmup-start-factor", o.recipe.warmup_start_factor,
+                   "The rate warmup starts from, as a fraction of --lr")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  train
+      ->add_option("--final-lr-ratio", o.recipe.final_lr_ratio,
+                   "The rate cosine decay ends at, as a fraction of --lr")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   train
       ->add_option("--stop-at-step", o.stop_at_step,
                    "Save a checkpoint and stop once the run reaches this step; --resume "
@@ -141,163 +137,102 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
   return train;
 }
 
-int run_train(TrainOptions o) {
-  const Device device = setup_device(o.device, o.threads);
-  if (o.out.empty()) o.out = "runs/" + o.task + "-" + o.model;
-  const std::filesystem::path dir(o.out);
-  const std::string checkpoint_file = (dir / kCheckpointFile).string();
+namespace {
 
-  nlohmann::json config;
-  nlohmann::json saved_extra = nlohmann::json::object();
-  bool resized = false;  // resumed with another number of epochs
-  if (o.resume) {
-    KILN_CHECK(std::filesystem::exists(checkpoint_file), "nothing to resume: no checkpoint at '",
-               checkpoint_file, "'");
-    saved_extra = read_checkpoint_extra(checkpoint_file);
-    config = saved_extra.at("config");
-    KILN_CHECK(config.at("task") == o.task, "'", checkpoint_file, "' is a run of task '",
-               config.at("task").get<std::string>(), "', not '", o.task, "'");
-    apply_settings(saved_extra.at("settings"), o);
-    resized = saved_extra.at("settings").at("epochs").get<int64_t>() != o.epochs;
-  } else {
-    KILN_CHECK(!std::filesystem::exists(checkpoint_file), "'", o.out,
-               "' already holds a run; pass --resume to continue it, or choose another --out");
-    const models::SequenceTask task(
-        o.task, {.min_length = o.min_length, .max_length = o.max_length, .base = o.base});
-    config = SequenceModel::make_config(
-        o.model, task,
-        {.d_model = o.d_model, .heads = o.heads, .layers = o.layers, .dropout = o.dropout});
-  }
-  std::filesystem::create_directories(dir);
+using Clock = std::chrono::steady_clock;
 
-  manual_seed(o.seed);
-  SequenceModel model(config);
-  model.module().to(device);
-  optim::AdamW optimizer(model.module().parameters(),
-                         {.lr = o.lr, .beta1 = 0.9, .beta2 = 0.98, .weight_decay = 0.01});
-  const int64_t total_steps = o.epochs * o.steps_per_epoch;
-  const int64_t warmup = std::max<int64_t>(1, std::min<int64_t>(200, total_steps / 10));
-  KILN_CHECK(total_steps > warmup, "train at least ", warmup + 1, " steps, not ", total_steps);
-  auto schedule = optim::linear_warmup_cosine(optimizer, warmup, total_steps, 0.01);
-  Generator data(o.seed * 2 + 1);
+double seconds_between(Clock::time_point start, Clock::time_point end) {
+  return std::chrono::duration<double>(end - start).count();
+}
 
-  int64_t step = 0;
-  double epoch_loss = 0, elapsed = 0;
-  int64_t epoch_tokens = 0, epoch_steps = 0;
-  double last_accuracy = saved_extra.value("accuracy", 0.0);
-  auto checkpoint = [&](nlohmann::json extra) {
-    extra["config"] = config;
-    extra["settings"] = settings_json(o);
-    extra["epoch_loss"] = epoch_loss;
-    extra["epoch_tokens"] = epoch_tokens;
-    extra["epoch_steps"] = epoch_steps;
-    extra["elapsed"] = elapsed;
-    extra["accuracy"] = last_accuracy;
-    return optim::Checkpoint{.model = &model.module(),
-                             .optimizer = &optimizer,
-                             .schedule = schedule.get(),
-                             .generators = {{"default", &default_generator()}, {"data", &data}},
-                             .step = step,
-                             .extra = std::move(extra)};
-  };
-  if (o.resume) {
-    optim::Checkpoint into = checkpoint({});
-    if (resized) into.schedule = nullptr;
-    optim::load_checkpoint(checkpoint_file, into);
-    step = into.step;
-    if (resized) {
-      // The saved schedule was for the old length (after a finished run its rate is 0): take
-      // the schedule of the new length instead, at the step reached.
-      for (size_t g = 0; g < optimizer.group_count(); ++g) {
-        optimizer.set_lr(g, o.lr);
-        optimizer.initial_lr(g).reset();
-      }
-      schedule = optim::linear_warmup_cosine(optimizer, warmup, total_steps, 0.01);
-      for (int64_t k = 0; k < std::min(step, total_steps); ++k) schedule->step();
-    }
-    epoch_loss = into.extra.at("epoch_loss");
-    epoch_tokens = into.extra.at("epoch_tokens");
-    epoch_steps = into.extra.at("epoch_steps");
-    elapsed = into.extra.at("elapsed");
-  }
-
-  Progress progress(stdout);
-  const int64_t parameters = model.module().parameter_count();
+// The run's first lines: what trains, where, for how long; then the model's tree.
+void print_header(const TrainOptions& o, TrainingRun& run, Device device, Progress& progress) {
+  const int64_t parameters = run.model().module().parameter_count();
   progress.message("kiln train " + o.task + ": " + o.model + " with " + std::to_string(parameters) +
                    " parameters on " + device.str() + ", " + std::to_string(num_threads()) +
                    " threads; " + std::to_string(o.epochs) + " epochs of " +
                    std::to_string(o.steps_per_epoch) + " steps, batch " +
                    std::to_string(o.batch_size) +
-                   (o.resume ? "; resumed at step " + std::to_string(step) : ""));
-  std::printf("%s", model.module().summary().c_str());
+                   (o.resume ? "; resumed at step " + std::to_string(run.step()) : ""));
+  std::printf("%s", run.model().module().summary().c_str());
+}
 
-  const models::SequenceTask& task = model.task();
+// Saves where the run stands and says how to continue; the exit status.
+int stop(const TrainOptions& o, TrainingRun& run, Progress& progress) {
+  run.save();
+  std::signal(SIGINT, SIG_DFL);
+  progress.message((interrupted ? "interrupted" : "stopped") + std::string(" at step ") +
+                   std::to_string(run.step()) + "; checkpoint saved to " + run.checkpoint_file() +
+                   "; continue with: kiln train " + o.task + " --out " + o.out + " --resume");
+  return interrupted ? 130 : 0;
+}
+
+// After an epoch: held-out exact match, a metrics row, the summary line and a checkpoint.
+// `started` is when the run would have started had it never stopped.
+void end_epoch(const TrainOptions& o, TrainingRun& run, int64_t epoch, double throughput,
+               const std::vector<models::Example>& held_out, Device device,
+               Clock::time_point started, Progress& progress) {
+  EpochProgress& p = run.progress();
+  run.model().module().eval();
+  p.accuracy = run.model().exact_match(held_out, device);
+  run.model().module().train();
+  p.elapsed = seconds_between(started, Clock::now());
+  const double mean_loss = p.loss / static_cast<double>(p.steps);
+  const double lr = run.optimizer().lr(0);
+  append_metrics(run.directory() / kMetricsFile, epoch, run.step(), mean_loss, p.accuracy, lr,
+                 throughput, p.elapsed);
+  char summary[256];
+  std::snprintf(summary, sizeof summary,
+                "epoch %lld/%lld  loss %.4f  held-out exact match %.4f  lr %.2e  %.0f tok/s  "
+                "%s elapsed",
+                static_cast<long long>(epoch), static_cast<long long>(o.epochs), mean_loss,
+                p.accuracy, lr, throughput, format_duration(p.elapsed).c_str());
+  progress.end_epoch(summary);
+  p.loss = 0;
+  p.tokens = 0;
+  p.steps = 0;
+  run.save();
+}
+
+}  // namespace
+
+int run_train(TrainOptions o) {
+  const Device device = setup_device(o.device, o.threads);
+  TrainingRun run(o, device);
+  Progress progress(stdout);
+  print_header(o, run, device, progress);
   Generator eval_seed(o.seed * 2 + 2);
-  const std::vector<models::Example> held_out = task.samples(eval_seed, o.eval_size, true);
+  const std::vector<models::Example> held_out =
+      run.model().task().samples(eval_seed, o.eval_size, true);
 
   interrupted = false;
   std::signal(SIGINT, on_interrupt);
-  const auto started = std::chrono::steady_clock::now() - std::chrono::duration<double>(elapsed);
-  auto seconds_so_far = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  };
+  const Clock::time_point started =
+      Clock::now() - std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(run.progress().elapsed));
   bool reached = false;
-  model.module().train();
-  while (step < total_steps) {
-    const int64_t epoch = step / o.steps_per_epoch + 1;
+  run.model().module().train();
+  while (run.step() < run.total_steps()) {
+    const int64_t epoch = run.step() / o.steps_per_epoch + 1;
     progress.start_epoch(epoch, o.epochs, o.steps_per_epoch);
-    const auto epoch_clock = std::chrono::steady_clock::now();
-    const int64_t tokens_before = epoch_tokens;
-    while (step < epoch * o.steps_per_epoch) {
-      if (interrupted || (o.stop_at_step > 0 && step == o.stop_at_step)) {
-        elapsed = seconds_so_far();
-        optim::save_checkpoint(checkpoint_file, checkpoint({}));
-        std::signal(SIGINT, SIG_DFL);
-        progress.message((interrupted ? "interrupted" : "stopped") + std::string(" at step ") +
-                         std::to_string(step) + "; checkpoint saved to " + checkpoint_file +
-                         "; continue with: kiln train " + o.task + " --out " + o.out + " --resume");
-        return interrupted ? 130 : 0;
+    const auto epoch_clock = Clock::now();
+    const int64_t tokens_before = run.progress().tokens;
+    const auto throughput = [&] {
+      return static_cast<double>(run.progress().tokens - tokens_before) /
+             std::max(seconds_between(epoch_clock, Clock::now()), 1e-9);
+    };
+    while (run.step() < epoch * o.steps_per_epoch) {
+      if (interrupted || (o.stop_at_step > 0 && run.step() == o.stop_at_step)) {
+        run.progress().elapsed = seconds_between(started, Clock::now());
+        return stop(o, run, progress);
       }
-      int64_t tokens = 0;
-      optimizer.zero_grad();
-      const Tensor loss = model.loss(task.samples(data, o.batch_size, false), device, tokens);
-      loss.backward();
-      if (o.clip > 0) optim::clip_grad_norm_(model.module().parameters(), o.clip);
-      optimizer.step();
-      schedule->step();
-      ++step;
-      ++epoch_steps;
-      epoch_loss += loss.item<double>();
-      epoch_tokens += tokens;
-      const double epoch_seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_clock).count();
-      progress.update(
-          step - (epoch - 1) * o.steps_per_epoch, epoch_loss / static_cast<double>(epoch_steps),
-          static_cast<double>(epoch_tokens - tokens_before) / std::max(epoch_seconds, 1e-9));
+      run.train_step();
+      progress.update(run.step() - (epoch - 1) * o.steps_per_epoch,
+                      run.progress().loss / static_cast<double>(run.progress().steps),
+                      throughput());
     }
-    const double epoch_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_clock).count();
-    model.module().eval();
-    last_accuracy = model.exact_match(held_out, device);
-    model.module().train();
-    elapsed = seconds_so_far();
-    const double mean_loss = epoch_loss / static_cast<double>(epoch_steps);
-    const double throughput =
-        static_cast<double>(epoch_tokens - tokens_before) / std::max(epoch_seconds, 1e-9);
-    append_metrics(dir / kMetricsFile, epoch, step, mean_loss, last_accuracy, optimizer.lr(0),
-                   throughput, elapsed);
-    char summary[256];
-    std::snprintf(summary, sizeof summary,
-                  "epoch %lld/%lld  loss %.4f  held-out exact match %.4f  lr %.2e  %.0f tok/s  "
-                  "%s elapsed",
-                  static_cast<long long>(epoch), static_cast<long long>(o.epochs), mean_loss,
-                  last_accuracy, optimizer.lr(0), throughput, format_duration(elapsed).c_str());
-    progress.end_epoch(summary);
-    epoch_loss = 0;
-    epoch_tokens = 0;
-    epoch_steps = 0;
-    optim::save_checkpoint(checkpoint_file, checkpoint({}));
-    if (o.target_accuracy > 0 && last_accuracy >= o.target_accuracy) {
+    end_epoch(o, run, epoch, throughput(), held_out, device, started, progress);
+    if (o.target_accuracy > 0 && run.progress().accuracy >= o.target_accuracy) {
       reached = true;
       break;
     }
@@ -307,8 +242,9 @@ int run_train(TrainOptions o) {
   std::snprintf(final_line, sizeof final_line,
                 "final: held-out exact match %.4f on %lld sequences after %lld steps in %s; "
                 "checkpoint %s",
-                last_accuracy, static_cast<long long>(o.eval_size), static_cast<long long>(step),
-                format_duration(elapsed).c_str(), checkpoint_file.c_str());
+                run.progress().accuracy, static_cast<long long>(o.eval_size),
+                static_cast<long long>(run.step()), format_duration(run.progress().elapsed).c_str(),
+                run.checkpoint_file().c_str());
   progress.message(final_line);
   if (o.target_accuracy > 0 && !reached) {
     progress.message("target accuracy " + std::to_string(o.target_accuracy) + " not reached");
