@@ -63,6 +63,10 @@ struct BadInputRow {
   size_t row;
 };
 
+void PrintTo(const BadInputRow& row, std::ostream* out) {
+  *out << row.op << " row " << row.row;
+}
+
 std::vector<BadInputRow> bad_input_rows() {
   std::vector<BadInputRow> rows;
   for (const OpEntry& entry : op_registry()) {
