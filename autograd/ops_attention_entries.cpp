@@ -8,7 +8,6 @@ namespace kiln::autograd {
 namespace {
 
 using namespace samples;
-using V = std::vector<Tensor>;
 
 void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(

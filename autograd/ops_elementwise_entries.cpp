@@ -10,7 +10,6 @@ namespace kiln::autograd {
 namespace {
 
 using namespace samples;
-using V = std::vector<Tensor>;
 
 OpEntry unary_entry_avoiding(OpId op, std::vector<double> kinks, OpCall call) {
   return {

@@ -8,7 +8,6 @@ namespace kiln::autograd {
 namespace {
 
 using namespace samples;
-using V = std::vector<Tensor>;
 
 // In-place ops act on a non-leaf copy, so that autograd may record them.
 Tensor copy_of(const Tensor& x) {

@@ -8,7 +8,6 @@ namespace kiln::autograd {
 namespace {
 
 using namespace samples;
-using V = std::vector<Tensor>;
 
 void add_entries(std::vector<OpEntry>& entries) {
   // Repeated indices check that gradients of the same element add up.

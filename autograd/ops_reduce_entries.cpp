@@ -9,7 +9,6 @@ namespace kiln::autograd {
 namespace {
 
 using namespace samples;
-using V = std::vector<Tensor>;
 
 // A reduction over: everything, one dim, two dims kept, a negative dim; non-contiguous
 // input; a 0-dim input.

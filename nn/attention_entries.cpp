@@ -9,14 +9,7 @@ namespace kiln::nn {
 
 namespace {
 
-using autograd::BenchmarkRegistrar;
-using autograd::BenchmarkSamples;
-using autograd::BenchSize;
-using autograd::OpCall;
-using autograd::OpEntry;
-using autograd::OpSample;
 using namespace autograd::samples;
-using V = std::vector<Tensor>;
 
 void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(entry(
@@ -42,7 +35,7 @@ void add_entries(std::vector<OpEntry>& entries) {
       8));
 }
 
-const autograd::OpEntryRegistrar registrar(add_entries);
+const OpEntryRegistrar registrar(add_entries);
 
 // W2's attention at the large size: 4 heads of 32 over [32, 64, 128].
 const BenchmarkRegistrar benchmarks({

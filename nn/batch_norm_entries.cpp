@@ -8,14 +8,7 @@ namespace kiln::nn {
 
 namespace {
 
-using autograd::BenchmarkRegistrar;
-using autograd::BenchmarkSamples;
-using autograd::BenchSize;
-using autograd::OpCall;
-using autograd::OpEntry;
-using autograd::OpSample;
 using namespace autograd::samples;
-using V = std::vector<Tensor>;
 
 void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(entry(
@@ -32,7 +25,7 @@ void add_entries(std::vector<OpEntry>& entries) {
       8));
 }
 
-const autograd::OpEntryRegistrar registrar(add_entries);
+const OpEntryRegistrar registrar(add_entries);
 
 // Training statistics over [N, C, H, W].
 const BenchmarkRegistrar benchmarks({

@@ -9,14 +9,7 @@ namespace kiln::nn {
 
 namespace {
 
-using autograd::BenchmarkRegistrar;
-using autograd::BenchmarkSamples;
-using autograd::BenchSize;
-using autograd::OpCall;
-using autograd::OpEntry;
-using autograd::OpSample;
 using namespace autograd::samples;
-using V = std::vector<Tensor>;
 
 void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(entry(Op::conv1d, [](Generator& g) {
@@ -108,7 +101,7 @@ void add_entries(std::vector<OpEntry>& entries) {
   }));
 }
 
-const autograd::OpEntryRegistrar registrar(add_entries);
+const OpEntryRegistrar registrar(add_entries);
 
 // Convolutions of 3-wide kernels over 64 channels (16 small), pooling by 2.
 const BenchmarkRegistrar benchmarks({

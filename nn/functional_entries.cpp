@@ -9,14 +9,7 @@ namespace kiln::nn {
 
 namespace {
 
-using autograd::BenchmarkRegistrar;
-using autograd::BenchmarkSamples;
-using autograd::BenchSize;
-using autograd::OpCall;
-using autograd::OpEntry;
-using autograd::OpSample;
 using namespace autograd::samples;
-using V = std::vector<Tensor>;
 
 void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(entry(Op::linear, [](Generator& g) {
@@ -92,7 +85,7 @@ void add_entries(std::vector<OpEntry>& entries) {
       8));
 }
 
-const autograd::OpEntryRegistrar registrar(add_entries);
+const OpEntryRegistrar registrar(add_entries);
 
 // W2's widths at the large size: rows of 128 features (4096 x 1024 for the row-wise ones).
 const BenchmarkRegistrar benchmarks({

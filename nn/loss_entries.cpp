@@ -9,14 +9,7 @@ namespace kiln::nn {
 
 namespace {
 
-using autograd::BenchmarkRegistrar;
-using autograd::BenchmarkSamples;
-using autograd::BenchSize;
-using autograd::OpCall;
-using autograd::OpEntry;
-using autograd::OpSample;
 using namespace autograd::samples;
-using V = std::vector<Tensor>;
 
 // The same loss on every reduction.
 std::vector<OpSample> each_reduction(const std::string& label, const V& inputs,
@@ -121,7 +114,7 @@ void add_entries(std::vector<OpEntry>& entries) {
       8));
 }
 
-const autograd::OpEntryRegistrar registrar(add_entries);
+const OpEntryRegistrar registrar(add_entries);
 
 // Mean-reduced losses over [4096, 1024] (64 x 64 small); the classification losses over
 // that many classes.

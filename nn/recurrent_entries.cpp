@@ -9,14 +9,7 @@ namespace kiln::nn {
 
 namespace {
 
-using autograd::BenchmarkRegistrar;
-using autograd::BenchmarkSamples;
-using autograd::BenchSize;
-using autograd::OpCall;
-using autograd::OpEntry;
-using autograd::OpSample;
 using namespace autograd::samples;
-using V = std::vector<Tensor>;
 
 void add_entries(std::vector<OpEntry>& entries) {
   // Recurrent layers: gradients for the input and initial states (parameter gradients are
@@ -79,7 +72,7 @@ void add_entries(std::vector<OpEntry>& entries) {
   }
 }
 
-const autograd::OpEntryRegistrar registrar(add_entries);
+const OpEntryRegistrar registrar(add_entries);
 
 // W3's LSTM at the large size (32 -> 128 over [32, 64, 32], batch first); the layer is built
 // once and run in the input's dtype and device.

@@ -95,16 +95,7 @@ int run_bench(const BenchOptions& options) {
   const DType dtype = dtype_named(options.dtype);
   const autograd::BenchSize size =
       options.size == "small" ? autograd::BenchSize::Small : autograd::BenchSize::Large;
-  std::vector<const autograd::OpEntry*> selected;
-  for (const std::string& name : options.ops) {
-    const auto* entry = autograd::find_op_entry(name);
-    KILN_CHECK(entry != nullptr, "no op named '", name,
-               "' in the registry (see kiln verify --list)");
-    selected.push_back(entry);
-  }
-  if (options.all) {
-    for (const auto& entry : autograd::op_registry()) selected.push_back(&entry);
-  }
+  const std::vector<const autograd::OpEntry*> selected = autograd::find_op_entries(options.ops);
   const autograd::BenchOptions timing{.repetitions = options.repetitions,
                                       .min_time = options.min_time};
   const autograd::MachineCeilings ceilings = autograd::measure_ceilings(device, timing);

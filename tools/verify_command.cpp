@@ -52,16 +52,7 @@ int run_verify(const VerifyOptions& options) {
     return 0;
   }
   const Device device = Device::parse(options.device);
-  std::vector<const autograd::OpEntry*> selected;
-  for (const std::string& name : options.ops) {
-    const auto* entry = autograd::find_op_entry(name);
-    KILN_CHECK(entry != nullptr, "no op named '", name,
-               "' in the registry (see kiln verify --list)");
-    selected.push_back(entry);
-  }
-  if (options.ops.empty()) {
-    for (const auto& entry : registry) selected.push_back(&entry);
-  }
+  const std::vector<const autograd::OpEntry*> selected = autograd::find_op_entries(options.ops);
 
   const bool on_cpu = device.is_cpu();
   std::printf("%-34s %7s  %-14s %-14s %-14s %-14s\n", "op", "samples", "forward", "gradcheck",

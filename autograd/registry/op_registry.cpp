@@ -87,6 +87,20 @@ const OpEntry* find_op_entry(std::string_view name) {
   return nullptr;
 }
 
+std::vector<const OpEntry*> find_op_entries(const std::vector<std::string>& names) {
+  std::vector<const OpEntry*> selected;
+  for (const std::string& name : names) {
+    const OpEntry* entry = find_op_entry(name);
+    KILN_CHECK(entry != nullptr, "no op named '", name,
+               "' in the registry (see kiln verify --list)");
+    selected.push_back(entry);
+  }
+  if (names.empty()) {
+    for (const OpEntry& entry : op_registry()) selected.push_back(&entry);
+  }
+  return selected;
+}
+
 void check_supported(const OpEntry& entry, DType dtype, Device device) {
   const bool dtype_ok = std::ranges::find(entry.dtypes, dtype) != entry.dtypes.end();
   const bool device_ok = std::ranges::find(entry.devices, device.type) != entry.devices.end();

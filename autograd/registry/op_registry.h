@@ -114,6 +114,9 @@ class BenchmarkRegistrar {
 const std::vector<OpEntry>& op_registry();
 // The entry named `name`, or null.
 const OpEntry* find_op_entry(std::string_view name);
+// The entries named, in order, or every entry when `names` is empty; throws kiln::Error
+// naming an op the registry does not have.
+std::vector<const OpEntry*> find_op_entries(const std::vector<std::string>& names);
 
 // Throws kiln::Error naming the op, the dtype and device, and what the op supports.
 void check_supported(const OpEntry& entry, DType dtype, Device device);

@@ -11,6 +11,18 @@
 
 namespace kiln::autograd::samples {
 
+// What an entries file (autograd/ops_<family>_entries.cpp, nn/<file>_entries.cpp) uses,
+// brought in by `using namespace autograd::samples`.
+using autograd::BadInputRegistrar;
+using autograd::BenchmarkRegistrar;
+using autograd::BenchmarkSamples;
+using autograd::BenchSize;
+using autograd::OpCall;
+using autograd::OpEntry;
+using autograd::OpEntryRegistrar;
+using autograd::OpSample;
+using V = std::vector<Tensor>;
+
 // Standard normal float64 values.
 Tensor normal(Generator& g, const Shape& shape);
 // Uniform in [low, high).
