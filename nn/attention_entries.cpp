@@ -33,25 +33,32 @@ void add_entries(std::vector<OpEntry>& entries) {
              }}};
       },
       8));
+  // query [N, L, E], key [N, S, E]: the four projections and the two products of attention.
+  entry_of(entries, Op::multihead_attention).flops = [](const V& in, const Tensor&) {
+    const auto n = static_cast<double>(in[0].size(0)), l = static_cast<double>(in[0].size(1)),
+               s = static_cast<double>(in[1].size(1)), e = static_cast<double>(in[0].size(2));
+    return 2 * n * e * e * (2 * l + 2 * s) + 4 * n * l * s * e;
+  };
 }
 
 const OpEntryRegistrar registrar(add_entries);
 
-// W2's attention at the large size: 4 heads of 32 over [32, 64, 128].
+// W2's attention at the large size: 4 heads of 32 over [32, 64, 128] (inputs laid out as
+// the check sample's: query, key and value, then the weights).
 const BenchmarkRegistrar benchmarks({
     {Op::multihead_attention,
      [](Generator& g, BenchSize size) {
        const int64_t e = by_size<int64_t>(size, 32, 128);
        const Shape shape{by_size<int64_t>(size, 2, 32), by_size<int64_t>(size, 16, 64), e};
        return std::vector<OpSample>{
-           bench_sample({normal(g, shape), normal(g, {3 * e, e}), normal(g, {3 * e}),
-                         normal(g, {e, e}), normal(g, {e})},
+           bench_sample({normal(g, shape), normal(g, shape), normal(g, {3 * e, e}),
+                         normal(g, {3 * e}), normal(g, {e, e}), normal(g, {e})},
                         [](const V& v) {
-                          return functional::multi_head_attention(v[0], v[0], v[0],
-                                                                  {.in_proj_weight = v[1],
-                                                                   .in_proj_bias = v[2],
-                                                                   .out_proj_weight = v[3],
-                                                                   .out_proj_bias = v[4]},
+                          return functional::multi_head_attention(v[0], v[1], v[1],
+                                                                  {.in_proj_weight = v[2],
+                                                                   .in_proj_bias = v[3],
+                                                                   .out_proj_weight = v[4],
+                                                                   .out_proj_bias = v[5]},
                                                                   4, {.need_weights = false})
                               .output;
                         })};

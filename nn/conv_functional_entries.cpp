@@ -99,6 +99,17 @@ void add_entries(std::vector<OpEntry>& entries) {
            return functional::adaptive_avg_pool(v[0], {2, 3});
          }}};
   }));
+  // 2 FLOPs per weight element that touches each output (convolution) or input (transposed).
+  for (Op op : {Op::conv1d, Op::conv2d}) {
+    entry_of(entries, op).flops = [](const V& in, const Tensor& out) {
+      return 2.0 * static_cast<double>(out.numel() * (in[1].numel() / in[1].size(0)));
+    };
+  }
+  for (Op op : {Op::conv_transpose1d, Op::conv_transpose2d}) {
+    entry_of(entries, op).flops = [](const V& in, const Tensor&) {
+      return 2.0 * static_cast<double>(in[0].numel() * (in[1].numel() / in[1].size(0)));
+    };
+  }
 }
 
 const OpEntryRegistrar registrar(add_entries);

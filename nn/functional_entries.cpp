@@ -83,6 +83,13 @@ void add_entries(std::vector<OpEntry>& entries) {
                                       [](const V& v) { return functional::softplus(v[0], 2, 5); }}};
       },
       8));
+  // Products with the weight: 2 FLOPs (a multiply-add) per weight element and output row.
+  entry_of(entries, Op::linear).flops = [](const V& in, const Tensor& out) {
+    return 2.0 * static_cast<double>(out.numel() * in[1].size(-1));
+  };
+  entry_of(entries, Op::bilinear).flops = [](const V& in, const Tensor& out) {
+    return 2.0 * static_cast<double>(out.numel() * in[2].size(1) * in[2].size(2));
+  };
 }
 
 const OpEntryRegistrar registrar(add_entries);
