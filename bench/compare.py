@@ -25,8 +25,8 @@ TORCH_SCRIPT = ROOT / "bench" / "pytorch" / "workloads.py"
 OPS_PER_CALL = {"AG_chain_1000": 1000, "AG_mlp_step": 7}
 
 
-def run_kiln(threads, repetitions, min_time, name_filter):
-    command = [str(KILN), "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
+def run_kiln(binary, threads, repetitions, min_time, name_filter):
+    command = [str(binary), "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
                f"--benchmark_min_time={min_time}",
                f"--benchmark_filter={name_filter}.*/threads:{threads}/"]
     report = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
@@ -64,8 +64,11 @@ def main():
     parser.add_argument("--min-time", type=float, default=0.2)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--filter", default="", help="workload name prefix, e.g. W7")
+    parser.add_argument("--kiln", type=Path, default=KILN,
+                        help="the kiln_bench_workloads binary (another build's, to compare builds)")
     args = parser.parse_args()
-    for path, hint in ((KILN, "cmake --build --preset release"), (PYTHON, "bench/pytorch/setup.sh")):
+    for path, hint in ((args.kiln, "cmake --build --preset release"),
+                       (PYTHON, "bench/pytorch/setup.sh")):
         if not path.exists():
             sys.exit(f"compare.py: {path} is missing; run {hint} first")
     print(f"{'workload':<16}{'threads':>8}{'kiln ms (min-max)':>26}{'PyTorch ms (min-max)':>26}"
@@ -75,7 +78,8 @@ def main():
         # both rather than on one.
         kiln_samples, torch_samples = {}, {}
         for _ in range(args.rounds):
-            for samples, run in ((kiln_samples, run_kiln), (torch_samples, run_torch)):
+            run_this_kiln = lambda *a: run_kiln(args.kiln, *a)
+            for samples, run in ((kiln_samples, run_this_kiln), (torch_samples, run_torch)):
                 for name, times in run(threads, args.repetitions, args.min_time,
                                        args.filter).items():
                     samples.setdefault(name, []).extend(times)
