@@ -45,7 +45,9 @@ struct PhiloxPosition {
   uint64_t offset = 0;
 };
 
-// The dispatch seam: everything a device must provide, one virtual per kernel family.
+// The dispatch seam: everything a device must provide, one virtual per kernel family of the
+// first round. New families register their kernels by (family, device) in
+// tensor/dispatch.h instead, which needs no entry here (docs/adding-an-op.md).
 // The op front end (tensor/ops_<family>.cpp) validates arguments and prepares operands
 // once for every backend, so that kernels see only these conventions and never call back
 // into the front end:
