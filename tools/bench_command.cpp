@@ -90,7 +90,8 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& options) {
 }
 
 int run_bench(const BenchOptions& options) {
-  KILN_CHECK(options.all != !options.ops.empty(), "say which ops: --op NAME (repeatable) or --all");
+  KILN_CHECK(!options.all || options.ops.empty(), "--op and --all exclude each other");
+  KILN_CHECK(options.all || !options.ops.empty(), "say which ops: --op NAME (repeatable) or --all");
   const Device device = setup_device(options.device, options.threads);
   const DType dtype = dtype_named(options.dtype);
   const autograd::BenchSize size =
