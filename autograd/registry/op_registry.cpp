@@ -120,8 +120,12 @@ OpCost op_cost(const OpEntry& entry, const std::vector<Tensor>& inputs, const Te
     if (input.defined()) cost.bytes += static_cast<double>(input.numel() * itemsize(input.dtype()));
   }
   cost.bytes += static_cast<double>(output.numel() * itemsize(output.dtype()));
+  int64_t elements = output.numel();
+  for (const Tensor& input : inputs) {
+    if (input.defined()) elements = std::max(elements, input.numel());
+  }
   cost.flops = entry.flops ? entry.flops(inputs, output)
-                           : entry.flops_per_element * static_cast<double>(output.numel());
+                           : entry.flops_per_element * static_cast<double>(elements);
   return cost;
 }
 

@@ -74,10 +74,11 @@ struct OpEntry {
   // |float32 result - float64 result| <= forward_atol + forward_rtol * |float64 result|.
   double forward_atol = 1e-5;
   double forward_rtol = 1e-4;
-  // Floating-point operations per output element; the cost model counts those plus the
+  // Floating-point operations per element of the largest of the output and the inputs (a
+  // reduction or a loss works through its input); the cost model counts those plus the
   // bytes of every input and the output.
   double flops_per_element = 1;
-  // Replaces flops_per_element where the count depends on more than the output's size.
+  // Replaces flops_per_element where the count depends on more than the operands' sizes.
   std::function<double(const std::vector<Tensor>& inputs, const Tensor& output)> flops = {};
   // Samples at benchmark sizes (kiln bench), float64 inputs like the checks'. None for ops
   // whose cost does not grow with the size (views), which are timed on their check samples.
