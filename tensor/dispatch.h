@@ -47,8 +47,7 @@ class KernelStub {
 // constinit: the stub is ready before any registration runs, whatever the order in which
 // the library's sources initialise.
 #define KILN_DECLARE_KERNEL(stub, Signature) extern ::kiln::KernelStub<Signature> stub
-#define KILN_DEFINE_KERNEL(stub, Signature) \
-  constinit ::kiln::KernelStub<Signature> stub(#stub)
+#define KILN_DEFINE_KERNEL(stub, Signature) constinit ::kiln::KernelStub<Signature> stub(#stub)
 #define KILN_REGISTER_KERNEL(stub, device_type, kernel) \
   [[maybe_unused]] static const bool stub##_registered = (stub).set(device_type, &(kernel))
 

@@ -55,9 +55,11 @@ template <template <typename> class Formula, typename Slot, typename Options>
 void fused_update(const char* name, std::span<const Slot> slots, const Options& options) {
   if (slots.empty()) return;
   std::vector<Slot> prepared(slots.begin(), slots.end());
+  std::vector<std::vector<UpdateState>> written;
   const Tensor first = prepared.front().param;
   for (Slot& slot : prepared) {
-    detail::check_update_slot(name, first, slot.param, slot.grad, slot.state(options));
+    written.push_back(slot.state(options));
+    detail::check_update_slot(name, first, slot.param, slot.grad, written.back());
     slot.grad = detail::update_gradient(slot.param, slot.grad);
   }
   visit_floating(first.dtype(), [&](auto tag) {
@@ -71,7 +73,9 @@ void fused_update(const char* name, std::span<const Slot> slots, const Options& 
     detail::run_fused_update(fused_update_kernel<Update>(name), first.device(), updates.data(),
                              updates.size(), largest);
   });
-  for (const Slot& slot : prepared) detail::bump_versions(slot.param, slot.state(options));
+  for (size_t s = 0; s < prepared.size(); ++s) {
+    detail::bump_versions(prepared[s].param, written[s]);
+  }
 }
 
 }  // namespace kiln

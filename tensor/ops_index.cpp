@@ -7,13 +7,6 @@ namespace kiln::raw {
 
 using detail::backend_of;
 
-namespace {
-// A 0-D or 1-D index as 1-D.
-Tensor view_1d(const Tensor& index) {
-  return reshape(index, {-1});
-}
-}  // namespace
-
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   detail::check_same_device("index_select", x, index);
   detail::check_index_dtype("index_select", index);
@@ -25,7 +18,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   Tensor out = make_tensor(shape, x.dtype(), x.device());
   // Indices are checked even when the rows they pick are empty.
   if (index.numel() > 0)
-    backend_of(x).index_select(out, contiguous(x), d, contiguous(view_1d(index)));
+    backend_of(x).index_select(out, contiguous(x), d, contiguous(reshape(index, {-1})));
   return out;
 }
 
@@ -105,7 +98,7 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
              " must be an integer for a tensor of ", x.dtype());
   const Tensor scaled = alpha.to<double>() == 1 ? src : to(mul(src, alpha), x.dtype());
   if (index.numel() == 0) return out;
-  const Tensor positions = contiguous(view_1d(index));
+  const Tensor positions = contiguous(reshape(index, {-1}));
   // A scalar is a vector of one, and a scalar source is added once per index.
   const Tensor addends = x.dim() > 0 ? scaled : expand(view(scaled, {1}), positions.shape());
   backend_of(x).index_add(x.dim() > 0 ? out : view(out, {1}), x.dim() > 0 ? d : 0, positions,

@@ -22,13 +22,6 @@ std::vector<std::pair<OpId, BenchmarkSamples>>& registered_benchmarks() {
   return samples;
 }
 
-// The entry for `op` among `all`; throws naming `what` was registered for a missing one.
-OpEntry& entry_for(std::vector<OpEntry>& all, OpId op, const char* what) {
-  const auto entry = std::ranges::find_if(
-      all, [&](const OpEntry& e) { return e.name() == std::string_view(op.name()); });
-  KILN_CHECK(entry != all.end(), what, " for ", op.name(), ", which has no registry entry");
-  return *entry;
-}
 }  // namespace
 
 std::string check_bad_input(const BadInput& row) {
@@ -67,11 +60,11 @@ const std::vector<OpEntry>& op_registry() {
     std::vector<OpEntry> all;
     for (auto add : registered_adders()) add(all);
     for (const auto& [op, rows] : registered_bad_inputs()) {
-      OpEntry& entry = entry_for(all, op, "bad inputs");
+      OpEntry& entry = entry_of(all, op);
       entry.bad_inputs.insert(entry.bad_inputs.end(), rows.begin(), rows.end());
     }
     for (const auto& [op, samples] : registered_benchmarks()) {
-      OpEntry& entry = entry_for(all, op, "benchmark samples");
+      OpEntry& entry = entry_of(all, op);
       KILN_CHECK(!entry.benchmarks, "two sets of benchmark samples for ", op.name());
       entry.benchmarks = samples;
     }
@@ -85,6 +78,13 @@ const OpEntry* find_op_entry(std::string_view name) {
     if (entry.name() == name) return &entry;
   }
   return nullptr;
+}
+
+OpEntry& entry_of(std::vector<OpEntry>& entries, OpId op) {
+  const auto entry = std::ranges::find_if(
+      entries, [&](const OpEntry& e) { return std::string_view(e.name()) == op.name(); });
+  KILN_CHECK(entry != entries.end(), op.name(), " has no registry entry");
+  return *entry;
 }
 
 std::vector<const OpEntry*> find_op_entries(const std::vector<std::string>& names) {

@@ -115,6 +115,8 @@ class BenchmarkRegistrar {
 const std::vector<OpEntry>& op_registry();
 // The entry named `name`, or null.
 const OpEntry* find_op_entry(std::string_view name);
+// The entry of `op` among `entries`; throws kiln::Error when it has none.
+OpEntry& entry_of(std::vector<OpEntry>& entries, OpId op);
 // The entries named, in order, or every entry when `names` is empty; throws kiln::Error
 // naming an op the registry does not have.
 std::vector<const OpEntry*> find_op_entries(const std::vector<std::string>& names);

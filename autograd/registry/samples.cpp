@@ -139,14 +139,6 @@ Tensor random_indices(Generator& g, const Shape& shape, int64_t high) {
   return randint(0, high, shape, {.dtype = kInt64}, &g);
 }
 
-OpEntry& entry_of(std::vector<OpEntry>& entries, OpId op) {
-  for (OpEntry& entry : entries) {
-    if (std::string_view(entry.name()) == op.name()) return entry;
-  }
-  KILN_CHECK(false, "no entry for ", op.name(), " among these");
-  return entries.front();
-}
-
 OpEntry entry(OpId op, std::function<std::vector<OpSample>(Generator&)> samples,
               double flops_per_element) {
   return {.op = op, .samples = std::move(samples), .flops_per_element = flops_per_element};

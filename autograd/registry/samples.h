@@ -17,6 +17,7 @@ using autograd::BadInputRegistrar;
 using autograd::BenchmarkRegistrar;
 using autograd::BenchmarkSamples;
 using autograd::BenchSize;
+using autograd::entry_of;
 using autograd::OpCall;
 using autograd::OpEntry;
 using autograd::OpEntryRegistrar;
@@ -85,9 +86,6 @@ std::vector<OpSample> bench_binary(Generator& g, BenchSize size, Domain a, Domai
                                    const OpCall& call);
 // int64 values in [0, high), for index inputs.
 Tensor random_indices(Generator& g, const Shape& shape, int64_t high);
-
-// The entry of `op` among `entries` (for setting a field after the entries are built).
-OpEntry& entry_of(std::vector<OpEntry>& entries, OpId op);
 
 // Entries of the common shapes of op, with their samples.
 OpEntry entry(OpId op, std::function<std::vector<OpSample>(Generator&)> samples,
