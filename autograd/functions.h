@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -31,5 +32,46 @@ Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, cons
 // gradients, (p - t) / max(p (1 - p), 1e-12) in p (finite at p = 0 and 1) and -logit(p)
 // in t. nn's binary_cross_entropy adds class weights and the reduction.
 Tensor binary_cross_entropy_elementwise(const Tensor& p, const Tensor& t);
+
+// ---- Composites (autograd/ops_rearrange.cpp, ops_einsum.cpp, ops_matmul.cpp,
+// ops_elementwise.cpp): built from the recorded ops, which give their gradients.
+
+// a + alpha b and a - alpha b (torch.add and torch.sub with alpha).
+Tensor add(const Tensor& a, const Tensor& b, Scalar alpha);
+Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha);
+// x with value where mask is true; value is a 0-dim tensor and receives the gradient of
+// the elements it fills.
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value);
+
+// x reversed along each of dims.
+Tensor flip(const Tensor& x, const Dims& dims);
+// Elements shifted by shifts[i] along dims[i], wrapping around; with no dims, x is rolled as
+// one flat sequence and keeps its shape.
+Tensor roll(const Tensor& x, const std::vector<int64_t>& shifts, const Dims& dims = {});
+// x tiled repeats[i] times along dim i; repeats may be longer than x's dims (new leading
+// dims), never shorter (torch.Tensor.repeat).
+Tensor repeat(const Tensor& x, const std::vector<int64_t>& repeats);
+// As repeat, with repeats padded by leading 1s when shorter than x's dims (torch.tile).
+Tensor tile(const Tensor& x, std::vector<int64_t> repeats);
+// Each element repeated `repeats` times along dim (x flattened first when dim is absent).
+Tensor repeat_interleave(const Tensor& x, int64_t repeats,
+                         std::optional<int64_t> dim = std::nullopt);
+// Element i repeated repeats[i] times: repeats is an int64 vector of dim's size (or of one
+// element, for all).
+Tensor repeat_interleave(const Tensor& x, const Tensor& repeats,
+                         std::optional<int64_t> dim = std::nullopt);
+
+// Einstein summation ("ij,jk->ik", "bhqd,bhkd->bhqk", "...ij,...jk", "i,i->"): labels in
+// both operands and not in the output are summed. Each pair of operands is contracted
+// through one batched matmul, left to right. A label repeated within one operand (a
+// diagonal) is not supported.
+Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
+
+// beta input + alpha (mat1 mat2); input broadcasts, and is ignored when beta is 0.
+Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, double beta = 1,
+             double alpha = 1);
+// beta input + alpha (batch1 batch2), batch1 [B, n, m], batch2 [B, m, p].
+Tensor baddbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, double beta = 1,
+               double alpha = 1);
 
 }  // namespace kiln

@@ -86,7 +86,15 @@
   X(std)                      \
   X(split)                    \
   X(chunk)                    \
-  X(contiguous)
+  X(contiguous)               \
+  X(flip)                     \
+  X(roll)                     \
+  X(repeat)                   \
+  X(tile)                     \
+  X(repeat_interleave)        \
+  X(einsum)                   \
+  X(addmm)                    \
+  X(baddbmm)
 
 namespace kiln::autograd {
 

@@ -1,6 +1,7 @@
 // Elementwise ops and their derivatives. Formulas are in terms of the input x and/or the
 // output y, whichever the op saves.
 #include "autograd/op_definition.h"
+#include "tensor/elementwise_formulas.h"
 
 namespace kiln {
 
@@ -176,6 +177,51 @@ Tensor softplus(const Tensor& x) {
                    });
 }
 
+// selu(x) = scale (x if x > 0, else alpha (e^x - 1)): d = scale (1, else alpha e^x).
+Tensor selu(const Tensor& x) {
+  return pointwise(Op::selu, x, raw::selu(x), Uses::Input, [](const Tensor& x, const Tensor&) {
+    return where(raw::gt(x, 0), full_like(x, kSeluScale), kSeluScale * kSeluAlpha * exp(x));
+  });
+}
+
+// hardsigmoid(x) = relu6(x + 3) / 6: d = 1/6 strictly inside (-3, 3), as PyTorch.
+Tensor hardsigmoid(const Tensor& x) {
+  return pointwise(Op::hardsigmoid, x, raw::hardsigmoid(x), Uses::Input,
+                   [](const Tensor& x, const Tensor&) {
+                     return raw::logical_and(raw::gt(x, -3), raw::lt(x, 3)).to(x.dtype()) / 6;
+                   });
+}
+
+// hardswish(x) = x relu6(x + 3) / 6: d = 0 below -3, x/3 + 1/2 up to 3, 1 above (PyTorch's
+// choice at the kinks).
+Tensor hardswish(const Tensor& x) {
+  return pointwise(Op::hardswish, x, raw::hardswish(x), Uses::Input,
+                   [](const Tensor& x, const Tensor&) {
+                     return where(raw::lt(x, -3), zeros_like(x),
+                                  where(raw::le(x, 3), x / 3 + 0.5, ones_like(x)));
+                   });
+}
+
+// mish(x) = x tanh(sp(x)), sp = softplus: d = tanh(sp) + x sigmoid(x) (1 - tanh^2(sp)).
+Tensor mish(const Tensor& x) {
+  return pointwise(Op::mish, x, raw::mish(x), Uses::Input, [](const Tensor& x, const Tensor&) {
+    const Tensor t = tanh(softplus(x));
+    return t + x * sigmoid(x) * (1 - square(t));
+  });
+}
+
+// logsigmoid(x) = -softplus(-x): d = sigmoid(-x).
+Tensor logsigmoid(const Tensor& x) {
+  return pointwise(Op::logsigmoid, x, raw::logsigmoid(x), Uses::Input,
+                   [](const Tensor& x, const Tensor&) { return sigmoid(-x); });
+}
+
+// softsign(x) = x / (1 + |x|): d = 1 / (1 + |x|)^2.
+Tensor softsign(const Tensor& x) {
+  return pointwise(Op::softsign, x, raw::softsign(x), Uses::Input,
+                   [](const Tensor& x, const Tensor&) { return 1 / square(1 + abs(x)); });
+}
+
 // d x^p = p x^(p-1)
 Tensor pow(const Tensor& x, double exponent) {
   return pointwise(Op::pow_scalar, x, raw::pow(x, exponent), Uses::Input,
@@ -262,6 +308,28 @@ Tensor pow(const Tensor& a, const Tensor& b) {
           grad_b = keep_where(logical_not(at_zero), ctx.grad() * ctx.result() * log(base));
         }
         return {grad_a, grad_b};
+      },
+      Save::Result);
+}
+
+// atan2(a, b) is the angle of the point (b, a): d = (b da - a db) / (a^2 + b^2).
+Tensor atan2(const Tensor& a, const Tensor& b) {
+  return binary(Op::atan2, a, b, raw::atan2(a, b),
+                [a = SavedTensor(a), b = SavedTensor(b)](const BackwardContext& ctx) -> Grads {
+                  const Tensor scale = ctx.grad() / (square(a.get()) + square(b.get()));
+                  return {ctx.needs_grad(0) ? scale * b.get() : Tensor(),
+                          ctx.needs_grad(1) ? -scale * a.get() : Tensor()};
+                });
+}
+
+// hypot(a, b) = sqrt(a^2 + b^2) = h: d = (a da + b db) / h, NaN at the origin as PyTorch.
+Tensor hypot(const Tensor& a, const Tensor& b) {
+  return binary(
+      Op::hypot, a, b, raw::hypot(a, b),
+      [a = SavedTensor(a), b = SavedTensor(b)](const BackwardContext& ctx) -> Grads {
+        const Tensor scale = ctx.grad() / ctx.result();
+        return {ctx.needs_grad(0) ? scale * a.get() : Tensor(),
+                ctx.needs_grad(1) ? scale * b.get() : Tensor()};
       },
       Save::Result);
 }
@@ -371,6 +439,20 @@ Tensor minimum(const Tensor& a, Scalar b) {
   return extremum_with_number(Op::minimum_scalar, a, b, raw::minimum(a, b), false);
 }
 
+// A number operand of atan2 and hypot is a constant 0-dim tensor of the result's dtype.
+namespace {
+Tensor floating_constant(Scalar value, const Tensor& like) {
+  return scalar_tensor(value, {.dtype = is_floating(like.dtype()) ? like.dtype() : kFloat32,
+                               .device = like.device()});
+}
+}  // namespace
+Tensor atan2(const Tensor& a, Scalar b) {
+  return atan2(a, floating_constant(b, a));
+}
+Tensor hypot(const Tensor& a, Scalar b) {
+  return hypot(a, floating_constant(b, a));
+}
+
 // Writing into an existing tensor cannot be recorded: out is not a new graph node.
 #define KILN_BINARY_OUT(name, ...)                                                             \
   Tensor name##_out(const Tensor& out, const Tensor& a, const Tensor& b) {                     \
@@ -400,6 +482,22 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
                 [mask = SavedTensor(mask)](const BackwardContext& ctx) -> Grads {
                   return {masked_fill(ctx.grad(), mask.get(), 0)};
                 });
+}
+
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
+  KILN_CHECK(value.dim() == 0, "masked_fill: value must be a 0-dim tensor, got shape ",
+             value.shape());
+  KILN_CHECK(broadcast_shapes(x.shape(), mask.shape(), "masked_fill") == x.shape(),
+             "masked_fill: mask of shape ", mask.shape(), " is larger than the input's shape ",
+             x.shape());
+  return where(mask, value.to(x.dtype()), x);
+}
+
+Tensor add(const Tensor& a, const Tensor& b, Scalar alpha) {
+  return alpha.to<double>() == 1 ? add(a, b) : add(a, mul(b, alpha));
+}
+Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha) {
+  return alpha.to<double>() == 1 ? sub(a, b) : sub(a, mul(b, alpha));
 }
 
 // lerp = start + weight (end - start)

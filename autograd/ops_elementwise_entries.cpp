@@ -85,6 +85,22 @@ void add_entries(std::vector<OpEntry>& entries) {
       Op::silu, Domain::Real, [](const V& v) { return silu(v[0]); }, 8));
   entries.push_back(unary_entry(
       Op::softplus, Domain::Real, [](const V& v) { return softplus(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::selu, Domain::AwayFromZero, [](const V& v) { return selu(v[0]); }, 8));
+  // Values that spread over the kinks at -3 and 3 without coming within 0.25 of them.
+  const Draw across_hard_kinks = [](Generator& g, const Shape& shape) {
+    return avoiding(g, shape, {-1.2, 1.2}) * 2.5;
+  };
+  entries.push_back(unary_entry(
+      Op::hardsigmoid, across_hard_kinks, [](const V& v) { return hardsigmoid(v[0]); }, 4));
+  entries.push_back(unary_entry(
+      Op::hardswish, across_hard_kinks, [](const V& v) { return hardswish(v[0]); }, 5));
+  entries.push_back(unary_entry(
+      Op::mish, Domain::Real, [](const V& v) { return mish(v[0]); }, 12));
+  entries.push_back(unary_entry(
+      Op::logsigmoid, Domain::Real, [](const V& v) { return logsigmoid(v[0]); }, 8));
+  entries.push_back(unary_entry(
+      Op::softsign, Domain::AwayFromZero, [](const V& v) { return softsign(v[0]); }, 3));
   entries.push_back({.op = Op::pow_scalar, .samples = [](Generator& g) {
                        std::vector<OpSample> out;
                        for (double p : {2.0, 3.0, 0.5, -1.5}) {
@@ -110,12 +126,29 @@ void add_entries(std::vector<OpEntry>& entries) {
                             [](const V& v) { return clamp(v[0], std::nullopt, 0.5); }}};
                      }});
 
-  entries.push_back(
-      binary_entry(Op::add, Domain::Real, Domain::Real, [](const V& v) { return v[0] + v[1]; }));
-  entries.push_back(
-      binary_entry(Op::sub, Domain::Real, Domain::Real, [](const V& v) { return v[0] - v[1]; }));
+  entries.push_back(with_samples(
+      binary_entry(Op::add, Domain::Real, Domain::Real, [](const V& v) { return v[0] + v[1]; }),
+      [](Generator& g) {
+        return std::vector<OpSample>{{"alpha 2.5, broadcast",
+                                      {leaf(normal(g, {3, 4})), leaf(normal(g, {4}))},
+                                      [](const V& v) { return add(v[0], v[1], 2.5); }}};
+      }));
+  entries.push_back(with_samples(
+      binary_entry(Op::sub, Domain::Real, Domain::Real, [](const V& v) { return v[0] - v[1]; }),
+      [](Generator& g) {
+        return std::vector<OpSample>{{"alpha -0.5",
+                                      {leaf(normal(g, {3, 4})), leaf(normal(g, {3, 4}))},
+                                      [](const V& v) { return sub(v[0], v[1], -0.5); }}};
+      }));
   entries.push_back(
       binary_entry(Op::mul, Domain::Real, Domain::Real, [](const V& v) { return v[0] * v[1]; }));
+  // atan2 jumps across a = 0 where b < 0, so a keeps away from 0.
+  entries.push_back(binary_entry(
+      Op::atan2, Domain::AwayFromZero, Domain::Real, [](const V& v) { return atan2(v[0], v[1]); },
+      20));
+  entries.push_back(binary_entry(
+      Op::hypot, Domain::AwayFromZero, Domain::Real, [](const V& v) { return hypot(v[0], v[1]); },
+      10));
   entries.push_back(binary_entry(Op::div, Domain::Real, Domain::AwayFromZero,
                                  [](const V& v) { return v[0] / v[1]; }));
   entries.push_back(binary_entry(
@@ -157,7 +190,10 @@ void add_entries(std::vector<OpEntry>& entries) {
                        };
                        return std::vector<OpSample>{
                            {"[3, 4]", {leaf(normal(g, {3, 4})), normal(g, {3, 4})}, call},
-                           {"broadcast mask", {leaf(normal(g, {3, 4})), normal(g, {4})}, call}};
+                           {"broadcast mask", {leaf(normal(g, {3, 4})), normal(g, {4})}, call},
+                           {"0-dim tensor value with a gradient",
+                            {leaf(normal(g, {3, 4})), normal(g, {4}), leaf(normal(g, {}))},
+                            [](const V& v) { return masked_fill(v[0], gt(v[1], 0.0), v[2]); }}};
                      }});
   entries.push_back(
       {.op = Op::lerp, .samples = [](Generator& g) {
@@ -225,6 +261,9 @@ const BadInputRegistrar bad_inputs({
      }},
     {Op::masked_fill,
      {
+         {"MaskedFillValueNotZeroDim",
+          [] { masked_fill(f32({3}), bools({3}), f32({1})); },
+          {"masked_fill: value must be a 0-dim tensor, got shape [1]"}},
          {"MaskedFillMaskLargerThanInput",
           [] {
             f32({3}).masked_fill(bools({2, 3}), 1.0);

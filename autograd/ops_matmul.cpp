@@ -49,4 +49,32 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
                 });
 }
 
+namespace {
+// beta input + alpha product; PyTorch ignores input (NaN included) when beta is 0.
+Tensor scaled_sum(const char* op, const Tensor& input, const Tensor& product, double beta,
+                  double alpha) {
+  KILN_CHECK(broadcast_shapes(input.shape(), product.shape(), op) == product.shape(), op,
+             ": input of shape ", input.shape(), " does not broadcast to the product's shape ",
+             product.shape());
+  const Tensor scaled = alpha == 1 ? product : product * alpha;
+  if (beta == 0) return scaled + zeros_like(input);
+  return (beta == 1 ? input : input * beta) + scaled;
+}
+}  // namespace
+
+Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, double beta,
+             double alpha) {
+  KILN_CHECK(mat1.dim() == 2 && mat2.dim() == 2, "addmm: mat1 and mat2 must be 2-D, got shapes ",
+             mat1.shape(), " and ", mat2.shape());
+  return scaled_sum("addmm", input, mat1.matmul(mat2), beta, alpha);
+}
+
+Tensor baddbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, double beta,
+               double alpha) {
+  KILN_CHECK(batch1.dim() == 3 && batch2.dim() == 3 && batch1.size(0) == batch2.size(0),
+             "baddbmm: batch1 and batch2 must be 3-D with one batch size, got shapes ",
+             batch1.shape(), " and ", batch2.shape());
+  return scaled_sum("baddbmm", input, batch1.matmul(batch2), beta, alpha);
+}
+
 }  // namespace kiln

@@ -42,6 +42,54 @@ std::string Softplus::extra_repr() const {
   return "beta=" + std::to_string(beta_) + ", threshold=" + std::to_string(threshold_);
 }
 
+Tensor ELU::forward(const Tensor& input) {
+  return functional::elu(input, alpha_);
+}
+std::string ELU::extra_repr() const {
+  return "alpha=" + std::to_string(alpha_);
+}
+
+Tensor CELU::forward(const Tensor& input) {
+  return functional::celu(input, alpha_);
+}
+std::string CELU::extra_repr() const {
+  return "alpha=" + std::to_string(alpha_);
+}
+
+Tensor SELU::forward(const Tensor& input) {
+  return selu(input);
+}
+
+Tensor Hardtanh::forward(const Tensor& input) {
+  return functional::hardtanh(input, min_val_, max_val_);
+}
+std::string Hardtanh::extra_repr() const {
+  return "min_val=" + std::to_string(min_val_) + ", max_val=" + std::to_string(max_val_);
+}
+
+Tensor Hardsigmoid::forward(const Tensor& input) {
+  return hardsigmoid(input);
+}
+Tensor Hardswish::forward(const Tensor& input) {
+  return hardswish(input);
+}
+Tensor Mish::forward(const Tensor& input) {
+  return mish(input);
+}
+Tensor LogSigmoid::forward(const Tensor& input) {
+  return logsigmoid(input);
+}
+Tensor Softsign::forward(const Tensor& input) {
+  return softsign(input);
+}
+
+Tensor GLU::forward(const Tensor& input) {
+  return functional::glu(input, dim_);
+}
+std::string GLU::extra_repr() const {
+  return "dim=" + std::to_string(dim_);
+}
+
 Tensor Softmax::forward(const Tensor& input) {
   return softmax(input, dim_);
 }

@@ -62,6 +62,83 @@ class Softplus : public UnaryModule {
   double beta_, threshold_;
 };
 
+class ELU : public UnaryModule {
+ public:
+  explicit ELU(double alpha = 1) : UnaryModule("ELU"), alpha_(alpha) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  double alpha_;
+};
+
+class CELU : public UnaryModule {
+ public:
+  explicit CELU(double alpha = 1) : UnaryModule("CELU"), alpha_(alpha) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  double alpha_;
+};
+
+class SELU : public UnaryModule {
+ public:
+  SELU() : UnaryModule("SELU") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Hardtanh : public UnaryModule {
+ public:
+  explicit Hardtanh(double min_val = -1, double max_val = 1)
+      : UnaryModule("Hardtanh"), min_val_(min_val), max_val_(max_val) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  double min_val_, max_val_;
+};
+
+class Hardsigmoid : public UnaryModule {
+ public:
+  Hardsigmoid() : UnaryModule("Hardsigmoid") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Hardswish : public UnaryModule {
+ public:
+  Hardswish() : UnaryModule("Hardswish") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Mish : public UnaryModule {
+ public:
+  Mish() : UnaryModule("Mish") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class LogSigmoid : public UnaryModule {
+ public:
+  LogSigmoid() : UnaryModule("LogSigmoid") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Softsign : public UnaryModule {
+ public:
+  Softsign() : UnaryModule("Softsign") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class GLU : public UnaryModule {
+ public:
+  explicit GLU(int64_t dim = -1) : UnaryModule("GLU"), dim_(dim) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  int64_t dim_;
+};
+
 class Softmax : public UnaryModule {
  public:
   explicit Softmax(int64_t dim) : UnaryModule("Softmax"), dim_(dim) {}

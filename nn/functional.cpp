@@ -56,6 +56,31 @@ Tensor softplus(const Tensor& input, double beta, double threshold) {
   return where(gt(scaled, threshold), input, kiln::softplus(scaled) / beta);
 }
 
+// The exponential branch sees min(x, 0) only, so that e^x never overflows into a NaN
+// gradient where the other branch is taken.
+Tensor elu(const Tensor& input, double alpha) {
+  return where(gt(input, 0), input, alpha * expm1(minimum(input, 0)));
+}
+
+Tensor celu(const Tensor& input, double alpha) {
+  KILN_CHECK(alpha != 0, "celu: alpha must not be 0");
+  return where(gt(input, 0), input, alpha * expm1(minimum(input, 0) / alpha));
+}
+
+Tensor hardtanh(const Tensor& input, double min_val, double max_val) {
+  KILN_CHECK(min_val <= max_val, "hardtanh: min_val ", min_val, " is above max_val ", max_val);
+  return input.clamp(min_val, max_val);
+}
+
+Tensor glu(const Tensor& input, int64_t dim) {
+  KILN_CHECK(input.dim() > 0, "glu: cannot halve a 0-dim tensor");
+  const int64_t size = input.size(dim);
+  KILN_CHECK(size % 2 == 0, "glu: dim ", dim, " of shape ", input.shape(),
+             " must have an even size, got ", size);
+  const std::vector<Tensor> halves = input.chunk(2, dim);
+  return halves[0] * sigmoid(halves[1]);
+}
+
 namespace {
 Dims trailing(const Tensor& input, int dims, const char* op) {
   KILN_CHECK(dims >= 1 && dims <= input.dim(), op, ": cannot normalise the last ", dims,

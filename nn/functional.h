@@ -23,6 +23,14 @@ Tensor dropout(const Tensor& input, double p, bool active, Generator* generator 
 Tensor leaky_relu(const Tensor& input, double negative_slope = 0.01);
 // log(1 + exp(beta x)) / beta, and x itself where beta x > threshold.
 Tensor softplus(const Tensor& input, double beta = 1, double threshold = 20);
+// x for x > 0, alpha (e^x - 1) below (Clevert et al. 2016).
+Tensor elu(const Tensor& input, double alpha = 1);
+// x for x > 0, alpha (e^(x / alpha) - 1) below (Barron 2017).
+Tensor celu(const Tensor& input, double alpha = 1);
+// x clamped to [min_val, max_val].
+Tensor hardtanh(const Tensor& input, double min_val = -1, double max_val = 1);
+// a sigmoid(b), with a and b the halves of input along dim (Dauphin et al. 2017).
+Tensor glu(const Tensor& input, int64_t dim = -1);
 // Normalises over the trailing `dims` dims: (x - mean) / sqrt(var + eps) * weight + bias.
 Tensor layer_norm(const Tensor& input, int dims, const Tensor& weight, const Tensor& bias,
                   double eps = 1e-5);

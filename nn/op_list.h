@@ -30,6 +30,10 @@
   X(lstm_cell)                        \
   X(gru_cell)                         \
   X(softplus_beta)                    \
+  X(elu)                              \
+  X(celu)                             \
+  X(hardtanh)                         \
+  X(glu)                              \
   X(mse_loss)                         \
   X(l1_loss)                          \
   X(smooth_l1_loss)                   \

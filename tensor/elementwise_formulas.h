@@ -19,6 +19,10 @@ namespace kiln {
 template <auto>
 constexpr bool kNoFormula = false;
 
+// SELU's fixed point constants (Klambauer et al. 2017), as PyTorch rounds them.
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+
 template <typename T>
 KILN_HOST_DEVICE bool is_nan(T x) {
   if constexpr (std::is_floating_point_v<T>)
@@ -123,6 +127,22 @@ KILN_HOST_DEVICE T unary_value(T x, const UnaryParams& params) {
   } else if constexpr (op == UnaryOp::Softplus) {
     // log(1 + e^x), returning x itself above 20 where e^x swamps the 1 (PyTorch's default).
     return x > T(20) ? x : std::log1p(std::exp(x));
+  } else if constexpr (op == UnaryOp::Selu) {
+    // scale (x if x > 0, else alpha (e^x - 1)), with the constants of Klambauer et al. 2017.
+    return x > T(0) ? T(kSeluScale) * x : T(kSeluScale * kSeluAlpha) * std::expm1(x);
+  } else if constexpr (op == UnaryOp::Hardsigmoid) {
+    // relu6(x + 3) / 6 (Howard et al. 2019); NaN falls through both tests.
+    return x <= T(-3) ? T(0) : (x >= T(3) ? T(1) : x / T(6) + T(0.5));
+  } else if constexpr (op == UnaryOp::Hardswish) {
+    return x <= T(-3) ? T(0) : (x >= T(3) ? x : x * (x + T(3)) / T(6));
+  } else if constexpr (op == UnaryOp::Mish) {
+    // x tanh(softplus(x)) (Misra 2019), softplus with PyTorch's threshold of 20.
+    return x * Math::tanh(x > T(20) ? x : std::log1p(Math::exp(x)));
+  } else if constexpr (op == UnaryOp::Logsigmoid) {
+    // log(1 / (1 + e^-x)) = min(x, 0) - log(1 + e^-|x|), which never overflows.
+    return (x < T(0) ? x : T(0)) - std::log1p(Math::exp(x < T(0) ? x : -x));
+  } else if constexpr (op == UnaryOp::Softsign) {
+    return x / (T(1) + (x < T(0) ? -x : x));
   } else if constexpr (op == UnaryOp::PowScalar) {
     if constexpr (std::is_integral_v<T>)
       return integer_power(x, static_cast<int64_t>(params.a));  // front end: 0 <= a < 2^62
@@ -168,6 +188,10 @@ KILN_HOST_DEVICE auto binary_value(T a, T b) {
     return is_nan(a) ? a : (is_nan(b) ? b : (a > b ? a : b));
   } else if constexpr (op == BinaryOp::Minimum) {
     return is_nan(a) ? a : (is_nan(b) ? b : (a < b ? a : b));
+  } else if constexpr (op == BinaryOp::Atan2) {
+    return std::atan2(a, b);
+  } else if constexpr (op == BinaryOp::Hypot) {
+    return std::hypot(a, b);
   } else if constexpr (op == BinaryOp::Eq)
     return a == b;
   else if constexpr (op == BinaryOp::Ne)

@@ -153,6 +153,21 @@ OpEntry unary_entry(OpId op, Domain domain, OpCall call, double flops) {
                                    BenchSize size) { return bench_unary(g, size, domain, call); }};
 }
 
+OpEntry unary_entry(OpId op, Draw draw, OpCall call, double flops) {
+  OpEntry out = unary_entry(op, Domain::Real, call, flops);
+  out.samples = [draw, call](Generator& g) { return unary(g, draw, call); };
+  return out;
+}
+
+OpEntry with_samples(OpEntry entry, std::function<std::vector<OpSample>(Generator&)> more) {
+  entry.samples = [own = entry.samples, more](Generator& g) {
+    std::vector<OpSample> out = own(g);
+    for (OpSample& sample : more(g)) out.push_back(std::move(sample));
+    return out;
+  };
+  return entry;
+}
+
 OpEntry binary_entry(OpId op, Domain a, Domain b, OpCall call, double flops) {
   return {.op = op,
           .samples = [a, b, call](Generator& g) { return binary(g, a, b, call); },

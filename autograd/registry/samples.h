@@ -92,8 +92,12 @@ OpEntry entry(OpId op, std::function<std::vector<OpSample>(Generator&)> samples,
               double flops_per_element = 1);
 // An elementwise op of one tensor, `flops` per element.
 OpEntry unary_entry(OpId op, Domain domain, OpCall call, double flops = 1);
+// The same with check values from `draw` (an op with kinks away from 0).
+OpEntry unary_entry(OpId op, Draw draw, OpCall call, double flops = 1);
 // An elementwise op of two tensors, `flops` per element.
 OpEntry binary_entry(OpId op, Domain a, Domain b, OpCall call, double flops = 1);
+// `entry` with `more` samples after its own (an option of the op, such as add's alpha).
+OpEntry with_samples(OpEntry entry, std::function<std::vector<OpSample>(Generator&)> more);
 // An op of one input with no arithmetic (a view or a copy): `list`'s variants.
 OpEntry variants_entry(OpId op, std::vector<Variant> list);
 // An op along one dim (call(x, dim)): dim 1 of [3, 4], dim 0 of a non-contiguous [3, 4], and

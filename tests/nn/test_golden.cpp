@@ -4,12 +4,12 @@
 #include <functional>
 
 #include "autograd/functions.h"
-#include "golden.h"
 #include "nn/activation.h"
 #include "nn/attention.h"
 #include "nn/batch_norm.h"
 #include "nn/conv.h"
 #include "nn/embedding.h"
+#include "nn/golden_checks.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/normalization.h"
@@ -19,46 +19,14 @@
 namespace kiln::nn {
 namespace {
 
+using testing::check_function;
+using testing::check_module;
+using testing::check_unary;
 using testing::Golden;
-
-constexpr double kRtol64 = 1e-10, kAtol64 = 1e-12;
-constexpr double kRtol32 = 1e-5, kAtol32 = 1e-6;
-
-// Loads the fixture's parameters into `module`, runs it and compares the output and the
-// gradients of (output * grad_output).sum() for the inputs and every parameter.
-void check_module(const std::string& name, Module& module,
-                  const std::function<Tensor(const std::vector<Tensor>&)>& forward) {
-  const Golden golden(name);
-  const Tensor output_expected = golden["output"];
-  const bool f64 = output_expected.dtype() == kFloat64;
-  const double rtol = f64 ? kRtol64 : kRtol32, atol = f64 ? kAtol64 : kAtol32;
-  module.to(output_expected.dtype());
-  module.load_state_dict(golden.with_prefix("param."));
-  std::vector<Tensor> inputs;
-  for (const char* key : {"input", "input2"}) {
-    if (!golden.has(key)) continue;
-    Tensor x = golden[key].clone();
-    if (is_floating(x.dtype())) x.requires_grad_();
-    inputs.push_back(x);
-  }
-  const Tensor output = forward(inputs);
-  golden.expect_close(output, "output", rtol, atol);
-  (output * golden["grad_output"]).sum().backward();
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const std::string key = i == 0 ? "grad.input" : "grad.input2";
-    if (golden.has(key)) golden.expect_close(inputs[i].grad(), key, rtol, atol);
-  }
-  for (const auto& [pname, p] : module.named_parameters()) {
-    golden.expect_close(p.grad(), "grad.param." + pname, rtol, atol);
-  }
-  for (const auto& [bname, b] : module.named_buffers()) {
-    golden.expect_close(b, "after." + bname, rtol, atol);
-  }
-}
-
-void check_unary(const std::string& name, UnaryModule& module) {
-  check_module(name, module, [&](const std::vector<Tensor>& in) { return module(in[0]); });
-}
+using testing::kAtol32;
+using testing::kAtol64;
+using testing::kRtol32;
+using testing::kRtol64;
 
 TEST(Golden, Linear) {
   Linear linear(4, 3);
@@ -280,78 +248,66 @@ TEST(Golden, SequentialStateDictLoadsByPyTorchNames) {
 
 // Loss fixtures: the loss, and the gradients of (loss * grad_output).sum() for each input
 // that required grad in PyTorch.
-void check_loss(const std::string& name, const std::vector<std::string>& differentiable,
-                const std::function<Tensor(const Golden&, std::map<std::string, Tensor>&)>& loss) {
-  const Golden golden(name);
-  std::map<std::string, Tensor> inputs;
-  for (const std::string& key : differentiable) inputs[key] = golden[key].clone().requires_grad_();
-  const Tensor output = loss(golden, inputs);
-  golden.expect_close(output, "output", kRtol64, kAtol64);
-  (output * golden["grad_output"]).sum().backward();
-  for (const std::string& key : differentiable) {
-    golden.expect_close(inputs[key].grad(), "grad." + key, kRtol64, kAtol64);
-  }
-}
 
 TEST(Golden, RegressionLosses) {
   const std::pair<const char*, Reduction> reductions[] = {
       {"mse_mean", Reduction::Mean}, {"mse_sum", Reduction::Sum}, {"mse_none", Reduction::None}};
   for (const auto& [name, reduction] : reductions) {
-    check_loss(name, {"input"}, [reduction](const Golden& g, auto& in) {
+    check_function(name, {"input"}, [reduction](const Golden& g, auto& in) {
       return mse_loss(in["input"], g["target"], reduction);
     });
   }
-  check_loss("l1", {"input"},
-             [](const Golden& g, auto& in) { return l1_loss(in["input"], g["target"]); });
-  check_loss("smooth_l1", {"input"}, [](const Golden& g, auto& in) {
+  check_function("l1", {"input"},
+                 [](const Golden& g, auto& in) { return l1_loss(in["input"], g["target"]); });
+  check_function("smooth_l1", {"input"}, [](const Golden& g, auto& in) {
     return smooth_l1_loss(in["input"], g["target"], Reduction::Mean, 0.5);
   });
-  check_loss("huber", {"input"}, [](const Golden& g, auto& in) {
+  check_function("huber", {"input"}, [](const Golden& g, auto& in) {
     return huber_loss(in["input"], g["target"], Reduction::Sum, 0.7);
   });
-  check_loss("gaussian_nll_full", {"input", "var"}, [](const Golden& g, auto& in) {
+  check_function("gaussian_nll_full", {"input", "var"}, [](const Golden& g, auto& in) {
     return gaussian_nll_loss(in["input"], g["target"], in["var"], true, 1e-2);
   });
 }
 
 TEST(Golden, ClassificationLosses) {
-  check_loss("cross_entropy_indices", {"input"}, [](const Golden& g, auto& in) {
+  check_function("cross_entropy_indices", {"input"}, [](const Golden& g, auto& in) {
     return cross_entropy(in["input"], g["target"],
                          {.weight = g["weight"], .ignore_index = -100, .label_smoothing = 0.1});
   });
-  check_loss("cross_entropy_sum_no_weight", {"input"}, [](const Golden& g, auto& in) {
+  check_function("cross_entropy_sum_no_weight", {"input"}, [](const Golden& g, auto& in) {
     return cross_entropy(in["input"], g["target"], {.reduction = Reduction::Sum});
   });
-  check_loss("cross_entropy_spatial", {"input"}, [](const Golden& g, auto& in) {
+  check_function("cross_entropy_spatial", {"input"}, [](const Golden& g, auto& in) {
     return cross_entropy(in["input"], g["target"], {.reduction = Reduction::None});
   });
-  check_loss("cross_entropy_probabilities", {"input"}, [](const Golden& g, auto& in) {
+  check_function("cross_entropy_probabilities", {"input"}, [](const Golden& g, auto& in) {
     return cross_entropy(in["input"], g["target"], {.weight = g["weight"], .label_smoothing = 0.2});
   });
-  check_loss("nll_weighted", {"input"}, [](const Golden& g, auto& in) {
+  check_function("nll_weighted", {"input"}, [](const Golden& g, auto& in) {
     return nll_loss(in["input"], g["target"], g["weight"]);
   });
-  check_loss("bce_weighted", {"input"}, [](const Golden& g, auto& in) {
+  check_function("bce_weighted", {"input"}, [](const Golden& g, auto& in) {
     return binary_cross_entropy(in["input"], g["target"], g["weight"]);
   });
-  check_loss("bce_logits_pos_weight", {"input"}, [](const Golden& g, auto& in) {
+  check_function("bce_logits_pos_weight", {"input"}, [](const Golden& g, auto& in) {
     return binary_cross_entropy_with_logits(in["input"], g["target"], {}, g["pos_weight"]);
   });
-  check_loss("kl_div_batchmean", {"input"}, [](const Golden& g, auto& in) {
+  check_function("kl_div_batchmean", {"input"}, [](const Golden& g, auto& in) {
     return kl_div(in["input"], g["target"], Reduction::BatchMean);
   });
-  check_loss("kl_div_log_target", {"input", "target"}, [](const Golden&, auto& in) {
+  check_function("kl_div_log_target", {"input", "target"}, [](const Golden&, auto& in) {
     return kl_div(in["input"], in["target"], Reduction::Sum, true);
   });
 }
 
 TEST(Golden, LossEdgeCases) {
   // p of exactly 0 and 1: a loss of 100 (the clamped log), finite gradients of 1e12.
-  check_loss("bce_saturated", {"input", "target"}, [](const Golden&, auto& in) {
+  check_function("bce_saturated", {"input", "target"}, [](const Golden&, auto& in) {
     return binary_cross_entropy(in["input"], in["target"], {}, Reduction::None);
   });
   // NaN for a negative target, and for a zero target against an input of -inf.
-  check_loss("kl_div_nan", {"input"}, [](const Golden& g, auto& in) {
+  check_function("kl_div_nan", {"input"}, [](const Golden& g, auto& in) {
     return kl_div(in["input"], g["target"], Reduction::None);
   });
 }

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
 
+#include "tensor/elementwise_formulas.h"
 #include "tensor/testing.h"
 
 namespace kiln {
@@ -87,7 +89,21 @@ INSTANTIATE_TEST_SUITE_P(
         UnaryCase{"gelu_tanh", gelu_tanh, gelu_tanh_reference, -1e9, 1e-5},
         UnaryCase{"silu", silu, [](double x) { return x * sigmoid_reference(x); }, -1e9, 3e-7},
         UnaryCase{"softplus", softplus,
-                  [](double x) { return x > 20 ? x : std::log1p(std::exp(x)); }, -1e9, 3e-7}),
+                  [](double x) { return x > 20 ? x : std::log1p(std::exp(x)); }, -1e9, 3e-7},
+        UnaryCase{"selu", selu,
+                  [](double x) { return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x)); },
+                  -1e9, 3e-7},
+        UnaryCase{"hardsigmoid", hardsigmoid,
+                  [](double x) { return std::clamp(x + 3, 0.0, 6.0) / 6; }, -1e9, 3e-7},
+        UnaryCase{"hardswish", hardswish,
+                  [](double x) { return x * std::clamp(x + 3, 0.0, 6.0) / 6; }, -1e9, 3e-7},
+        UnaryCase{"mish", mish, [](double x) { return x * std::tanh(std::log1p(std::exp(x))); },
+                  -1e9, 3e-7},
+        UnaryCase{"logsigmoid", logsigmoid,
+                  [](double x) { return std::min(x, 0.0) - std::log1p(std::exp(-std::abs(x))); },
+                  -1e9, 3e-7},
+        UnaryCase{"softsign", softsign, [](double x) { return x / (1 + std::abs(x)); }, -1e9,
+                  3e-7}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Unary, SpecialValues) {
