@@ -68,6 +68,11 @@ def write_optimizer_fixtures():
         "adamw_amsgrad": lambda m: O.AdamW(m.parameters(), lr=1e-2, amsgrad=True),
         "adagrad": lambda m: O.Adagrad(m.parameters(), lr=0.1, lr_decay=0.01, weight_decay=0.01,
                                        initial_accumulator_value=0.1),
+        # Both groups' accumulators start at the constructor's 0.1, not the first group's 0.5.
+        "adagrad_groups": lambda m: O.Adagrad([{"params": m[0].parameters(), "lr": 0.1,
+                                                "initial_accumulator_value": 0.5},
+                                               {"params": m[2].parameters(), "lr_decay": 0.01}],
+                                              lr=0.05, initial_accumulator_value=0.1),
         "rmsprop": lambda m: O.RMSprop(m.parameters(), lr=0.01),
         "rmsprop_centered_momentum": lambda m: O.RMSprop(m.parameters(), lr=0.01, alpha=0.9,
                                                          centered=True, momentum=0.9,
