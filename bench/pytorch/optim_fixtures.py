@@ -1,6 +1,7 @@
 """Optimizer, scheduler and gradient-clipping fixtures (tests/fixtures/optim/), written by
 make_fixtures.py. Each optimizer case trains the same small MLP for 20 steps and records
-the parameters after every step; each scheduler case records 100 steps of learning rates."""
+the parameters after every step; each scheduler case records 100 steps of learning rates
+(30 for the later ones, on two parameter groups)."""
 from pathlib import Path
 
 import torch
@@ -85,9 +86,11 @@ def write_optimizer_fixtures():
                    dtype=torch.float32, clip=0.5)
 
 
-def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None):
-    """make(optimizer) -> scheduler. Tensors: lr [SCHEDULE_STEPS + 1, groups] (before the
-    first step and after each), momentum likewise (SGD momentum or Adam beta1)."""
+def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None,
+                  steps=SCHEDULE_STEPS):
+    """make(optimizer) -> scheduler. Tensors: lr [steps + 1, groups] (before the first step
+    and after each), momentum likewise (SGD momentum or Adam beta1); metrics, what each step
+    was given, if any."""
     params = [torch.zeros(1, requires_grad=True) for _ in groups]
     param_groups = [{"params": [p], "lr": lr} for p, lr in zip(params, groups)]
     if optimizer == "sgd":
@@ -100,12 +103,12 @@ def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None):
         return [g["momentum"] if "momentum" in g else g["betas"][0] for g in opt.param_groups]
 
     lrs, moms = [[g["lr"] for g in opt.param_groups]], [momenta()]
-    for k in range(SCHEDULE_STEPS):
+    for k in range(steps):
         opt.step()
-        if metrics is None:
-            scheduler.step()
-        else:
+        if metrics is not None:
             scheduler.step(float(metrics[k]))
+        else:
+            scheduler.step()
         lrs.append([g["lr"] for g in opt.param_groups])
         moms.append(momenta())
     tensors = {"lr": torch.tensor(lrs, dtype=torch.float64),
@@ -144,6 +147,19 @@ def write_schedule_fixtures():
         metrics=-metrics)
 
 
+def write_more_schedule_fixtures():
+    """30 steps on two groups (rates 0.1 and 0.05) of the schedules added later."""
+    S = torch.optim.lr_scheduler
+    two = dict(groups=(0.1, 0.05), steps=30)
+    schedule_case("constant_lr", lambda o: S.ConstantLR(o, factor=0.5, total_iters=8), **two)
+    schedule_case("polynomial_lr", lambda o: S.PolynomialLR(o, total_iters=20, power=2.0), **two)
+    schedule_case("polynomial_lr_linear", lambda o: S.PolynomialLR(o, total_iters=12), **two)
+    schedule_case("lambda_lr", lambda o: S.LambdaLR(
+        o, lr_lambda=[lambda epoch: 0.95**epoch, lambda epoch: 1.0 / (1 + epoch)]), **two)
+    schedule_case("multiplicative_lr", lambda o: S.MultiplicativeLR(
+        o, lr_lambda=lambda epoch: 0.95**epoch), **two)
+
+
 def write_clip_fixtures():
     generator = torch.Generator().manual_seed(5)
     for name, norm_type, max_norm in (("clip_norm_2", 2.0, 1.0), ("clip_norm_inf", float("inf"), 0.5),
@@ -163,4 +179,5 @@ def write_clip_fixtures():
 def write_optim_fixtures():
     write_optimizer_fixtures()
     write_schedule_fixtures()
+    write_more_schedule_fixtures()
     write_clip_fixtures()

@@ -1,12 +1,17 @@
-// Learning-rate schedules against PyTorch: 100 steps of rates (and momenta, which OneCycleLR
-// cycles) from the same options, within 1e-12 relative.
+// Learning-rate schedules against PyTorch: 100 steps of rates (30 for the later schedules, on
+// two groups), and momenta, which OneCycleLR cycles, from the same options,
+// within 1e-12 relative. Also state-dict round trips and what each schedule refuses.
+#include <cmath>
 #include <functional>
 
 #include "golden.h"
 #include "optim/adagrad.h"
 #include "optim/adam.h"
+#include "optim/constant_lr.h"
+#include "optim/lambda_lr.h"
 #include "optim/lr_scheduler.h"
 #include "optim/one_cycle_lr.h"
+#include "optim/polynomial_lr.h"
 #include "optim/reduce_lr_on_plateau.h"
 #include "optim/sgd.h"
 #include "tensor/creation.h"
@@ -19,6 +24,8 @@ using testing::error_of;
 using testing::Golden;
 
 constexpr int kSteps = 100;
+// The rates of the two groups in the later fixtures.
+const std::vector<double> kTwoGroups = {0.1, 0.05};
 
 struct Run {
   std::vector<Tensor> params;  // kept alive for the optimizer
@@ -43,10 +50,12 @@ Run optimizer_with(const std::vector<double>& lrs, bool adam) {
   return run;
 }
 
-// Compares the rates and momenta before the first step and after each of kSteps steps.
+// Compares the rates and momenta before the first step and after each step the fixture
+// records.
 void check_schedule(const std::string& name, const std::vector<double>& lrs, bool adam,
                     const std::function<std::function<void(int)>(Optimizer&)>& attach) {
   const Golden golden(name, "optim");
+  const int steps = static_cast<int>(golden["lr"].size(0)) - 1;
   Run run = optimizer_with(lrs, adam);
   Optimizer& optimizer = *run.optimizer;
   const std::function<void(int)> step = attach(optimizer);
@@ -58,11 +67,11 @@ void check_schedule(const std::string& name, const std::vector<double>& lrs, boo
     }
   };
   record();
-  for (int k = 0; k < kSteps; ++k) {
+  for (int k = 0; k < steps; ++k) {
     step(k);
     record();
   }
-  const Shape shape{kSteps + 1, static_cast<int64_t>(lrs.size())};
+  const Shape shape{steps + 1, static_cast<int64_t>(lrs.size())};
   golden.expect_close(from_vector(seen_lr, shape), "lr", 1e-12, 0);
   golden.expect_close(from_vector(seen_momentum, shape), "momentum", 1e-12, 0);
 }
@@ -179,6 +188,86 @@ TEST(Schedulers, RejectBadOptions) {
               OneCycleLR(adagrad, {.max_lr = {0.1}, .total_steps = 5});
             }).find("Adagrad has no momentum or beta1 to cycle"),
             std::string::npos);
+}
+
+TEST(Schedulers, ConstantAndPolynomialLRMatchPyTorch) {
+  check_schedule("constant_lr", kTwoGroups, false, stepping<ConstantLR>(0.5, int64_t{8}));
+  check_schedule("polynomial_lr", kTwoGroups, false, stepping<PolynomialLR>(int64_t{20}, 2.0));
+  check_schedule("polynomial_lr_linear", kTwoGroups, false, stepping<PolynomialLR>(int64_t{12}));
+}
+
+TEST(Schedulers, LambdaAndMultiplicativeLRMatchPyTorch) {
+  const LRLambda decay = [](int64_t epoch) { return std::pow(0.95, epoch); };
+  const LRLambda inverse = [](int64_t epoch) { return 1.0 / static_cast<double>(1 + epoch); };
+  check_schedule("lambda_lr", kTwoGroups, false,
+                 stepping<LambdaLR>(std::vector<LRLambda>{decay, inverse}));
+  check_schedule("multiplicative_lr", kTwoGroups, false, stepping<MultiplicativeLR>(decay));
+}
+
+// 30 steps straight, or 12 steps, then a fresh optimizer and schedule loaded from the state
+// dicts (through JSON text) and 18 more: the same rates and momenta, bit for bit.
+void expect_resumes(const std::string& what, bool adam,
+                    const std::function<std::shared_ptr<LRScheduler>(Optimizer&)>& make) {
+  SCOPED_TRACE(what);
+  auto straight = optimizer_with(kTwoGroups, adam);
+  auto straight_schedule = make(*straight.optimizer);
+  for (int k = 0; k < 30; ++k) straight_schedule->step();
+
+  auto first = optimizer_with(kTwoGroups, adam);
+  auto first_schedule = make(*first.optimizer);
+  for (int k = 0; k < 12; ++k) first_schedule->step();
+  auto second = optimizer_with(kTwoGroups, adam);
+  auto second_schedule = make(*second.optimizer);
+  second.optimizer->load_state_dict(first.optimizer->state_dict());
+  second_schedule->load_state_dict(nlohmann::json::parse(first_schedule->state_dict().dump()));
+  for (int k = 0; k < 18; ++k) second_schedule->step();
+
+  for (size_t g = 0; g < kTwoGroups.size(); ++g) {
+    EXPECT_EQ(second.optimizer->lr(g), straight.optimizer->lr(g)) << "group " << g;
+    EXPECT_EQ(second.optimizer->momentum(g), straight.optimizer->momentum(g)) << "group " << g;
+  }
+  EXPECT_EQ(second_schedule->last_lr(), straight_schedule->last_lr());
+  EXPECT_EQ(second_schedule->last_epoch(), straight_schedule->last_epoch());
+}
+
+TEST(Schedulers, NewSchedulesResumeFromTheirStateDicts) {
+  expect_resumes("ConstantLR", false,
+                 [](Optimizer& o) { return std::make_shared<ConstantLR>(o, 0.5, 20); });
+  expect_resumes("PolynomialLR", false,
+                 [](Optimizer& o) { return std::make_shared<PolynomialLR>(o, 25, 2.0); });
+  // The functions are not in the state: the fresh schedule is built with the same ones.
+  expect_resumes("LambdaLR", false, [](Optimizer& o) {
+    return std::make_shared<LambdaLR>(o, [](int64_t epoch) { return std::pow(0.9, epoch); });
+  });
+  expect_resumes("MultiplicativeLR", false, [](Optimizer& o) {
+    return std::make_shared<MultiplicativeLR>(o, [](int64_t) { return 0.9; });
+  });
+}
+
+TEST(Schedulers, NewSchedulesRejectBadOptions) {
+  auto run = optimizer_with({0.1}, false);
+  Optimizer& optimizer = *run.optimizer;
+  auto expect_error = [](const std::function<void()>& action, const std::string& message) {
+    const std::string error = error_of(action);
+    EXPECT_NE(error.find(message), std::string::npos) << error;
+  };
+  expect_error([&] { ConstantLR(optimizer, 1.5); },
+               "ConstantLR: factor must be in [0, 1], got 1.5");
+  expect_error([&] { ConstantLR(optimizer, 0.5, 0); }, "ConstantLR: total_iters must be positive");
+  // PyTorch divides by a factor of 0 when the constant phase ends.
+  ConstantLR frozen(optimizer, 0, 2);
+  frozen.step();
+  expect_error([&] { frozen.step(); }, "a factor of 0 cannot be undone at total_iters (2)");
+  expect_error([&] { PolynomialLR(optimizer, 0); }, "PolynomialLR: total_iters must be positive");
+
+  const LRLambda one = [](int64_t) { return 1.0; };
+  expect_error(
+      [&] {
+        LambdaLR(optimizer, std::vector<LRLambda>{one, one});
+      },
+      "LambdaLR: expected 1 lr_lambdas (one per parameter group), got 2");
+  expect_error([&] { MultiplicativeLR(optimizer, LRLambda{}); },
+               "MultiplicativeLR: lr_lambda for group 0 is empty");
 }
 
 }  // namespace
