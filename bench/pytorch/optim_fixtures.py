@@ -158,6 +158,14 @@ def write_more_schedule_fixtures():
         o, lr_lambda=[lambda epoch: 0.95**epoch, lambda epoch: 1.0 / (1 + epoch)]), **two)
     schedule_case("multiplicative_lr", lambda o: S.MultiplicativeLR(
         o, lr_lambda=lambda epoch: 0.95**epoch), **two)
+    schedule_case("chained_constant_exponential", lambda o: S.ChainedScheduler(
+        [S.ConstantLR(o, factor=0.1, total_iters=4), S.ExponentialLR(o, gamma=0.9)]), **two)
+    # SequentialLR's undo reaches through the chain to its schedules; the chain's initial
+    # step then steps ExponentialLR outside its initial mode, so it applies gamma at once.
+    schedule_case("sequential_chain_then_cosine", lambda o: S.SequentialLR(
+        o, [S.ChainedScheduler([S.ConstantLR(o, factor=0.5, total_iters=3),
+                                S.ExponentialLR(o, gamma=0.9)]),
+            S.CosineAnnealingLR(o, T_max=10, eta_min=1e-3)], milestones=[6]), **two)
 
 
 def write_clip_fixtures():

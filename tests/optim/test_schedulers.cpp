@@ -7,6 +7,7 @@
 #include "golden.h"
 #include "optim/adagrad.h"
 #include "optim/adam.h"
+#include "optim/chained_scheduler.h"
 #include "optim/constant_lr.h"
 #include "optim/lambda_lr.h"
 #include "optim/lr_scheduler.h"
@@ -204,6 +205,26 @@ TEST(Schedulers, LambdaAndMultiplicativeLRMatchPyTorch) {
   check_schedule("multiplicative_lr", kTwoGroups, false, stepping<MultiplicativeLR>(decay));
 }
 
+TEST(Schedulers, ChainedSchedulerMatchesPyTorch) {
+  check_schedule("chained_constant_exponential", kTwoGroups, false, [](Optimizer& optimizer) {
+    auto chain = std::make_shared<ChainedScheduler>(
+        std::vector<std::shared_ptr<LRScheduler>>{std::make_shared<ConstantLR>(optimizer, 0.1, 4),
+                                                  std::make_shared<ExponentialLR>(optimizer, 0.9)});
+    return std::function<void(int)>([chain](int) { chain->step(); });
+  });
+  // Inside SequentialLR, which undoes the initial steps of the chain's schedules.
+  check_schedule("sequential_chain_then_cosine", kTwoGroups, false, [](Optimizer& optimizer) {
+    auto chain = std::make_shared<ChainedScheduler>(
+        std::vector<std::shared_ptr<LRScheduler>>{std::make_shared<ConstantLR>(optimizer, 0.5, 3),
+                                                  std::make_shared<ExponentialLR>(optimizer, 0.9)});
+    auto cosine = std::make_shared<CosineAnnealingLR>(optimizer, 10, 1e-3);
+    auto sequence = std::make_shared<SequentialLR>(
+        optimizer, std::vector<std::shared_ptr<LRScheduler>>{chain, cosine},
+        std::vector<int64_t>{6});
+    return std::function<void(int)>([sequence](int) { sequence->step(); });
+  });
+}
+
 // 30 steps straight, or 12 steps, then a fresh optimizer and schedule loaded from the state
 // dicts (through JSON text) and 18 more: the same rates and momenta, bit for bit.
 void expect_resumes(const std::string& what, bool adam,
@@ -242,6 +263,10 @@ TEST(Schedulers, NewSchedulesResumeFromTheirStateDicts) {
   expect_resumes("MultiplicativeLR", false, [](Optimizer& o) {
     return std::make_shared<MultiplicativeLR>(o, [](int64_t) { return 0.9; });
   });
+  expect_resumes("ChainedScheduler", false, [](Optimizer& o) {
+    return std::make_shared<ChainedScheduler>(std::vector<std::shared_ptr<LRScheduler>>{
+        std::make_shared<ConstantLR>(o, 0.5, 15), std::make_shared<ExponentialLR>(o, 0.9)});
+  });
 }
 
 TEST(Schedulers, NewSchedulesRejectBadOptions) {
@@ -268,6 +293,21 @@ TEST(Schedulers, NewSchedulesRejectBadOptions) {
       "LambdaLR: expected 1 lr_lambdas (one per parameter group), got 2");
   expect_error([&] { MultiplicativeLR(optimizer, LRLambda{}); },
                "MultiplicativeLR: lr_lambda for group 0 is empty");
+
+  expect_error([] { ChainedScheduler({}); }, "ChainedScheduler: needs at least one scheduler");
+  auto other = optimizer_with({0.1}, false);
+  expect_error(
+      [&] {
+        ChainedScheduler({std::make_shared<ExponentialLR>(optimizer, 0.9),
+                          std::make_shared<ExponentialLR>(*other.optimizer, 0.9)});
+      },
+      "every scheduler must belong to the same optimizer; scheduler 1 has another");
+  nlohmann::json one_schedule =
+      ChainedScheduler({std::make_shared<ExponentialLR>(optimizer, 0.9)}).state_dict();
+  ChainedScheduler two({std::make_shared<ExponentialLR>(optimizer, 0.9),
+                        std::make_shared<ExponentialLR>(optimizer, 0.9)});
+  expect_error([&] { two.load_state_dict(one_schedule); },
+               "ChainedScheduler load_state_dict: the state does not hold 2 schedulers");
 }
 
 }  // namespace
