@@ -86,11 +86,11 @@ def write_optimizer_fixtures():
                    dtype=torch.float32, clip=0.5)
 
 
-def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None,
+def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None, epochs=None,
                   steps=SCHEDULE_STEPS):
     """make(optimizer) -> scheduler. Tensors: lr [steps + 1, groups] (before the first step
-    and after each), momentum likewise (SGD momentum or Adam beta1); metrics, what each step
-    was given, if any."""
+    and after each), momentum likewise (SGD momentum or Adam beta1); metrics or epochs, what
+    each step was given, if any."""
     params = [torch.zeros(1, requires_grad=True) for _ in groups]
     param_groups = [{"params": [p], "lr": lr} for p, lr in zip(params, groups)]
     if optimizer == "sgd":
@@ -107,6 +107,8 @@ def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None,
         opt.step()
         if metrics is not None:
             scheduler.step(float(metrics[k]))
+        elif epochs is not None:
+            scheduler.step(float(epochs[k]))
         else:
             scheduler.step()
         lrs.append([g["lr"] for g in opt.param_groups])
@@ -115,6 +117,8 @@ def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None,
                "momentum": torch.tensor(moms, dtype=torch.float64)}
     if metrics is not None:
         tensors["metrics"] = metrics
+    if epochs is not None:
+        tensors["epochs"] = epochs
     save(name, tensors)
 
 
@@ -166,6 +170,18 @@ def write_more_schedule_fixtures():
         o, [S.ChainedScheduler([S.ConstantLR(o, factor=0.5, total_iters=3),
                                 S.ExponentialLR(o, gamma=0.9)]),
             S.CosineAnnealingLR(o, T_max=10, eta_min=1e-3)], milestones=[6]), **two)
+    schedule_case("cosine_warm_restarts", lambda o: S.CosineAnnealingWarmRestarts(
+        o, T_0=7, eta_min=1e-3), **two)
+    schedule_case("cosine_warm_restarts_t_mult_2", lambda o: S.CosineAnnealingWarmRestarts(
+        o, T_0=3, T_mult=2), **two)
+    # Fractional epochs, as a loop calls step(epoch + batch / batches): 0.4 epochs a step,
+    # then a jump back to epoch 2.5 and on.
+    epochs = torch.cat([0.4 * torch.arange(1, 21, dtype=torch.float64),
+                        2.5 + 0.75 * torch.arange(10, dtype=torch.float64)])
+    schedule_case("cosine_warm_restarts_fractional", lambda o: S.CosineAnnealingWarmRestarts(
+        o, T_0=2, T_mult=2, eta_min=1e-4), epochs=epochs, **two)
+    schedule_case("cosine_warm_restarts_fractional_t_mult_1", lambda o: S.CosineAnnealingWarmRestarts(
+        o, T_0=3), epochs=epochs, **two)
 
 
 def write_clip_fixtures():

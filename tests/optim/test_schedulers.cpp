@@ -9,6 +9,7 @@
 #include "optim/adam.h"
 #include "optim/chained_scheduler.h"
 #include "optim/constant_lr.h"
+#include "optim/cosine_annealing_warm_restarts.h"
 #include "optim/lambda_lr.h"
 #include "optim/lr_scheduler.h"
 #include "optim/one_cycle_lr.h"
@@ -225,6 +226,26 @@ TEST(Schedulers, ChainedSchedulerMatchesPyTorch) {
   });
 }
 
+TEST(Schedulers, CosineAnnealingWarmRestartsMatchesPyTorch) {
+  check_schedule("cosine_warm_restarts", kTwoGroups, false,
+                 stepping<CosineAnnealingWarmRestarts>(int64_t{7}, int64_t{1}, 1e-3));
+  check_schedule("cosine_warm_restarts_t_mult_2", kTwoGroups, false,
+                 stepping<CosineAnnealingWarmRestarts>(int64_t{3}, int64_t{2}));
+  // step(epoch) with fractional epochs, forward and then back to an earlier one.
+  const std::pair<const char*, std::pair<int64_t, int64_t>> fractional[] = {
+      {"cosine_warm_restarts_fractional", {2, 2}},
+      {"cosine_warm_restarts_fractional_t_mult_1", {3, 1}}};
+  for (const auto& [name, periods] : fractional) {
+    const std::vector<double> epochs = Golden(name, "optim")["epochs"].to_vector<double>();
+    const double eta_min = periods.second == 2 ? 1e-4 : 0;
+    check_schedule(name, kTwoGroups, false, [&](Optimizer& optimizer) {
+      auto scheduler = std::make_shared<CosineAnnealingWarmRestarts>(optimizer, periods.first,
+                                                                     periods.second, eta_min);
+      return std::function<void(int)>([scheduler, epochs](int k) { scheduler->step(epochs[k]); });
+    });
+  }
+}
+
 // 30 steps straight, or 12 steps, then a fresh optimizer and schedule loaded from the state
 // dicts (through JSON text) and 18 more: the same rates and momenta, bit for bit.
 void expect_resumes(const std::string& what, bool adam,
@@ -267,6 +288,21 @@ TEST(Schedulers, NewSchedulesResumeFromTheirStateDicts) {
     return std::make_shared<ChainedScheduler>(std::vector<std::shared_ptr<LRScheduler>>{
         std::make_shared<ConstantLR>(o, 0.5, 15), std::make_shared<ExponentialLR>(o, 0.9)});
   });
+  expect_resumes("CosineAnnealingWarmRestarts", false, [](Optimizer& o) {
+    return std::make_shared<CosineAnnealingWarmRestarts>(o, 3, 2, 1e-3);
+  });
+
+  // A fractional period position survives the round trip too.
+  auto run = optimizer_with(kTwoGroups, false);
+  CosineAnnealingWarmRestarts warm(*run.optimizer, 2, 2);
+  warm.step(4.3);
+  auto fresh_run = optimizer_with(kTwoGroups, false);
+  CosineAnnealingWarmRestarts fresh(*fresh_run.optimizer, 2, 2);
+  fresh.load_state_dict(nlohmann::json::parse(warm.state_dict().dump()));
+  warm.step();
+  fresh.step();
+  EXPECT_EQ(fresh.last_lr(), warm.last_lr());
+  EXPECT_EQ(fresh.last_epoch(), 5);
 }
 
 TEST(Schedulers, NewSchedulesRejectBadOptions) {
@@ -308,6 +344,17 @@ TEST(Schedulers, NewSchedulesRejectBadOptions) {
                         std::make_shared<ExponentialLR>(optimizer, 0.9)});
   expect_error([&] { two.load_state_dict(one_schedule); },
                "ChainedScheduler load_state_dict: the state does not hold 2 schedulers");
+
+  expect_error([&] { CosineAnnealingWarmRestarts(optimizer, 0); },
+               "CosineAnnealingWarmRestarts: T_0 must be a positive integer, got 0");
+  expect_error([&] { CosineAnnealingWarmRestarts(optimizer, 5, 0); },
+               "T_mult must be an integer >= 1, got 0");
+  CosineAnnealingWarmRestarts warm(optimizer, 5);
+  expect_error([&] { warm.step(-0.5); }, "epoch must be non-negative, got -0.5");
+  nlohmann::json no_period = warm.state_dict();
+  no_period.erase("T_i");
+  expect_error([&] { warm.load_state_dict(no_period); },
+               "CosineAnnealingWarmRestarts load_state_dict: the state has no T_i and T_cur");
 }
 
 }  // namespace
