@@ -182,6 +182,20 @@ def write_more_schedule_fixtures():
         o, T_0=2, T_mult=2, eta_min=1e-4), epochs=epochs, **two)
     schedule_case("cosine_warm_restarts_fractional_t_mult_1", lambda o: S.CosineAnnealingWarmRestarts(
         o, T_0=3), epochs=epochs, **two)
+    schedule_case("cyclic_lr_triangular", lambda o: S.CyclicLR(
+        o, base_lr=0.01, max_lr=[0.1, 0.05], step_size_up=4), **two)
+    schedule_case("cyclic_lr_triangular2", lambda o: S.CyclicLR(
+        o, base_lr=[0.01, 0.02], max_lr=0.1, step_size_up=3, step_size_down=5, mode="triangular2",
+        base_momentum=[0.8, 0.85], max_momentum=0.95), **two)
+    schedule_case("cyclic_lr_exp_range_adam", lambda o: S.CyclicLR(
+        o, base_lr=0.001, max_lr=0.01, step_size_up=5, mode="exp_range", gamma=0.95),
+        optimizer="adam", **two)
+    schedule_case("cyclic_lr_scale_fn_iterations", lambda o: S.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=2, step_size_down=4,
+        scale_fn=lambda x: 1 / (1 + 0.1 * x), scale_mode="iterations"), **two)
+    schedule_case("cyclic_lr_scale_fn_cycle_no_momentum", lambda o: S.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=3, scale_fn=lambda x: 0.5**x,
+        cycle_momentum=False), **two)
 
 
 def write_clip_fixtures():

@@ -1,5 +1,5 @@
 // Learning-rate schedules against PyTorch: 100 steps of rates (30 for the later schedules, on
-// two groups), and momenta, which OneCycleLR cycles, from the same options,
+// two groups), and momenta, which OneCycleLR and CyclicLR cycle, from the same options,
 // within 1e-12 relative. Also state-dict round trips and what each schedule refuses.
 #include <cmath>
 #include <functional>
@@ -10,6 +10,7 @@
 #include "optim/chained_scheduler.h"
 #include "optim/constant_lr.h"
 #include "optim/cosine_annealing_warm_restarts.h"
+#include "optim/cyclic_lr.h"
 #include "optim/lambda_lr.h"
 #include "optim/lr_scheduler.h"
 #include "optim/one_cycle_lr.h"
@@ -246,6 +247,42 @@ TEST(Schedulers, CosineAnnealingWarmRestartsMatchesPyTorch) {
   }
 }
 
+TEST(Schedulers, CyclicLRMatchesPyTorchInEveryMode) {
+  check_schedule("cyclic_lr_triangular", kTwoGroups, false,
+                 stepping<CyclicLR>(
+                     CyclicOptions{.base_lr = {0.01}, .max_lr = {0.1, 0.05}, .step_size_up = 4}));
+  check_schedule("cyclic_lr_triangular2", kTwoGroups, false,
+                 stepping<CyclicLR>(CyclicOptions{.base_lr = {0.01, 0.02},
+                                                  .max_lr = {0.1},
+                                                  .step_size_up = 3,
+                                                  .step_size_down = 5,
+                                                  .mode = "triangular2",
+                                                  .base_momentum = {0.8, 0.85},
+                                                  .max_momentum = {0.95}}));
+  // Adam: beta1 cycles.
+  check_schedule("cyclic_lr_exp_range_adam", kTwoGroups, true,
+                 stepping<CyclicLR>(CyclicOptions{.base_lr = {0.001},
+                                                  .max_lr = {0.01},
+                                                  .step_size_up = 5,
+                                                  .mode = "exp_range",
+                                                  .gamma = 0.95}));
+  check_schedule(
+      "cyclic_lr_scale_fn_iterations", kTwoGroups, false,
+      stepping<CyclicLR>(CyclicOptions{.base_lr = {0.01},
+                                       .max_lr = {0.1},
+                                       .step_size_up = 2,
+                                       .step_size_down = 4,
+                                       .scale_fn = [](double x) { return 1 / (1 + 0.1 * x); },
+                                       .scale_mode = "iterations"}));
+  check_schedule(
+      "cyclic_lr_scale_fn_cycle_no_momentum", kTwoGroups, false,
+      stepping<CyclicLR>(CyclicOptions{.base_lr = {0.01},
+                                       .max_lr = {0.1},
+                                       .step_size_up = 3,
+                                       .scale_fn = [](double x) { return std::pow(0.5, x); },
+                                       .cycle_momentum = false}));
+}
+
 // 30 steps straight, or 12 steps, then a fresh optimizer and schedule loaded from the state
 // dicts (through JSON text) and 18 more: the same rates and momenta, bit for bit.
 void expect_resumes(const std::string& what, bool adam,
@@ -290,6 +327,13 @@ TEST(Schedulers, NewSchedulesResumeFromTheirStateDicts) {
   });
   expect_resumes("CosineAnnealingWarmRestarts", false, [](Optimizer& o) {
     return std::make_shared<CosineAnnealingWarmRestarts>(o, 3, 2, 1e-3);
+  });
+  expect_resumes("CyclicLR", true, [](Optimizer& o) {
+    return std::make_shared<CyclicLR>(o, CyclicOptions{.base_lr = {0.01},
+                                                       .max_lr = {0.1},
+                                                       .step_size_up = 4,
+                                                       .step_size_down = 7,
+                                                       .mode = "triangular2"});
   });
 
   // A fractional period position survives the round trip too.
@@ -355,6 +399,46 @@ TEST(Schedulers, NewSchedulesRejectBadOptions) {
   no_period.erase("T_i");
   expect_error([&] { warm.load_state_dict(no_period); },
                "CosineAnnealingWarmRestarts load_state_dict: the state has no T_i and T_cur");
+
+  const CyclicOptions cyclic{.base_lr = {0.01}, .max_lr = {0.1}};
+  expect_error(
+      [&] {
+        CyclicOptions o = cyclic;
+        o.mode = "square";
+        CyclicLR(optimizer, o);
+      },
+      "CyclicLR: mode must be 'triangular', 'triangular2' or 'exp_range' when there is no "
+      "scale_fn, got 'square'");
+  expect_error(
+      [&] {
+        CyclicOptions o = cyclic;
+        o.scale_fn = [](double) { return 1.0; };
+        o.scale_mode = "epochs";
+        CyclicLR(optimizer, o);
+      },
+      "scale_mode must be 'cycle' or 'iterations', got 'epochs'");
+  expect_error(
+      [&] {
+        CyclicOptions o = cyclic;
+        o.step_size_up = 0;
+        CyclicLR(optimizer, o);
+      },
+      "CyclicLR: step_size_up must be positive, got 0");
+  expect_error(
+      [&] {
+        CyclicOptions o = cyclic;
+        o.max_lr = {0.1, 0.2, 0.3};
+        CyclicLR(optimizer, o);
+      },
+      "CyclicLR: max_lr must have one value or one per parameter group (1), got 3");
+  expect_error([&] { CyclicLR(optimizer, {.max_lr = {0.1}}); }, "base_lr must have one value");
+  std::vector<Tensor> params = {zeros({1}).requires_grad_()};
+  Adagrad adagrad(params, {});
+  expect_error([&] { CyclicLR(adagrad, cyclic); },
+               "CyclicLR: Adagrad has no momentum or beta1 to cycle; set cycle_momentum to false");
+  CyclicOptions no_momentum = cyclic;
+  no_momentum.cycle_momentum = false;
+  EXPECT_NO_THROW(CyclicLR(adagrad, no_momentum));
 }
 
 }  // namespace
