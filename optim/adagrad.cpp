@@ -24,10 +24,16 @@ const std::vector<ParamGroup<AdagradOptions>>& checked(
 }  // namespace
 
 Adagrad::Adagrad(const std::vector<Tensor>& params, const AdagradOptions& options)
-    : Adagrad(std::vector<ParamGroup<AdagradOptions>>{{params, options}}) {}
+    : Adagrad(std::vector<ParamGroup<AdagradOptions>>{{params, options}},
+              options.initial_accumulator_value) {}
 
-Adagrad::Adagrad(const std::vector<ParamGroup<AdagradOptions>>& groups)
-    : OptimizerWith(checked(groups)) {}
+Adagrad::Adagrad(const std::vector<ParamGroup<AdagradOptions>>& groups,
+                 double initial_accumulator_value)
+    : OptimizerWith(checked(groups)), initial_accumulator_value_(initial_accumulator_value) {
+  KILN_CHECK(initial_accumulator_value >= 0,
+             "Adagrad: initial_accumulator_value must be non-negative, got ",
+             initial_accumulator_value);
+}
 
 void Adagrad::step() {
   for (size_t g = 0; g < group_count(); ++g) {
@@ -35,7 +41,7 @@ void Adagrad::step() {
     std::vector<AdagradSlot> slots;
     for_each_with_grad(g, [&](const Tensor& param, const Tensor& grad, State& state) {
       Tensor& sum = state["sum"];
-      if (!sum.defined()) sum = full_like(param, o.initial_accumulator_value);
+      if (!sum.defined()) sum = full_like(param, initial_accumulator_value_);
       slots.push_back({.param = param, .grad = grad, .sum = sum, .step = count_step(state)});
     });
     adagrad_update(slots, o);

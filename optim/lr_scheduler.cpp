@@ -57,7 +57,11 @@ void LRScheduler::update_lr(std::optional<int64_t> epoch) {
     ++last_epoch_;
     values = get_lr();
   }
-  for (size_t g = 0; g < values.size(); ++g) optimizer_.set_lr(g, values[g]);
+  apply_lrs(values);
+}
+
+void LRScheduler::apply_lrs(const std::vector<double>& lrs) {
+  for (size_t g = 0; g < lrs.size(); ++g) optimizer_.set_lr(g, lrs[g]);
   last_lr_ = current_lrs();
 }
 
@@ -86,6 +90,24 @@ void LRScheduler::load_state_dict(const nlohmann::json& state) {
   } catch (const nlohmann::json::exception& error) {
     throw Error(std::string("scheduler load_state_dict: ") + error.what());
   }
+}
+
+nlohmann::json LRScheduler::state_with(
+    const std::vector<std::shared_ptr<LRScheduler>>& schedulers) const {
+  nlohmann::json state = LRScheduler::state_dict();
+  state["schedulers"] = nlohmann::json::array();
+  for (const auto& scheduler : schedulers) state["schedulers"].push_back(scheduler->state_dict());
+  return state;
+}
+
+void LRScheduler::load_state_with(const nlohmann::json& state, const char* owner,
+                                  const std::vector<std::shared_ptr<LRScheduler>>& schedulers) {
+  LRScheduler::load_state_dict(state);
+  KILN_CHECK(state.contains("schedulers") && state["schedulers"].is_array() &&
+                 state["schedulers"].size() == schedulers.size(),
+             owner, " load_state_dict: the state does not hold ", schedulers.size(), " schedulers");
+  for (size_t i = 0; i < schedulers.size(); ++i)
+    schedulers[i]->load_state_dict(state["schedulers"][i]);
 }
 
 StepLR::StepLR(Optimizer& optimizer, int64_t step_size, double gamma)
@@ -222,15 +244,8 @@ SequentialLR::SequentialLR(Optimizer& optimizer,
   last_lr_ = first.last_lr();
 }
 
-// PyTorch's recursive_undo: the leaf schedulers step back over their initial steps.
 void SequentialLR::undo_initial_steps() {
-  for (const auto& scheduler : schedulers_) {
-    if (auto* sequence = dynamic_cast<SequentialLR*>(scheduler.get())) {
-      sequence->undo_initial_steps();
-    } else {
-      --scheduler->last_epoch_;
-    }
-  }
+  for (const auto& scheduler : schedulers_) scheduler->undo_initial_steps();
 }
 
 void SequentialLR::step() {
@@ -250,20 +265,11 @@ std::vector<double> SequentialLR::get_lr() {
 }
 
 nlohmann::json SequentialLR::state_dict() const {
-  nlohmann::json state = LRScheduler::state_dict();
-  state["schedulers"] = nlohmann::json::array();
-  for (const auto& scheduler : schedulers_) state["schedulers"].push_back(scheduler->state_dict());
-  return state;
+  return state_with(schedulers_);
 }
 
 void SequentialLR::load_state_dict(const nlohmann::json& state) {
-  LRScheduler::load_state_dict(state);
-  KILN_CHECK(state.contains("schedulers") && state["schedulers"].is_array() &&
-                 state["schedulers"].size() == schedulers_.size(),
-             "SequentialLR load_state_dict: the state does not hold ", schedulers_.size(),
-             " schedulers");
-  for (size_t i = 0; i < schedulers_.size(); ++i)
-    schedulers_[i]->load_state_dict(state["schedulers"][i]);
+  load_state_with(state, "SequentialLR", schedulers_);
 }
 
 std::shared_ptr<SequentialLR> linear_warmup_cosine(Optimizer& optimizer, int64_t warmup_steps,

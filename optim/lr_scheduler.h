@@ -40,6 +40,16 @@ class LRScheduler : public Schedule {
   // Moves to the next epoch (or to `epoch`, by the closed form where there is one) and
   // applies the rates.
   void update_lr(std::optional<int64_t> epoch = std::nullopt);
+  // Sets each group's rate and records them as last_lr.
+  void apply_lrs(const std::vector<double>& lrs);
+  // PyTorch's recursive_undo, which SequentialLR runs on the schedules it holds: a schedule
+  // steps back over its initial step; one that holds schedules passes it on to them.
+  virtual void undo_initial_steps() { --last_epoch_; }
+  // A composite schedule's state: its own, with the states of the schedules it holds under
+  // "schedulers".
+  nlohmann::json state_with(const std::vector<std::shared_ptr<LRScheduler>>& schedulers) const;
+  void load_state_with(const nlohmann::json& state, const char* owner,
+                       const std::vector<std::shared_ptr<LRScheduler>>& schedulers);
   // The rates for last_epoch_ from the current ones; is_initial_ during initial_step().
   virtual std::vector<double> get_lr() = 0;
   virtual std::optional<std::vector<double>> closed_form_lr() const { return std::nullopt; }
@@ -53,6 +63,7 @@ class LRScheduler : public Schedule {
   bool is_initial_ = false;
 
   friend class SequentialLR;
+  friend class ChainedScheduler;
 };
 
 // lr * gamma every step_size epochs.
@@ -128,7 +139,7 @@ class SequentialLR final : public LRScheduler {
 
  private:
   std::vector<double> get_lr() override;
-  void undo_initial_steps();
+  void undo_initial_steps() override;
   std::vector<std::shared_ptr<LRScheduler>> schedulers_;
   std::vector<int64_t> milestones_;
 };

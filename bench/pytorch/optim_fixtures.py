@@ -1,6 +1,7 @@
 """Optimizer, scheduler and gradient-clipping fixtures (tests/fixtures/optim/), written by
 make_fixtures.py. Each optimizer case trains the same small MLP for 20 steps and records
-the parameters after every step; each scheduler case records 100 steps of learning rates."""
+the parameters after every step; each scheduler case records 100 steps of learning rates
+(30 for the later ones, on two parameter groups)."""
 from pathlib import Path
 
 import torch
@@ -68,6 +69,11 @@ def write_optimizer_fixtures():
         "adamw_amsgrad": lambda m: O.AdamW(m.parameters(), lr=1e-2, amsgrad=True),
         "adagrad": lambda m: O.Adagrad(m.parameters(), lr=0.1, lr_decay=0.01, weight_decay=0.01,
                                        initial_accumulator_value=0.1),
+        # Both groups' accumulators start at the constructor's 0.1, not the first group's 0.5.
+        "adagrad_groups": lambda m: O.Adagrad([{"params": m[0].parameters(), "lr": 0.1,
+                                                "initial_accumulator_value": 0.5},
+                                               {"params": m[2].parameters(), "lr_decay": 0.01}],
+                                              lr=0.05, initial_accumulator_value=0.1),
         "rmsprop": lambda m: O.RMSprop(m.parameters(), lr=0.01),
         "rmsprop_centered_momentum": lambda m: O.RMSprop(m.parameters(), lr=0.01, alpha=0.9,
                                                          centered=True, momentum=0.9,
@@ -80,9 +86,11 @@ def write_optimizer_fixtures():
                    dtype=torch.float32, clip=0.5)
 
 
-def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None):
-    """make(optimizer) -> scheduler. Tensors: lr [SCHEDULE_STEPS + 1, groups] (before the
-    first step and after each), momentum likewise (SGD momentum or Adam beta1)."""
+def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None, epochs=None,
+                  steps=SCHEDULE_STEPS):
+    """make(optimizer) -> scheduler. Tensors: lr [steps + 1, groups] (before the first step
+    and after each), momentum likewise (SGD momentum or Adam beta1); metrics or epochs, what
+    each step was given, if any."""
     params = [torch.zeros(1, requires_grad=True) for _ in groups]
     param_groups = [{"params": [p], "lr": lr} for p, lr in zip(params, groups)]
     if optimizer == "sgd":
@@ -95,18 +103,22 @@ def schedule_case(name, make, groups=(0.1,), optimizer="sgd", metrics=None):
         return [g["momentum"] if "momentum" in g else g["betas"][0] for g in opt.param_groups]
 
     lrs, moms = [[g["lr"] for g in opt.param_groups]], [momenta()]
-    for k in range(SCHEDULE_STEPS):
+    for k in range(steps):
         opt.step()
-        if metrics is None:
-            scheduler.step()
-        else:
+        if metrics is not None:
             scheduler.step(float(metrics[k]))
+        elif epochs is not None:
+            scheduler.step(float(epochs[k]))
+        else:
+            scheduler.step()
         lrs.append([g["lr"] for g in opt.param_groups])
         moms.append(momenta())
     tensors = {"lr": torch.tensor(lrs, dtype=torch.float64),
                "momentum": torch.tensor(moms, dtype=torch.float64)}
     if metrics is not None:
         tensors["metrics"] = metrics
+    if epochs is not None:
+        tensors["epochs"] = epochs
     save(name, tensors)
 
 
@@ -139,6 +151,53 @@ def write_schedule_fixtures():
         metrics=-metrics)
 
 
+def write_more_schedule_fixtures():
+    """30 steps on two groups (rates 0.1 and 0.05) of the schedules added later."""
+    S = torch.optim.lr_scheduler
+    two = dict(groups=(0.1, 0.05), steps=30)
+    schedule_case("constant_lr", lambda o: S.ConstantLR(o, factor=0.5, total_iters=8), **two)
+    schedule_case("polynomial_lr", lambda o: S.PolynomialLR(o, total_iters=20, power=2.0), **two)
+    schedule_case("polynomial_lr_linear", lambda o: S.PolynomialLR(o, total_iters=12), **two)
+    schedule_case("lambda_lr", lambda o: S.LambdaLR(
+        o, lr_lambda=[lambda epoch: 0.95**epoch, lambda epoch: 1.0 / (1 + epoch)]), **two)
+    schedule_case("multiplicative_lr", lambda o: S.MultiplicativeLR(
+        o, lr_lambda=lambda epoch: 0.95**epoch), **two)
+    schedule_case("chained_constant_exponential", lambda o: S.ChainedScheduler(
+        [S.ConstantLR(o, factor=0.1, total_iters=4), S.ExponentialLR(o, gamma=0.9)]), **two)
+    # SequentialLR's undo reaches through the chain to its schedules; the chain's initial
+    # step then steps ExponentialLR outside its initial mode, so it applies gamma at once.
+    schedule_case("sequential_chain_then_cosine", lambda o: S.SequentialLR(
+        o, [S.ChainedScheduler([S.ConstantLR(o, factor=0.5, total_iters=3),
+                                S.ExponentialLR(o, gamma=0.9)]),
+            S.CosineAnnealingLR(o, T_max=10, eta_min=1e-3)], milestones=[6]), **two)
+    schedule_case("cosine_warm_restarts", lambda o: S.CosineAnnealingWarmRestarts(
+        o, T_0=7, eta_min=1e-3), **two)
+    schedule_case("cosine_warm_restarts_t_mult_2", lambda o: S.CosineAnnealingWarmRestarts(
+        o, T_0=3, T_mult=2), **two)
+    # Fractional epochs, as a loop calls step(epoch + batch / batches): 0.4 epochs a step,
+    # then a jump back to epoch 2.5 and on.
+    epochs = torch.cat([0.4 * torch.arange(1, 21, dtype=torch.float64),
+                        2.5 + 0.75 * torch.arange(10, dtype=torch.float64)])
+    schedule_case("cosine_warm_restarts_fractional", lambda o: S.CosineAnnealingWarmRestarts(
+        o, T_0=2, T_mult=2, eta_min=1e-4), epochs=epochs, **two)
+    schedule_case("cosine_warm_restarts_fractional_t_mult_1", lambda o: S.CosineAnnealingWarmRestarts(
+        o, T_0=3), epochs=epochs, **two)
+    schedule_case("cyclic_lr_triangular", lambda o: S.CyclicLR(
+        o, base_lr=0.01, max_lr=[0.1, 0.05], step_size_up=4), **two)
+    schedule_case("cyclic_lr_triangular2", lambda o: S.CyclicLR(
+        o, base_lr=[0.01, 0.02], max_lr=0.1, step_size_up=3, step_size_down=5, mode="triangular2",
+        base_momentum=[0.8, 0.85], max_momentum=0.95), **two)
+    schedule_case("cyclic_lr_exp_range_adam", lambda o: S.CyclicLR(
+        o, base_lr=0.001, max_lr=0.01, step_size_up=5, mode="exp_range", gamma=0.95),
+        optimizer="adam", **two)
+    schedule_case("cyclic_lr_scale_fn_iterations", lambda o: S.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=2, step_size_down=4,
+        scale_fn=lambda x: 1 / (1 + 0.1 * x), scale_mode="iterations"), **two)
+    schedule_case("cyclic_lr_scale_fn_cycle_no_momentum", lambda o: S.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=3, scale_fn=lambda x: 0.5**x,
+        cycle_momentum=False), **two)
+
+
 def write_clip_fixtures():
     generator = torch.Generator().manual_seed(5)
     for name, norm_type, max_norm in (("clip_norm_2", 2.0, 1.0), ("clip_norm_inf", float("inf"), 0.5),
@@ -158,4 +217,5 @@ def write_clip_fixtures():
 def write_optim_fixtures():
     write_optimizer_fixtures()
     write_schedule_fixtures()
+    write_more_schedule_fixtures()
     write_clip_fixtures()

@@ -85,6 +85,18 @@ std::unique_ptr<Optimizer> sgd_groups(nn::Module& model) {
       {layers[2].second->parameters(), {.lr = 0.02, .momentum = 0.5, .nesterov = true}}});
 }
 
+// The constructor's initial_accumulator_value (0.1) starts both groups' accumulators, not the
+// first group's own 0.5, as in torch.optim.Adagrad.
+std::unique_ptr<Optimizer> adagrad_groups(nn::Module& model) {
+  const auto layers = model.named_children();
+  return std::make_unique<Adagrad>(
+      std::vector<ParamGroup<AdagradOptions>>{
+          {layers[0].second->parameters(), {.lr = 0.1, .initial_accumulator_value = 0.5}},
+          {layers[2].second->parameters(),
+           {.lr = 0.05, .lr_decay = 0.01, .initial_accumulator_value = 0.1}}},
+      0.1);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Optim, OptimizerGolden,
     ::testing::Values(
@@ -111,6 +123,7 @@ INSTANTIATE_TEST_SUITE_P(
                                                      .lr_decay = 0.01,
                                                      .weight_decay = 0.01,
                                                      .initial_accumulator_value = 0.1})},
+        Case{"adagrad_groups", adagrad_groups},
         Case{"rmsprop", with<RMSprop>(RMSpropOptions{.lr = 0.01})},
         Case{
             "rmsprop_centered_momentum", with<RMSprop>(RMSpropOptions{.lr = 0.01,
@@ -180,6 +193,10 @@ TEST(Optimizer, RejectsBadOptionsAndParameters) {
             std::string::npos);
   EXPECT_NE(error_of([] { SGD({ones({2})}, {}); }).find("require grad"), std::string::npos);
   EXPECT_NE(error_of([&] { Adagrad({p}, {}).momentum(0); }).find("Adagrad has no momentum"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              Adagrad(std::vector<ParamGroup<AdagradOptions>>{{{p}, {}}}, -0.1);
+            }).find("Adagrad: initial_accumulator_value must be non-negative, got -0.1"),
             std::string::npos);
   // One group runs as one kernel call in one element type.
   Tensor p64 = ones({2}, {.dtype = kFloat64}).requires_grad_();
