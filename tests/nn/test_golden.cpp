@@ -4,7 +4,7 @@
 #include <functional>
 
 #include "autograd/functions.h"
-#include "golden.h"
+#include "golden_module.h"
 #include "nn/activation.h"
 #include "nn/attention.h"
 #include "nn/batch_norm.h"
@@ -19,42 +19,10 @@
 namespace kiln::nn {
 namespace {
 
+using testing::check_module;
 using testing::Golden;
-
-constexpr double kRtol64 = 1e-10, kAtol64 = 1e-12;
-constexpr double kRtol32 = 1e-5, kAtol32 = 1e-6;
-
-// Loads the fixture's parameters into `module`, runs it and compares the output and the
-// gradients of (output * grad_output).sum() for the inputs and every parameter.
-void check_module(const std::string& name, Module& module,
-                  const std::function<Tensor(const std::vector<Tensor>&)>& forward) {
-  const Golden golden(name);
-  const Tensor output_expected = golden["output"];
-  const bool f64 = output_expected.dtype() == kFloat64;
-  const double rtol = f64 ? kRtol64 : kRtol32, atol = f64 ? kAtol64 : kAtol32;
-  module.to(output_expected.dtype());
-  module.load_state_dict(golden.with_prefix("param."));
-  std::vector<Tensor> inputs;
-  for (const char* key : {"input", "input2"}) {
-    if (!golden.has(key)) continue;
-    Tensor x = golden[key].clone();
-    if (is_floating(x.dtype())) x.requires_grad_();
-    inputs.push_back(x);
-  }
-  const Tensor output = forward(inputs);
-  golden.expect_close(output, "output", rtol, atol);
-  (output * golden["grad_output"]).sum().backward();
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const std::string key = i == 0 ? "grad.input" : "grad.input2";
-    if (golden.has(key)) golden.expect_close(inputs[i].grad(), key, rtol, atol);
-  }
-  for (const auto& [pname, p] : module.named_parameters()) {
-    golden.expect_close(p.grad(), "grad.param." + pname, rtol, atol);
-  }
-  for (const auto& [bname, b] : module.named_buffers()) {
-    golden.expect_close(b, "after." + bname, rtol, atol);
-  }
-}
+using testing::kAtol64;
+using testing::kRtol64;
 
 void check_unary(const std::string& name, UnaryModule& module) {
   check_module(name, module, [&](const std::vector<Tensor>& in) { return module(in[0]); });
