@@ -17,6 +17,7 @@ from safetensors.torch import save_file
 
 from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
+from transformer_fixtures import write_transformer_fixtures
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "tests" / "fixtures"
 
@@ -337,3 +338,4 @@ if __name__ == "__main__":
     write_recurrent_fixtures()
     write_optim_fixtures()
     write_model_fixtures()
+    write_transformer_fixtures()
