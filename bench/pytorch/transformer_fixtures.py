@@ -49,7 +49,8 @@ def transformer_case(name, module, inputs, dtype=torch.float64, **arguments):
 
 
 def sequence(length, batch_first):
-    return torch.randn(BATCH, length, D_MODEL) if batch_first else torch.randn(length, BATCH, D_MODEL)
+    shape = (BATCH, length, D_MODEL) if batch_first else (length, BATCH, D_MODEL)
+    return torch.randn(*shape)
 
 
 def padding(length):
