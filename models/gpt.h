@@ -10,7 +10,10 @@
 
 #include "models/layers.h"
 #include "nn/containers.h"
+#include "nn/dropout.h"
 #include "nn/embedding.h"
+#include "nn/linear.h"
+#include "nn/normalization.h"
 #include "tensor/random.h"
 
 namespace kiln::models {

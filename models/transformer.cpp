@@ -31,15 +31,19 @@ Transformer::Transformer(const TransformerConfig& config) : Module("Transformer"
       register_module("target_embedding",
                       config.share_embeddings ? source_embedding : embedding(config.target_vocab));
   dropout = register_module("dropout", std::make_shared<nn::Dropout>(config.dropout));
+  const nn::TransformerLayerOptions layer{.dim_feedforward = config.d_ff,
+                                          .dropout = config.dropout,
+                                          .batch_first = true,
+                                          .norm_first = config.pre_norm};
   encoder_layers = register_module("encoder_layers", std::make_shared<nn::ModuleList>());
   for (int64_t i = 0; i < config.encoder_layers; ++i) {
-    encoder_layers->push_back(std::make_shared<EncoderLayer>(d, config.heads, config.d_ff,
-                                                             config.dropout, config.pre_norm));
+    encoder_layers->push_back(
+        std::make_shared<nn::TransformerEncoderLayer>(d, config.heads, layer));
   }
   decoder_layers = register_module("decoder_layers", std::make_shared<nn::ModuleList>());
   for (int64_t i = 0; i < config.decoder_layers; ++i) {
-    decoder_layers->push_back(std::make_shared<DecoderLayer>(d, config.heads, config.d_ff,
-                                                             config.dropout, config.pre_norm));
+    decoder_layers->push_back(
+        std::make_shared<nn::TransformerDecoderLayer>(d, config.heads, layer));
   }
   if (config.pre_norm) {
     encoder_norm = register_module("encoder_norm", std::make_shared<nn::LayerNorm>(Shape{d}));
@@ -77,7 +81,7 @@ Tensor Transformer::encode(const Tensor& source) {
   const Tensor padding = eq(source, config_.pad_token);
   Tensor x = embed(*source_embedding, source);
   for (size_t i = 0; i < encoder_layers->size(); ++i)
-    x = encoder_layers->at<EncoderLayer>(i)->forward(x, padding);
+    x = encoder_layers->at<nn::TransformerEncoderLayer>(i)->forward(x, /*src_mask=*/{}, padding);
   return encoder_norm ? (*encoder_norm)(x) : x;
 }
 
@@ -86,8 +90,11 @@ Tensor Transformer::decode(const Tensor& target_in, const Tensor& memory, const 
              target_in.shape());
   const Tensor memory_padding = eq(source, config_.pad_token);
   Tensor y = embed(*target_embedding, target_in);
-  for (size_t i = 0; i < decoder_layers->size(); ++i)
-    y = decoder_layers->at<DecoderLayer>(i)->forward(y, memory, Tensor(), memory_padding);
+  for (size_t i = 0; i < decoder_layers->size(); ++i) {
+    y = decoder_layers->at<nn::TransformerDecoderLayer>(i)->forward(
+        y, memory, /*tgt_mask=*/{}, /*memory_mask=*/{}, /*tgt_key_padding_mask=*/{}, memory_padding,
+        /*tgt_is_causal=*/true);
+  }
   return (*generator)(decoder_norm ? (*decoder_norm)(y) : y);
 }
 

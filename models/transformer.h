@@ -3,8 +3,8 @@
 // The Transformer of Vaswani et al. 2017 ("Attention Is All You Need"): an encoder-decoder
 // with scaled embeddings and sinusoidal positions, post-norm layers as in the paper (or
 // pre-norm), optionally one embedding matrix shared by source, target and the output layer
-// (section 3.4), trained with label smoothing (section 5.4). Parameter names follow
-// PyTorch's nn.TransformerEncoderLayer / nn.TransformerDecoderLayer.
+// (section 3.4), trained with label smoothing (section 5.4). The layers are nn's
+// TransformerEncoderLayer / TransformerDecoderLayer (batch first, ReLU), with PyTorch's names.
 #include <cstdint>
 #include <vector>
 
@@ -13,6 +13,7 @@
 #include "models/layers.h"
 #include "nn/containers.h"
 #include "nn/embedding.h"
+#include "nn/transformer.h"
 
 namespace kiln::models {
 

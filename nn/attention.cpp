@@ -47,6 +47,9 @@ AttentionResult multi_head_attention(const Tensor& query, const Tensor& key, con
              key.shape(), ", ", value.shape());
   const int64_t batch = query.size(0), queries = query.size(1), keys = key.size(1);
   const int64_t embed_dim = query.size(2);
+  KILN_CHECK(key.size(0) == batch && value.size(0) == batch && value.size(1) == keys,
+             "multi_head_attention: query ", query.shape(), ", key ", key.shape(), " and value ",
+             value.shape(), " do not fit [N, L, E], [N, S, *], [N, S, *]");
   KILN_CHECK(num_heads > 0 && embed_dim % num_heads == 0, "multi_head_attention: embed_dim ",
              embed_dim, " is not divisible by num_heads ", num_heads);
   const int64_t head_dim = embed_dim / num_heads;
@@ -68,15 +71,19 @@ AttentionResult multi_head_attention(const Tensor& query, const Tensor& key, con
   constexpr double kNegativeInfinity = -std::numeric_limits<double>::infinity();
   const TensorOptions float_options{.dtype = q.dtype(), .device = q.device()};
   auto additive = [&](const Tensor& m) {
+    KILN_CHECK(m.dtype() == kBool || is_floating(m.dtype()),
+               "multi_head_attention: masks must be bool or floating, got ", m.dtype());
     return m.dtype() == kBool ? masked_fill(zeros(m.shape(), float_options), m, kNegativeInfinity)
                               : m.to(q.dtype());
   };
   Tensor mask;
   if (options.attn_mask.defined()) {
     const Tensor& m = options.attn_mask;
-    KILN_CHECK(m.dim() == 2 || (m.dim() == 3 && m.size(0) == batch * num_heads),
-               "multi_head_attention: attn_mask of shape ", m.shape(),
-               " is not [L, S] or [N * H, L, S]");
+    KILN_CHECK(m.shape() == Shape({queries, keys}) ||
+                   m.shape() == Shape({batch * num_heads, queries, keys}),
+               "multi_head_attention: attn_mask of shape ", m.shape(), " is not [L, S] = [",
+               queries, ", ", keys, "] or [N * H, L, S] = [", batch * num_heads, ", ", queries,
+               ", ", keys, "]");
     mask = m.dim() == 2 ? additive(m) : additive(m).view({batch, num_heads, queries, keys});
   }
   if (options.key_padding_mask.defined()) {

@@ -18,6 +18,7 @@ from fixture_cases import function_case as loss_case
 from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
 from surface_fixtures import write_surface_fixtures
+from transformer_fixtures import write_transformer_fixtures
 
 
 def io_tensors():
@@ -287,3 +288,4 @@ if __name__ == "__main__":
     write_optim_fixtures()
     write_model_fixtures()
     write_surface_fixtures()
+    write_transformer_fixtures()

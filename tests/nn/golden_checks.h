@@ -23,11 +23,12 @@ inline Tolerance tolerance_for(DType dtype) {
   return dtype == kFloat64 ? Tolerance{kRtol64, kAtol64} : Tolerance{kRtol32, kAtol32};
 }
 
-// Loads the fixture's parameters into `module`, runs it and compares the output and the
-// gradients for the inputs and every parameter, and the buffers after the call.
-inline void check_module(const std::string& name, nn::Module& module,
-                         const std::function<Tensor(const std::vector<Tensor>&)>& forward) {
-  const Golden golden(name);
+using ModuleForward = std::function<Tensor(const std::vector<Tensor>& inputs)>;
+
+// Loads the fixture's parameters ("param.<name>") into `module`, in the fixture's dtype, runs
+// forward on its "input" (and "input2"; floating ones require grad) and compares the output,
+// the gradients of the inputs and of every parameter, and the buffers after the pass.
+inline void check_module(const Golden& golden, nn::Module& module, const ModuleForward& forward) {
   const Tensor output_expected = golden["output"];
   const auto [rtol, atol] = tolerance_for(output_expected.dtype());
   module.to(output_expected.dtype());
@@ -52,6 +53,12 @@ inline void check_module(const std::string& name, nn::Module& module,
   for (const auto& [bname, b] : module.named_buffers()) {
     golden.expect_close(b, "after." + bname, rtol, atol);
   }
+}
+
+// The fixture tests/fixtures/nn/<name>.safetensors.
+inline void check_module(const std::string& name, nn::Module& module,
+                         const ModuleForward& forward) {
+  check_module(Golden(name), module, forward);
 }
 
 inline void check_unary(const std::string& name, nn::UnaryModule& module) {
