@@ -22,11 +22,13 @@ namespace kiln {
 // differentiated like them).
 // is_causal masks key positions after the query's. scale defaults to 1/sqrt(E). Dropout
 // with probability dropout_p drops attention weights (mask drawn from `generator`).
+// enable_gqa: grouped-query attention (Ainslie et al. 2023), key and value [..., Hkv, S, E]
+// shared by Hq / Hkv consecutive query heads [..., Hq, L, E].
 Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                     const Tensor& attn_mask = {}, double dropout_p = 0,
                                     bool is_causal = false,
                                     std::optional<double> scale = std::nullopt,
-                                    Generator* generator = nullptr);
+                                    Generator* generator = nullptr, bool enable_gqa = false);
 
 // -(t log p + (1 - t) log(1 - p)) per element, logs clamped at -100; with PyTorch's
 // gradients, (p - t) / max(p (1 - p), 1e-12) in p (finite at p = 0 and 1) and -logit(p)

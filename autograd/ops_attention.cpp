@@ -101,9 +101,31 @@ std::optional<Tensor> fused_attention(const Tensor& query, const Tensor& key, co
 
 }  // namespace
 
+namespace {
+// Key and value heads repeated so that each serves its group of query heads.
+std::pair<Tensor, Tensor> grouped_key_value(const Tensor& query, const Tensor& key,
+                                            const Tensor& value) {
+  KILN_CHECK(query.dim() >= 3 && key.dim() >= 3 && value.dim() >= 3,
+             "scaled_dot_product_attention: enable_gqa needs a heads dim, [..., H, L, E]; got "
+             "query ",
+             query.shape(), ", key ", key.shape(), ", value ", value.shape());
+  const int64_t heads = query.size(-3), shared = key.size(-3);
+  KILN_CHECK(shared > 0 && value.size(-3) == shared && heads % shared == 0,
+             "scaled_dot_product_attention: key and value heads (", shared, ", ", value.size(-3),
+             ") must be equal and divide the query's ", heads, " heads");
+  return {repeat_interleave(key, heads / shared, -3), repeat_interleave(value, heads / shared, -3)};
+}
+}  // namespace
+
 Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                     const Tensor& attn_mask, double dropout_p, bool is_causal,
-                                    std::optional<double> scale, Generator* generator) {
+                                    std::optional<double> scale, Generator* generator,
+                                    bool enable_gqa) {
+  if (enable_gqa) {
+    const auto [shared_key, shared_value] = grouped_key_value(query, key, value);
+    return scaled_dot_product_attention(query, shared_key, shared_value, attn_mask, dropout_p,
+                                        is_causal, scale, generator);
+  }
   KILN_CHECK(query.dim() >= 2 && key.dim() >= 2 && value.dim() >= 2 &&
                  query.size(-1) == key.size(-1) && key.size(-2) == value.size(-2),
              "scaled_dot_product_attention: query ", query.shape(), ", key ", key.shape(),

@@ -1,5 +1,7 @@
 #include "nn/batch_norm.h"
 
+#include "nn/running_stats.h"
+
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"
 #include "tensor/creation.h"
@@ -50,14 +52,8 @@ Tensor BatchNorm::forward(const Tensor& input) {
       NoGradGuard no_grad;
       num_batches_tracked.add_(ones({}, {.dtype = kInt64, .device = input.device()}));
       const double factor = momentum_.value_or(1.0 / num_batches_tracked.item<double>());
-      const Tensor unbiased =
-          var.detach().view({channels}) * (static_cast<double>(count) / (count - 1));
-      running_mean.mul_(
-          full({}, 1 - factor, {.dtype = running_mean.dtype(), .device = input.device()}));
-      running_mean.add_(mean.detach().view({channels}) * factor);
-      running_var.mul_(
-          full({}, 1 - factor, {.dtype = running_var.dtype(), .device = input.device()}));
-      running_var.add_(unbiased * factor);
+      update_running_stats(running_mean, running_var, mean,
+                           var.detach() * (static_cast<double>(count) / (count - 1)), factor);
     }
   } else {
     mean = running_mean.view(per_channel);

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "autograd/functions.h"
+#include "nn/running_stats.h"
 #include "tensor/creation.h"
 
 namespace kiln::nn::functional {
@@ -29,6 +30,10 @@ Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight
 
 Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<int64_t> padding_idx) {
   if (!padding_idx) return kiln::embedding(weight, indices);
+  const int64_t rows = weight.dim() > 0 ? weight.size(0) : 0;
+  KILN_CHECK(*padding_idx >= -rows && *padding_idx < rows, "embedding: padding_idx ", *padding_idx,
+             " is out of range for ", rows, " embeddings");
+  if (*padding_idx < 0) padding_idx = *padding_idx + rows;
   // Looking the padding row up from a detached copy keeps its gradient at zero.
   const Tensor padding = eq(indices, *padding_idx).unsqueeze(-1);
   return where(padding, kiln::embedding(weight.detach(), indices),
@@ -110,6 +115,73 @@ Tensor rms_norm(const Tensor& input, int dims, const Tensor& weight, std::option
                                              : std::numeric_limits<float>::epsilon());
   const Tensor normalised = input * rsqrt(square(input).mean(over, true) + epsilon);
   return weight.defined() ? normalised * weight : normalised;
+}
+
+namespace {
+// [C] viewed to broadcast over input [N, C, *].
+Tensor per_channel(const Tensor& values, const Tensor& input) {
+  Shape shape = Shape::filled(input.dim(), 1);
+  shape[1] = values.numel();
+  return values.view(shape);
+}
+
+Tensor affine(const Tensor& normalised, const Tensor& weight, const Tensor& bias) {
+  Tensor out = normalised;
+  if (weight.defined()) out = out * per_channel(weight, normalised);
+  if (bias.defined()) out = out + per_channel(bias, normalised);
+  return out;
+}
+
+void check_channels(const char* op, const Tensor& input, const Tensor& values, const char* what) {
+  KILN_CHECK(!values.defined() || (values.dim() == 1 && values.numel() == input.size(1)), op, ": ",
+             what, " of shape ", values.shape(), " does not match the input's ", input.size(1),
+             " channels");
+}
+}  // namespace
+
+Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight, const Tensor& bias,
+                  double eps) {
+  KILN_CHECK(input.dim() >= 2, "group_norm: expected an input [N, C, *], got shape ",
+             input.shape());
+  KILN_CHECK(num_groups > 0 && input.size(1) % num_groups == 0, "group_norm: ", input.size(1),
+             " channels do not split into ", num_groups, " groups");
+  check_channels("group_norm", input, weight, "weight");
+  check_channels("group_norm", input, bias, "bias");
+  // Each group's values, flattened, through the fused layer_norm.
+  const Tensor grouped = input.reshape({input.size(0), num_groups, -1});
+  const Tensor normalised = kiln::layer_norm(grouped, {}, {}, eps).view(input.shape());
+  return affine(normalised, weight, bias);
+}
+
+Tensor instance_norm(const Tensor& input, const InstanceNormOptions& options) {
+  KILN_CHECK(input.dim() >= 3, "instance_norm: expected an input [N, C, *], got shape ",
+             input.shape());
+  const auto& [running_mean, running_var, weight, bias, use_input_stats, momentum, eps] = options;
+  KILN_CHECK(running_mean.defined() == running_var.defined(),
+             "instance_norm: give both running_mean and running_var, or neither");
+  for (const auto& [values, what] : {std::pair{running_mean, "running_mean"},
+                                     {running_var, "running_var"},
+                                     {weight, "weight"},
+                                     {bias, "bias"}}) {
+    check_channels("instance_norm", input, values, what);
+  }
+  if (!use_input_stats) {
+    KILN_CHECK(running_mean.defined(),
+               "instance_norm: use_input_stats=false needs running_mean and running_var");
+    const Tensor normalised =
+        (input - per_channel(running_mean, input)) * rsqrt(per_channel(running_var, input) + eps);
+    return affine(normalised, weight, bias);
+  }
+  const Tensor rows = input.flatten(2);
+  const int64_t count = rows.size(2);
+  KILN_CHECK(count > 1, "instance_norm: expected more than one position per channel, got shape ",
+             input.shape());
+  if (running_mean.defined()) {
+    update_running_stats(running_mean, running_var, rows.mean({2}).mean({0}),
+                         rows.var({2}, true).mean({0}), momentum);
+  }
+  const Tensor normalised = kiln::layer_norm(rows, {}, {}, eps).view(input.shape());
+  return affine(normalised, weight, bias);
 }
 
 }  // namespace kiln::nn::functional

@@ -13,7 +13,8 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = {}
 // x1^T A x2 + b per output feature: A [out, in1, in2], b [out].
 Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight,
                 const Tensor& bias = {});
-// Rows of weight picked by indices; the row at padding_idx (if any) gets no gradient.
+// Rows of weight picked by indices; the row at padding_idx (if any; negative counts from the
+// end, as PyTorch's) gets no gradient.
 Tensor embedding(const Tensor& weight, const Tensor& indices,
                  std::optional<int64_t> padding_idx = std::nullopt);
 // Zeroes each element with probability p and scales the rest by 1 / (1 - p) when active
@@ -38,5 +39,21 @@ Tensor layer_norm(const Tensor& input, int dims, const Tensor& weight, const Ten
 // 2019); eps defaults to the dtype's machine epsilon, as PyTorch's.
 Tensor rms_norm(const Tensor& input, int dims, const Tensor& weight,
                 std::optional<double> eps = std::nullopt);
+
+// Normalises each group of num_groups channels of input [N, C, *] over its channels and
+// positions, then an affine weight and bias per channel (Wu & He 2018).
+Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight = {},
+                  const Tensor& bias = {}, double eps = 1e-5);
+// Normalises each channel of each sample of input [N, C, *] over its positions (Ulyanov et
+// al. 2016), or with the running statistics when use_input_stats is false. In training
+// with running statistics, they move by momentum towards the batch's mean of the instances'
+// means and unbiased variances, as PyTorch's.
+struct InstanceNormOptions {
+  Tensor running_mean = {}, running_var = {}, weight = {}, bias = {};
+  bool use_input_stats = true;
+  double momentum = 0.1;
+  double eps = 1e-5;
+};
+Tensor instance_norm(const Tensor& input, const InstanceNormOptions& options = {});
 
 }  // namespace kiln::nn::functional

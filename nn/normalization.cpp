@@ -59,4 +59,25 @@ std::string RMSNorm::extra_repr() const {
          ", elementwise_affine=" + (weight.defined() ? "true" : "false");
 }
 
+GroupNorm::GroupNorm(int64_t num_groups, int64_t num_channels, double eps, bool affine)
+    : UnaryModule("GroupNorm"), num_groups_(num_groups), num_channels_(num_channels), eps_(eps) {
+  KILN_CHECK(num_groups > 0 && num_channels % num_groups == 0, "GroupNorm: ", num_channels,
+             " channels do not split into ", num_groups, " groups");
+  if (affine) {
+    weight = register_parameter("weight", ones({num_channels}));
+    bias = register_parameter("bias", zeros({num_channels}));
+  }
+}
+
+Tensor GroupNorm::forward(const Tensor& input) {
+  KILN_CHECK(input.dim() >= 2 && input.size(1) == num_channels_, "GroupNorm: expected [N, ",
+             num_channels_, ", *], got shape ", input.shape());
+  return functional::group_norm(input, num_groups_, weight, bias, eps_);
+}
+
+std::string GroupNorm::extra_repr() const {
+  return std::to_string(num_groups_) + ", " + std::to_string(num_channels_) +
+         ", eps=" + std::to_string(eps_) + ", affine=" + (weight.defined() ? "true" : "false");
+}
+
 }  // namespace kiln::nn

@@ -37,4 +37,19 @@ class RMSNorm : public UnaryModule {
   std::optional<double> eps_;
 };
 
+// Group normalisation (Wu & He 2018): channels in num_groups groups, each normalised over its
+// channels and positions; an affine weight (ones) and bias (zeros) per channel unless disabled.
+class GroupNorm : public UnaryModule {
+ public:
+  GroupNorm(int64_t num_groups, int64_t num_channels, double eps = 1e-5, bool affine = true);
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+  Tensor weight, bias;
+
+ private:
+  int64_t num_groups_, num_channels_;
+  double eps_;
+};
+
 }  // namespace kiln::nn

@@ -11,6 +11,11 @@
   X(embedding_padding)                \
   X(layer_norm_nd)                    \
   X(rms_norm)                         \
+  X(group_norm)                       \
+  X(instance_norm)                    \
+  X(cosine_similarity)                \
+  X(pairwise_distance)                \
+  X(cdist)                            \
   X(dropout)                          \
   X(leaky_relu)                       \
   X(conv1d)                           \

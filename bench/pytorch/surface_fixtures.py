@@ -1,7 +1,10 @@
 """Fixtures of the PyTorch surface kiln mirrors beyond the first round's layers: activations,
 elementwise and shape ops, normalisation, distances, padding modes and layer options; each in
 float64 and float32 (tests/nn/test_golden_surface.cpp reads them)."""
+import copy
+
 import torch
+import torch.nn.functional as F
 
 from fixture_cases import function_case, module_case
 
@@ -61,7 +64,61 @@ def write_elementwise_and_shape_fixtures():
                 input=(1, 3, 2), batch1=(2, 3, 4), batch2=(2, 4, 2))
 
 
+def randomised(module):
+    """The module with every parameter redrawn, so that ones and zeros hide no mistake."""
+    with torch.no_grad():
+        for p in module.parameters():
+            p.normal_()
+    return module
+
+
+def both_module_dtypes(name, module, *shapes):
+    inputs = [torch.randn(shape) for shape in shapes]
+    module_case(name, copy.deepcopy(module), inputs)
+    module_case(name + "_f32", copy.deepcopy(module), inputs, torch.float32)
+
+
+def write_normalisation_fixtures():
+    both_module_dtypes("group_norm", randomised(torch.nn.GroupNorm(2, 4)), (2, 4, 3, 2))
+    both_module_dtypes("group_norm_no_affine", torch.nn.GroupNorm(3, 3, affine=False), (2, 3, 5))
+    both_module_dtypes("instance_norm1d_running",
+                       randomised(torch.nn.InstanceNorm1d(3, affine=True, track_running_stats=True)),
+                       (2, 3, 5))
+    both_module_dtypes("instance_norm2d", torch.nn.InstanceNorm2d(2), (2, 2, 3, 4))
+    both_module_dtypes("instance_norm1d_unbatched", torch.nn.InstanceNorm1d(3), (3, 6))
+    evaluating = torch.nn.InstanceNorm2d(2, track_running_stats=True)
+    evaluating.running_mean.copy_(torch.randn(2))
+    evaluating.running_var.copy_(torch.rand(2) + 0.5)
+    both_module_dtypes("instance_norm2d_eval", evaluating.eval(), (2, 2, 3, 3))
+
+
+def write_distance_fixtures():
+    both_dtypes("cosine_similarity", lambda x1, x2: F.cosine_similarity(x1, x2, dim=1),
+                x1=(3, 4, 2), x2=(3, 4, 2))
+    both_dtypes("cosine_similarity_broadcast", lambda x1, x2: F.cosine_similarity(x1, x2, dim=-1),
+                x1=(2, 3, 4), x2=(4,))
+    both_dtypes("pairwise_distance", F.pairwise_distance, x1=(3, 4), x2=(3, 4))
+    both_dtypes("pairwise_distance_p1",
+                lambda x1, x2: F.pairwise_distance(x1, x2, p=1, keepdim=True), x1=(3, 4), x2=(3, 4))
+    both_dtypes("cdist", torch.cdist, x1=(2, 3, 4), x2=(2, 5, 4))
+    both_dtypes("cdist_matmul", torch.cdist, x1=(30, 4), x2=(5, 4))
+    both_dtypes("cdist_p1", lambda x1, x2: torch.cdist(x1, x2, p=1), x1=(3, 4), x2=(5, 4))
+
+
+def write_option_fixtures():
+    both_dtypes("embedding_negative_padding",
+                lambda weight, indices: F.embedding(indices, weight, padding_idx=-1),
+                weight=(5, 3), indices=torch.tensor([[0, 4, 2], [4, 1, 3]]))
+    both_dtypes("sdpa_gqa",
+                lambda query, key, value: F.scaled_dot_product_attention(
+                    query, key, value, is_causal=True, enable_gqa=True),
+                query=(2, 4, 3, 2), key=(2, 2, 3, 2), value=(2, 2, 3, 5))
+
+
 def write_surface_fixtures():
     torch.manual_seed(16)
     write_activation_fixtures()
     write_elementwise_and_shape_fixtures()
+    write_normalisation_fixtures()
+    write_distance_fixtures()
+    write_option_fixtures()

@@ -2,7 +2,11 @@
 // surface_fixtures.py): each case in float64 and float32, at golden_checks.h's tolerances.
 #include "autograd/functions.h"
 #include "nn/activation.h"
+#include "nn/distance.h"
+#include "nn/functional.h"
 #include "nn/golden_checks.h"
+#include "nn/instance_norm.h"
+#include "nn/normalization.h"
 
 namespace kiln::nn {
 namespace {
@@ -114,6 +118,59 @@ TEST(GoldenSurface, ContractionsThroughMatmul) {
                              [](const Golden&, FunctionInputs& in) {
                                return baddbmm(in["input"], in["batch1"], in["batch2"], 2, -1);
                              });
+}
+
+TEST(GoldenSurface, GroupAndInstanceNorm) {
+  check_both_dtypes("group_norm", [] { return GroupNorm(2, 4); });
+  check_both_dtypes("group_norm_no_affine", [] { return GroupNorm(3, 3, 1e-5, false); });
+  check_both_dtypes("instance_norm1d_running",
+                    [] { return InstanceNorm1d(3, 1e-5, 0.1, true, true); });
+  check_both_dtypes("instance_norm2d", [] { return InstanceNorm2d(2); });
+  check_both_dtypes("instance_norm1d_unbatched", [] { return InstanceNorm1d(3); });
+  for (const char* suffix : {"", "_f32"}) {
+    InstanceNorm2d evaluating(2, 1e-5, 0.1, false, true);
+    evaluating.eval();
+    check_unary(std::string("instance_norm2d_eval") + suffix, evaluating);
+  }
+}
+
+TEST(GoldenSurface, Distances) {
+  check_function_both_dtypes("cosine_similarity", {"x1", "x2"},
+                             [](const Golden&, FunctionInputs& in) {
+                               return functional::cosine_similarity(in["x1"], in["x2"]);
+                             });
+  check_function_both_dtypes("cosine_similarity_broadcast", {"x1", "x2"},
+                             [](const Golden&, FunctionInputs& in) {
+                               return functional::cosine_similarity(in["x1"], in["x2"], -1);
+                             });
+  check_function_both_dtypes("pairwise_distance", {"x1", "x2"},
+                             [](const Golden&, FunctionInputs& in) {
+                               return functional::pairwise_distance(in["x1"], in["x2"]);
+                             });
+  check_function_both_dtypes(
+      "pairwise_distance_p1", {"x1", "x2"}, [](const Golden&, FunctionInputs& in) {
+        return functional::pairwise_distance(in["x1"], in["x2"], 1, 1e-6, true);
+      });
+  for (const char* name : {"cdist", "cdist_matmul"}) {
+    check_function_both_dtypes(name, {"x1", "x2"}, [](const Golden&, FunctionInputs& in) {
+      return functional::cdist(in["x1"], in["x2"]);
+    });
+  }
+  check_function_both_dtypes("cdist_p1", {"x1", "x2"}, [](const Golden&, FunctionInputs& in) {
+    return functional::cdist(in["x1"], in["x2"], 1);
+  });
+}
+
+TEST(GoldenSurface, Options) {
+  check_function_both_dtypes("embedding_negative_padding", {"weight"},
+                             [](const Golden& g, FunctionInputs& in) {
+                               return functional::embedding(in["weight"], g["indices"], -1);
+                             });
+  check_function_both_dtypes(
+      "sdpa_gqa", {"query", "key", "value"}, [](const Golden&, FunctionInputs& in) {
+        return scaled_dot_product_attention(in["query"], in["key"], in["value"], {}, 0, true,
+                                            std::nullopt, nullptr, true);
+      });
 }
 
 }  // namespace
