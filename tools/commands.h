@@ -99,6 +99,14 @@ struct BenchOptions {
 CLI::App* add_bench_command(CLI::App& app, BenchOptions& options);
 int run_bench(const BenchOptions& options);
 
+struct CoverageOptions {
+  std::string surface = "docs/pytorch-surface.json";
+  std::string out = "docs/pytorch-coverage.md";
+  bool check = false;
+};
+CLI::App* add_coverage_command(CLI::App& app, CoverageOptions& options);
+int run_coverage(const CoverageOptions& options);
+
 CLI::App* add_info_command(CLI::App& app);
 int run_info();
 
