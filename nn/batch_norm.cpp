@@ -1,7 +1,5 @@
 #include "nn/batch_norm.h"
 
-#include "nn/running_stats.h"
-
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"
 #include "tensor/creation.h"
@@ -10,21 +8,11 @@ namespace kiln::nn {
 
 BatchNorm::BatchNorm(int spatial_dims, int64_t num_features, double eps,
                      std::optional<double> momentum, bool affine, bool track_running_stats)
-    : UnaryModule(spatial_dims == 1 ? "BatchNorm1d" : "BatchNorm2d"),
+    : NormBase(spatial_dims == 1 ? "BatchNorm1d" : "BatchNorm2d", num_features, affine,
+               track_running_stats),
       spatial_dims_(spatial_dims),
-      num_features_(num_features),
       eps_(eps),
-      momentum_(momentum) {
-  if (affine) {
-    weight = register_parameter("weight", ones({num_features}));
-    bias = register_parameter("bias", zeros({num_features}));
-  }
-  if (track_running_stats) {
-    running_mean = register_buffer("running_mean", zeros({num_features}));
-    running_var = register_buffer("running_var", ones({num_features}));
-    num_batches_tracked = register_buffer("num_batches_tracked", zeros({}, {.dtype = kInt64}));
-  }
-}
+      momentum_(momentum) {}
 
 void BatchNorm::complete_state_dict(StateDict& state, const std::string& prefix) const {
   if (num_batches_tracked.defined())

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "nn/containers.h"
+#include "nn/norm_base.h"
 
 namespace kiln::nn {
 
@@ -10,7 +10,7 @@ namespace kiln::nn {
 // training the batch's mean and biased variance normalise, and running_mean / running_var
 // move towards the batch's mean and unbiased variance by `momentum` (a cumulative average
 // when momentum is unset); in eval mode the running statistics normalise.
-class BatchNorm : public UnaryModule {
+class BatchNorm : public NormBase {
  public:
   BatchNorm(int spatial_dims, int64_t num_features, double eps = 1e-5,
             std::optional<double> momentum = 0.1, bool affine = true,
@@ -20,12 +20,8 @@ class BatchNorm : public UnaryModule {
   // A state dict without num_batches_tracked (as older PyTorch wrote) loads it as 0.
   void complete_state_dict(StateDict& state, const std::string& prefix) const override;
 
-  Tensor weight, bias;
-  Tensor running_mean, running_var, num_batches_tracked;
-
  private:
   int spatial_dims_;
-  int64_t num_features_;
   double eps_;
   std::optional<double> momentum_;
 };

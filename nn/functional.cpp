@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "autograd/functions.h"
-#include "nn/running_stats.h"
+#include "nn/norm_base.h"
 #include "tensor/creation.h"
 
 namespace kiln::nn::functional {

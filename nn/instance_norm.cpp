@@ -8,21 +8,11 @@ namespace kiln::nn {
 
 InstanceNorm::InstanceNorm(int spatial_dims, int64_t num_features, double eps, double momentum,
                            bool affine, bool track_running_stats)
-    : UnaryModule("InstanceNorm" + std::to_string(spatial_dims) + "d"),
+    : NormBase("InstanceNorm" + std::to_string(spatial_dims) + "d", num_features, affine,
+               track_running_stats),
       spatial_dims_(spatial_dims),
-      num_features_(num_features),
       eps_(eps),
-      momentum_(momentum) {
-  if (affine) {
-    weight = register_parameter("weight", ones({num_features}));
-    bias = register_parameter("bias", zeros({num_features}));
-  }
-  if (track_running_stats) {
-    running_mean = register_buffer("running_mean", zeros({num_features}));
-    running_var = register_buffer("running_var", ones({num_features}));
-    num_batches_tracked = register_buffer("num_batches_tracked", zeros({}, {.dtype = kInt64}));
-  }
-}
+      momentum_(momentum) {}
 
 Tensor InstanceNorm::forward(const Tensor& input) {
   const bool batched = input.dim() == spatial_dims_ + 2;

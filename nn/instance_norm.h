@@ -1,6 +1,6 @@
 #pragma once
 
-#include "nn/containers.h"
+#include "nn/norm_base.h"
 
 namespace kiln::nn {
 
@@ -8,19 +8,15 @@ namespace kiln::nn {
 // positions. As PyTorch's defaults, no affine parameters and no running statistics; with
 // track_running_stats, training moves them by momentum and evaluation normalises with them.
 // Takes [N, C, *spatial] or an unbatched [C, *spatial].
-class InstanceNorm : public UnaryModule {
+class InstanceNorm : public NormBase {
  public:
   InstanceNorm(int spatial_dims, int64_t num_features, double eps = 1e-5, double momentum = 0.1,
                bool affine = false, bool track_running_stats = false);
   Tensor forward(const Tensor& input) override;
   std::string extra_repr() const override;
 
-  Tensor weight, bias;
-  Tensor running_mean, running_var, num_batches_tracked;
-
  private:
   int spatial_dims_;
-  int64_t num_features_;
   double eps_, momentum_;
 };
 
