@@ -17,9 +17,9 @@ void add_entries(std::vector<OpEntry>& entries) {
         [](const V& v) {
           return flip(v[0], {0, 2});
         }},
-       {"dim -1, non-contiguous", {3, 4}, [](const V& v) { return flip(v[0], {-1}); }, true}}));
+       {"dim -1, non-contiguous", {3, 4}, [](const V& v) { return v[0].flip({-1}); }, true}}));
   entries.push_back(variants_entry(
-      CompositeOp::roll, {{"flat, shift 2", {2, 3}, [](const V& v) { return roll(v[0], {2}); }},
+      CompositeOp::roll, {{"flat, shift 2", {2, 3}, [](const V& v) { return v[0].roll({2}); }},
                           {"dims (1, 0), shifts (-1, 5)",
                            {3, 4},
                            [](const V& v) {
@@ -38,11 +38,11 @@ void add_entries(std::vector<OpEntry>& entries) {
                                                           },
                                                           true}}));
   entries.push_back(variants_entry(
-      CompositeOp::tile, {{"(2) of [2, 3]", {2, 3}, [](const V& v) { return tile(v[0], {2}); }}}));
+      CompositeOp::tile, {{"(2) of [2, 3]", {2, 3}, [](const V& v) { return v[0].tile({2}); }}}));
   entries.push_back(variants_entry(
       CompositeOp::repeat_interleave,
       {{"2 along dim 1", {2, 3}, [](const V& v) { return repeat_interleave(v[0], 2, 1); }},
-       {"flat, 3", {2, 2}, [](const V& v) { return repeat_interleave(v[0], 3); }},
+       {"flat, 3", {2, 2}, [](const V& v) { return v[0].repeat_interleave(3); }},
        {"counts (0, 2, 1) along dim 0", {3, 2}, [](const V& v) {
           return repeat_interleave(v[0], tensor<int64_t>({0, 2, 1}), 0);
         }}}));

@@ -52,6 +52,21 @@ std::vector<Tensor> Tensor::split(int64_t split_size, int64_t dim) const {
 std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const {
   return kiln::chunk(*this, chunks, dim);
 }
+Tensor Tensor::flip(const Dims& dims) const {
+  return kiln::flip(*this, dims);
+}
+Tensor Tensor::roll(const std::vector<int64_t>& shifts, const Dims& dims) const {
+  return kiln::roll(*this, shifts, dims);
+}
+Tensor Tensor::repeat(const std::vector<int64_t>& repeats) const {
+  return kiln::repeat(*this, repeats);
+}
+Tensor Tensor::tile(const std::vector<int64_t>& repeats) const {
+  return kiln::tile(*this, repeats);
+}
+Tensor Tensor::repeat_interleave(int64_t repeats, std::optional<int64_t> dim) const {
+  return kiln::repeat_interleave(*this, repeats, dim);
+}
 
 Tensor Tensor::contiguous() const {
   return kiln::contiguous(*this);

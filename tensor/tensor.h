@@ -106,6 +106,12 @@ class Tensor {
   Tensor unfold(int64_t dim, int64_t size, int64_t step) const;
   std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;
   std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
+  // Copies that rearrange or repeat (autograd/ops_rearrange.cpp).
+  Tensor flip(const Dims& dims) const;
+  Tensor roll(const std::vector<int64_t>& shifts, const Dims& dims = {}) const;
+  Tensor repeat(const std::vector<int64_t>& repeats) const;
+  Tensor tile(const std::vector<int64_t>& repeats) const;
+  Tensor repeat_interleave(int64_t repeats, std::optional<int64_t> dim = std::nullopt) const;
 
   // Copies.
   Tensor contiguous() const;
