@@ -65,6 +65,62 @@ Step step(RecurrentMode mode, const Tensor& input_gates, const Step& state, cons
   return {};
 }
 
+// The parameters of one layer in one direction (weight_hr: LSTM with projections only).
+struct DirectionWeights {
+  Tensor weight_ih, weight_hh, bias_ih, bias_hh, weight_hr;
+};
+
+// One layer in one direction over every step of x [L, N, I]: the outputs [L, N, H_out] and
+// the last state.
+std::pair<Tensor, Step> run_direction(RecurrentMode mode, const Tensor& x,
+                                      const DirectionWeights& w, bool reverse, Step state) {
+  const Tensor input_gates = functional::linear(x, w.weight_ih, w.bias_ih);
+  const int64_t steps = x.size(0);
+  std::vector<Tensor> outputs(steps);
+  for (int64_t i = 0; i < steps; ++i) {
+    const int64_t t = reverse ? steps - 1 - i : i;
+    state = step(mode, input_gates.select(0, t), state, w.weight_hh, w.bias_hh);
+    // LSTM with projections (Sak et al. 2014): h_t = W_hr (o_t * tanh(c_t)).
+    if (w.weight_hr.defined()) state.h = functional::linear(state.h, w.weight_hr);
+    outputs[t] = state.h;
+  }
+  return {stack(outputs, 0), state};
+}
+
+// The parameters named <name><suffix>; undefined where the layer has none.
+DirectionWeights direction_weights(const std::vector<std::pair<std::string, Tensor>>& parameters,
+                                   const std::string& suffix) {
+  auto find = [&](const std::string& name) {
+    for (const auto& [key, value] : parameters) {
+      if (key == name + suffix) return value;
+    }
+    return Tensor();
+  };
+  return {find("weight_ih"), find("weight_hh"), find("bias_ih"), find("bias_hh"),
+          find("weight_hr")};
+}
+
+// "_l<layer>", and "_reverse" for the backward direction, as PyTorch names the parameters.
+std::string direction_suffix(int64_t layer, int direction) {
+  return "_l" + std::to_string(layer) + (direction ? "_reverse" : "");
+}
+
+// PyTorch's checks (RNNBase.__init__), in its order.
+void check_options(const std::string& name, RecurrentMode mode, int64_t input_size,
+                   int64_t hidden_size, const RecurrentOptions& options) {
+  KILN_CHECK(input_size > 0 && hidden_size > 0 && options.num_layers > 0, name,
+             ": sizes and num_layers must be positive");
+  KILN_CHECK(options.dropout >= 0 && options.dropout <= 1, name, ": dropout must be in [0, 1]");
+  KILN_CHECK(options.proj_size == 0 || mode == RecurrentMode::Lstm, name,
+             ": proj_size is only supported for LSTM, not RNN or GRU");
+  KILN_CHECK(options.proj_size >= 0, name,
+             ": proj_size must be non-negative (0 disables the projection), got ",
+             options.proj_size);
+  KILN_CHECK(options.proj_size < hidden_size, name,
+             ": proj_size has to be smaller than hidden_size, got proj_size ", options.proj_size,
+             " and hidden_size ", hidden_size);
+}
+
 }  // namespace
 
 RecurrentBase::RecurrentBase(RecurrentMode mode, int64_t input_size, int64_t hidden_size,
@@ -74,24 +130,30 @@ RecurrentBase::RecurrentBase(RecurrentMode mode, int64_t input_size, int64_t hid
       input_size_(input_size),
       hidden_size_(hidden_size),
       options_(options) {
-  KILN_CHECK(input_size > 0 && hidden_size > 0 && options.num_layers > 0, type_name(),
-             ": sizes and num_layers must be positive");
-  KILN_CHECK(options.dropout >= 0 && options.dropout <= 1, type_name(),
-             ": dropout must be in [0, 1]");
+  check_options(type_name(), mode, input_size, hidden_size, options);
   const int64_t gates = gate_count(mode) * hidden_size;
   const int directions = options.bidirectional ? 2 : 1;
   for (int64_t layer = 0; layer < options.num_layers; ++layer) {
-    const int64_t layer_input = layer == 0 ? input_size : hidden_size * directions;
+    const int64_t layer_input = layer == 0 ? input_size : real_hidden_size() * directions;
     for (int direction = 0; direction < directions; ++direction) {
-      const std::string suffix = "_l" + std::to_string(layer) + (direction ? "_reverse" : "");
+      const std::string suffix = direction_suffix(layer, direction);
       register_parameter("weight_ih" + suffix, uniform_weight({gates, layer_input}, hidden_size));
-      register_parameter("weight_hh" + suffix, uniform_weight({gates, hidden_size}, hidden_size));
+      register_parameter("weight_hh" + suffix,
+                         uniform_weight({gates, real_hidden_size()}, hidden_size));
       if (options.bias) {
         register_parameter("bias_ih" + suffix, uniform_weight({gates}, hidden_size));
         register_parameter("bias_hh" + suffix, uniform_weight({gates}, hidden_size));
       }
+      if (options.proj_size > 0) {
+        register_parameter("weight_hr" + suffix,
+                           uniform_weight({options.proj_size, hidden_size}, hidden_size));
+      }
     }
   }
+}
+
+int64_t RecurrentBase::real_hidden_size() const {
+  return options_.proj_size > 0 ? options_.proj_size : hidden_size_;
 }
 
 RecurrentResult RecurrentBase::forward(const Tensor& input, const Tensor& h0, const Tensor& c0) {
@@ -102,45 +164,35 @@ RecurrentResult RecurrentBase::forward(const Tensor& input, const Tensor& h0, co
   Tensor x = !batched ? input.unsqueeze(1) : options_.batch_first ? input.transpose(0, 1) : input;
   KILN_CHECK(x.size(2) == input_size_, type_name(), ": input has ", x.size(2),
              " features, expected ", input_size_);
-  const int64_t steps = x.size(0), batch = x.size(1);
   const int directions = options_.bidirectional ? 2 : 1;
-  const Shape state_shape = {options_.num_layers * directions, batch, hidden_size_};
-  auto initial = [&](const Tensor& given, const char* name) {
-    if (!given.defined()) return zeros(state_shape, {.dtype = x.dtype(), .device = x.device()});
+  const int64_t states = options_.num_layers * directions, batch = x.size(1);
+  const bool lstm = mode_ == RecurrentMode::Lstm;
+  // The initial h (size H_out) or c (size hidden_size) of every layer and direction; zeros
+  // when not given.
+  auto initial = [&](const Tensor& given, const char* name, int64_t size) {
+    const Shape shape = {states, batch, size};
+    if (!given.defined()) return zeros(shape, {.dtype = x.dtype(), .device = x.device()});
     const Tensor state = batched ? given : given.unsqueeze(1);
-    KILN_CHECK(state.shape() == state_shape, type_name(), ": ", name, " of shape ", given.shape(),
-               " does not match ", state_shape);
+    KILN_CHECK(state.shape() == shape, type_name(), ": ", name, " of shape ", given.shape(),
+               " does not match ", shape);
     return state;
   };
-  const bool lstm = mode_ == RecurrentMode::Lstm;
-  const Tensor h_initial = initial(h0, "h0");
-  const Tensor c_initial = lstm ? initial(c0, "c0") : Tensor();
+  const Tensor h_initial = initial(h0, "h0", real_hidden_size());
+  const Tensor c_initial = lstm ? initial(c0, "c0", hidden_size_) : Tensor();
   const auto parameters = named_parameters();
-  auto parameter = [&](const std::string& name) {
-    for (const auto& [key, value] : parameters) {
-      if (key == name) return value;
-    }
-    return Tensor();
-  };
   std::vector<Tensor> h_final, c_final;
   for (int64_t layer = 0; layer < options_.num_layers; ++layer) {
     std::vector<Tensor> direction_outputs;
     for (int direction = 0; direction < directions; ++direction) {
-      const std::string suffix = "_l" + std::to_string(layer) + (direction ? "_reverse" : "");
-      const Tensor input_gates =
-          functional::linear(x, parameter("weight_ih" + suffix), parameter("bias_ih" + suffix));
       const int64_t index = layer * directions + direction;
-      Step state{h_initial.select(0, index), lstm ? c_initial.select(0, index) : Tensor()};
-      std::vector<Tensor> outputs(steps);
-      for (int64_t i = 0; i < steps; ++i) {
-        const int64_t t = direction == 0 ? i : steps - 1 - i;
-        state = step(mode_, input_gates.select(0, t), state, parameter("weight_hh" + suffix),
-                     parameter("bias_hh" + suffix));
-        outputs[t] = state.h;
-      }
-      direction_outputs.push_back(stack(outputs, 0));
-      h_final.push_back(state.h);
-      if (lstm) c_final.push_back(state.c);
+      const Step initial_step{h_initial.select(0, index),
+                              lstm ? c_initial.select(0, index) : Tensor()};
+      auto [output, last] =
+          run_direction(mode_, x, direction_weights(parameters, direction_suffix(layer, direction)),
+                        direction == 1, initial_step);
+      direction_outputs.push_back(output);
+      h_final.push_back(last.h);
+      if (lstm) c_final.push_back(last.c);
     }
     x = directions == 1 ? direction_outputs[0] : cat(direction_outputs, -1);
     if (layer + 1 < options_.num_layers)
@@ -160,6 +212,7 @@ RecurrentResult RecurrentBase::forward(const Tensor& input, const Tensor& h0, co
 
 std::string RecurrentBase::extra_repr() const {
   return std::to_string(input_size_) + ", " + std::to_string(hidden_size_) +
+         (options_.proj_size > 0 ? ", proj_size=" + std::to_string(options_.proj_size) : "") +
          ", num_layers=" + std::to_string(options_.num_layers) +
          (options_.batch_first ? ", batch_first=true" : "") +
          (options_.bidirectional ? ", bidirectional=true" : "");

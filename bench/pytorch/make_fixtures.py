@@ -15,6 +15,7 @@ from safetensors.torch import save_file
 
 from fixture_cases import FIXTURES, leaf, module_case, save_case
 from fixture_cases import function_case as loss_case
+from lstm_proj_fixtures import write_lstm_proj_fixtures
 from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
 from surface_fixtures import write_surface_fixtures
@@ -285,6 +286,7 @@ if __name__ == "__main__":
     write_nn_fixtures()
     write_attention_fixtures()
     write_recurrent_fixtures()
+    write_lstm_proj_fixtures()
     write_optim_fixtures()
     write_model_fixtures()
     write_surface_fixtures()

@@ -163,30 +163,33 @@ TEST(Golden, MultiheadAttention) {
   check_attention("mha_float_mask_grad", float_mask, {.average_attn_weights = false});
 }
 
-// Recurrent fixtures: every output (output, h_n, c_n, or a cell's h, c) and the gradients of
-// their sum against the fixture's cotangents, for the input, initial states and parameters.
+// Recurrent fixtures, in the fixture's dtype: every output (output, h_n, c_n, or a cell's h, c)
+// and the gradients of their sum against the fixture's cotangents, for the input, initial
+// states and parameters.
 void check_recurrent(const std::string& name, Module& module,
                      const std::function<std::map<std::string, Tensor>(const Tensor&, const Tensor&,
                                                                        const Tensor&)>& run) {
   const Golden golden(name);
-  module.to(kFloat64);
+  const DType dtype = golden["input"].dtype();
+  const auto [rtol, atol] = testing::tolerance_for(dtype);
+  module.to(dtype);
   module.load_state_dict(golden.with_prefix("param."));
   Tensor input = golden["input"].clone().requires_grad_();
   Tensor h0 = golden.has("h0") ? golden["h0"].clone().requires_grad_() : Tensor();
   Tensor c0 = golden.has("c0") ? golden["c0"].clone().requires_grad_() : Tensor();
   const std::map<std::string, Tensor> outputs = run(input, h0, c0);
-  Tensor loss = zeros({}, {.dtype = kFloat64});
+  Tensor loss = zeros({}, {.dtype = dtype});
   for (const auto& [key, value] : outputs) {
     if (!value.defined()) continue;
-    golden.expect_close(value, key, kRtol64, kAtol64);
+    golden.expect_close(value, key, rtol, atol);
     loss = loss + (value * golden["cotangent." + key]).sum();
   }
   loss.backward();
-  golden.expect_close(input.grad(), "grad.input", kRtol64, kAtol64);
-  if (h0.defined()) golden.expect_close(h0.grad(), "grad.h0", kRtol64, kAtol64);
-  if (c0.defined()) golden.expect_close(c0.grad(), "grad.c0", kRtol64, kAtol64);
+  golden.expect_close(input.grad(), "grad.input", rtol, atol);
+  if (h0.defined()) golden.expect_close(h0.grad(), "grad.h0", rtol, atol);
+  if (c0.defined()) golden.expect_close(c0.grad(), "grad.c0", rtol, atol);
   for (const auto& [pname, p] : module.named_parameters()) {
-    golden.expect_close(p.grad(), "grad.param." + pname, kRtol64, kAtol64);
+    golden.expect_close(p.grad(), "grad.param." + pname, rtol, atol);
   }
 }
 
@@ -217,6 +220,26 @@ TEST(Golden, RecurrentLayers) {
   check_recurrent("gru_2_layers_batch_first", gru,
                   [&](const Tensor& x, const Tensor& h, const Tensor&) {
                     return layer_outputs(gru.forward(x, h));
+                  });
+}
+
+// LSTM with projections (proj_size; Sak et al. 2014): h_t = W_hr (o_t * tanh(c_t)).
+TEST(Golden, LstmWithProjections) {
+  LSTM one_layer(3, 5, {.proj_size = 2});
+  check_recurrent("lstm_proj_1_layer", one_layer,
+                  [&](const Tensor& x, const Tensor&, const Tensor&) {
+                    return layer_outputs(one_layer.forward(x));
+                  });
+  LSTM bidirectional(3, 5,
+                     {.num_layers = 2, .batch_first = true, .bidirectional = true, .proj_size = 3});
+  check_recurrent("lstm_proj_2_layers_bidirectional_batch_first", bidirectional,
+                  [&](const Tensor& x, const Tensor& h, const Tensor& c) {
+                    return layer_outputs(bidirectional.forward(x, h, c));
+                  });
+  LSTM f32(4, 6, {.num_layers = 2, .proj_size = 3});
+  check_recurrent("lstm_proj_2_layers_f32", f32,
+                  [&](const Tensor& x, const Tensor& h, const Tensor& c) {
+                    return layer_outputs(f32.forward(x, h, c));
                   });
 }
 
