@@ -38,40 +38,6 @@ Tensor windows(const Tensor& x, const std::vector<int64_t>& kernel,
 
 }  // namespace
 
-namespace {
-// Zero padding of the trailing dims, differentiable (index_add into zeros).
-Tensor zero_pad(const Tensor& input, const std::vector<std::pair<int64_t, int64_t>>& pads) {
-  Tensor out = input;
-  const int first = input.dim() - static_cast<int>(pads.size());
-  for (size_t i = 0; i < pads.size(); ++i) {
-    const auto [before, after] = pads[i];
-    if (before == 0 && after == 0) continue;
-    const int d = first + static_cast<int>(i);
-    Shape shape = out.shape();
-    shape[d] += before + after;
-    out = autograd::scatter_into_zeros(out, shape, d,
-                                       autograd::index_range(before, out.size(d), 1, out.device()));
-  }
-  return out;
-}
-}  // namespace
-
-Tensor pad(const Tensor& input, const std::vector<std::pair<int64_t, int64_t>>& pads,
-           double value) {
-  KILN_CHECK(pads.size() <= static_cast<size_t>(input.dim()), "pad: ", pads.size(),
-             " padded dims for a tensor of shape ", input.shape());
-  for (const auto& [before, after] : pads) {
-    KILN_CHECK(before >= 0 && after >= 0, "pad: negative padding (", before, ", ", after, ")");
-  }
-  const Tensor padded = zero_pad(input, pads);
-  if (value == 0) return padded;
-  // Elsewhere than zero, the padding is written with where (an add would give inf - inf).
-  const Tensor inside =
-      ne(zero_pad(ones(input.shape(), {.dtype = kFloat32, .device = input.device()}), pads), 0.0);
-  return where(inside, padded,
-               scalar_tensor(value, {.dtype = input.dtype(), .device = input.device()}));
-}
-
 Tensor conv(const Tensor& input, const Tensor& weight, const Tensor& bias,
             const ConvOptions& options) {
   const int spatial = weight.dim() - 2;
@@ -111,7 +77,7 @@ Tensor conv(const Tensor& input, const Tensor& weight, const Tensor& bias,
     }
   }
   // im2col: [N, C, *out, *kernel], then per group [N, g, prod(out), C/g * prod(kernel)].
-  const Tensor cols = windows(pad(x, pads), kernel, stride, dilation);
+  const Tensor cols = windows(pad(x, pads, options.padding_mode), kernel, stride, dilation);
   Shape out_spatial(cols.shape().span().subspan(2, spatial));
   Dims order = {0};
   for (int i = 0; i < spatial; ++i) order.push_back(2 + i);
@@ -167,22 +133,13 @@ Tensor conv_transpose(const Tensor& input, const Tensor& weight, const Tensor& b
     expanded = autograd::scatter_into_zeros(
         expanded, shape, d, autograd::index_range(0, expanded.size(d), stride[i], x.device()));
   }
+  // output_padding more on the right.
   std::vector<std::pair<int64_t, int64_t>> pads(spatial);
   for (int i = 0; i < spatial; ++i) {
     const int64_t side = dilation[i] * (weight.size(2 + i) - 1) - padding[i];
-    const int64_t left = std::max<int64_t>(side, 0);
-    const int64_t right = std::max<int64_t>(side + output_padding[i], 0);
-    pads[i] = {left, right};
+    pads[i] = {side, side + output_padding[i]};
   }
-  Tensor padded = pad(expanded, pads);
-  for (int i = 0; i < spatial; ++i) {
-    const int64_t side = dilation[i] * (weight.size(2 + i) - 1) - padding[i];
-    const int64_t crop_left = std::max<int64_t>(-side, 0);
-    const int64_t crop_right = std::max<int64_t>(-(side + output_padding[i]), 0);
-    if (crop_left > 0 || crop_right > 0) {
-      padded = padded.narrow(2 + i, crop_left, padded.size(2 + i) - crop_left - crop_right);
-    }
-  }
+  const Tensor padded = pad(expanded, pads);
   const int64_t in_per_group = weight.size(0) / groups, out_per_group = weight.size(1);
   Shape grouped = {groups, in_per_group, out_per_group};
   Shape swapped = {groups * out_per_group, in_per_group};

@@ -1,9 +1,10 @@
 #pragma once
 
 // Convolutions and pooling over 1 or 2 trailing spatial dims, built from differentiable
-// ops: zero padding, windows by unfold (im2col), and one batched GEMM per group.
+// ops: padding (nn/padding.h), windows by unfold (im2col), and one batched GEMM per group.
 #include <vector>
 
+#include "nn/padding.h"
 #include "tensor/tensor.h"
 
 namespace kiln::nn::functional {
@@ -20,6 +21,9 @@ struct ConvOptions {
   std::vector<int64_t> dilation = {1};
   int64_t groups = 1;
   PaddingMode mode = PaddingMode::Explicit;
+  // What the padding holds: zeros (Constant), or the input reflected, replicated or
+  // wrapped around (PyTorch's Conv padding_mode "zeros", "reflect", "replicate", "circular").
+  PadMode padding_mode = PadMode::Constant;
 };
 
 // input [N, C_in, *spatial], weight [C_out, C_in / groups, *kernel], bias [C_out].
@@ -39,10 +43,6 @@ struct ConvTransposeOptions {
 // *kernel]. Output size (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
 Tensor conv_transpose(const Tensor& input, const Tensor& weight, const Tensor& bias,
                       const ConvTransposeOptions& options = {});
-
-// Zero padding of the trailing dims: pads[i] = {before, after} for dim -(pads.size()) + i.
-Tensor pad(const Tensor& input, const std::vector<std::pair<int64_t, int64_t>>& pads,
-           double value = 0);
 
 struct PoolOptions {
   std::vector<int64_t> kernel;

@@ -1,4 +1,4 @@
-// Registry entries of convolutions, padding and pooling (nn/conv_functional.cpp).
+// Registry entries of convolutions and pooling (nn/conv_functional.cpp).
 #include "autograd/functions.h"
 #include "autograd/registry/samples.h"
 #include "nn/conv_functional.h"
@@ -10,6 +10,51 @@ namespace kiln::nn {
 namespace {
 
 using namespace autograd::samples;
+using functional::PadMode;
+
+std::vector<OpSample> conv1d_padding_modes(Generator& g) {
+  return {{"padding_mode reflect, padding 2",
+           {leaf(normal(g, {2, 2, 6})), leaf(normal(g, {3, 2, 3})), leaf(normal(g, {3}))},
+           [](const V& v) {
+             return functional::conv(v[0], v[1], v[2],
+                                     {.padding = {2}, .padding_mode = PadMode::Reflect});
+           }},
+          {"padding_mode circular, causal",
+           {leaf(normal(g, {1, 2, 5})), leaf(normal(g, {2, 2, 3}))},
+           [](const V& v) {
+             return functional::conv(v[0], v[1], {},
+                                     {.dilation = {2},
+                                      .mode = functional::PaddingMode::Causal,
+                                      .padding_mode = PadMode::Circular});
+           }}};
+}
+
+std::vector<OpSample> conv2d_padding_modes(Generator& g) {
+  return {{"padding_mode replicate, padding (1, 2), stride 2",
+           {leaf(normal(g, {1, 2, 4, 5})), leaf(normal(g, {2, 2, 3, 3}))},
+           [](const V& v) {
+             return functional::conv(
+                 v[0], v[1], {},
+                 {.stride = {2}, .padding = {1, 2}, .padding_mode = PadMode::Replicate});
+           }},
+          {"padding_mode circular, same",
+           {leaf(normal(g, {1, 1, 4, 4})), leaf(normal(g, {2, 1, 2, 3})), leaf(normal(g, {2}))},
+           [](const V& v) {
+             return functional::conv(
+                 v[0], v[1], v[2],
+                 {.mode = functional::PaddingMode::Same, .padding_mode = PadMode::Circular});
+           }}};
+}
+
+// The samples of options beyond each entry's first ones.
+void add_option_samples(std::vector<OpEntry>& entries) {
+  const std::pair<Op, std::vector<OpSample> (*)(Generator&)> options[] = {
+      {Op::conv1d, conv1d_padding_modes}, {Op::conv2d, conv2d_padding_modes}};
+  for (const auto& [op, more] : options) {
+    OpEntry& extended = entry_of(entries, op);
+    extended = with_samples(std::move(extended), more);
+  }
+}
 
 void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(entry(Op::conv1d, [](Generator& g) {
@@ -54,19 +99,6 @@ void add_entries(std::vector<OpEntry>& entries) {
                                         v[0], v[1], {}, {.stride = {2, 1}, .dilation = {1, 2}});
                                   }}};
   }));
-  entries.push_back(entry(
-      Op::pad,
-      [](Generator& g) {
-        return std::vector<OpSample>{{"zeros",
-                                      {leaf(normal(g, {2, 3, 2}))},
-                                      [](const V& v) {
-                                        return functional::pad(v[0], {{1, 0}, {2, 1}});
-                                      }},
-                                     {"value", {leaf(normal(g, {3, 2}))}, [](const V& v) {
-                                        return functional::pad(v[0], {{0, 2}}, 1.5);
-                                      }}};
-      },
-      0));
   entries.push_back(entry(Op::max_pool, [](Generator& g) {
     return std::vector<OpSample>{
         {"1-d, stride 2, padding 1",
@@ -99,6 +131,7 @@ void add_entries(std::vector<OpEntry>& entries) {
            return functional::adaptive_avg_pool(v[0], {2, 3});
          }}};
   }));
+  add_option_samples(entries);
   // 2 FLOPs per weight element that touches each output (convolution) or input (transposed).
   for (Op op : {Op::conv1d, Op::conv2d}) {
     entry_of(entries, op).flops = [](const V& in, const Tensor& out) {
@@ -154,12 +187,6 @@ const BenchmarkRegistrar benchmarks({
                           return functional::conv_transpose(v[0], v[1], v[2], {.stride = {2, 2}});
                         })};
      }},
-    {Op::pad,
-     [](Generator& g, BenchSize size) {
-       return bench_unary(g, size, Domain::Real, [](const V& v) {
-         return functional::pad(v[0], {{1, 1}, {2, 2}});
-       });
-     }},
     {Op::max_pool,
      [](Generator& g, BenchSize size) {
        return std::vector<OpSample>{bench_sample(
@@ -181,6 +208,16 @@ const BenchmarkRegistrar benchmarks({
              return functional::adaptive_avg_pool(v[0], {4, 4});
            })};
      }},
+});
+
+const BadInputRegistrar bad_inputs({
+    {Op::conv1d,
+     {{"Conv1dReflectPaddingAsLargeAsTheInput",
+       [] {
+         functional::conv(f32({1, 1, 3}), f32({1, 1, 3}), {},
+                          {.padding = {3}, .padding_mode = PadMode::Reflect});
+       },
+       {"pad: reflect padding (3, 3) of dim 2 must be smaller than its size 3"}}}},
 });
 
 }  // namespace
