@@ -90,4 +90,11 @@ std::string ConvTranspose::extra_repr() const {
          ", kernel_size=" + list(kernel) + ", stride=" + list(options_.stride);
 }
 
+Tensor MaxUnpool::forward(const Tensor& input, const Tensor& indices,
+                          const std::vector<int64_t>& output_size) {
+  functional::UnpoolOptions options = options_;
+  if (!output_size.empty()) options.output_size = output_size;
+  return functional::max_unpool(input, indices, options);
+}
+
 }  // namespace kiln::nn
