@@ -17,6 +17,7 @@ from fixture_cases import FIXTURES, leaf, module_case, save_case
 from fixture_cases import function_case as loss_case
 from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
+from pooling_fixtures import write_pooling_fixtures
 from surface_fixtures import write_surface_fixtures
 from transformer_fixtures import write_transformer_fixtures
 
@@ -289,3 +290,4 @@ if __name__ == "__main__":
     write_model_fixtures()
     write_surface_fixtures()
     write_transformer_fixtures()
+    write_pooling_fixtures()
