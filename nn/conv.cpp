@@ -54,7 +54,10 @@ std::string Conv::extra_repr() const {
   std::vector<int64_t> kernel(weight.shape().begin() + 2, weight.shape().end());
   return std::to_string(weight.size(1) * options_.groups) + ", " + std::to_string(weight.size(0)) +
          ", kernel_size=" + list(kernel) + ", stride=" + list(options_.stride) +
-         (options_.groups > 1 ? ", groups=" + std::to_string(options_.groups) : "");
+         (options_.groups > 1 ? ", groups=" + std::to_string(options_.groups) : "") +
+         (options_.padding_mode != functional::PadMode::Constant
+              ? std::string(", padding_mode=") + functional::pad_mode_name(options_.padding_mode)
+              : "");
 }
 
 ConvTranspose::ConvTranspose(int spatial_dims, int64_t in_channels, int64_t out_channels,
@@ -85,6 +88,13 @@ std::string ConvTranspose::extra_repr() const {
   std::vector<int64_t> kernel(weight.shape().begin() + 2, weight.shape().end());
   return std::to_string(weight.size(0)) + ", " + std::to_string(weight.size(1) * options_.groups) +
          ", kernel_size=" + list(kernel) + ", stride=" + list(options_.stride);
+}
+
+Tensor MaxUnpool::forward(const Tensor& input, const Tensor& indices,
+                          const std::vector<int64_t>& output_size) {
+  functional::UnpoolOptions options = options_;
+  if (!output_size.empty()) options.output_size = output_size;
+  return functional::max_unpool(input, indices, options);
 }
 
 }  // namespace kiln::nn

@@ -1,7 +1,7 @@
 #pragma once
 
-// Convolution, transposed convolution and pooling layers over 1 or 2 spatial dims, with
-// PyTorch's parameter names, shapes and default initialisation.
+// Convolution, transposed convolution, pooling and unpooling layers over 1 or 2 spatial
+// dims, with PyTorch's parameter names, shapes and default initialisation.
 #include "nn/containers.h"
 #include "nn/conv_functional.h"
 
@@ -72,9 +72,28 @@ class MaxPool : public UnaryModule {
       : UnaryModule(options.kernel.size() == 1 ? "MaxPool1d" : "MaxPool2d"),
         options_(std::move(options)) {}
   Tensor forward(const Tensor& input) override { return functional::max_pool(input, options_); }
+  // The values and their int64 indices into each input plane (PyTorch's return_indices=True),
+  // for MaxUnpool.
+  std::pair<Tensor, Tensor> forward_with_indices(const Tensor& input) {
+    return functional::max_pool_with_indices(input, options_);
+  }
 
  private:
   functional::PoolOptions options_;
+};
+
+// MaxUnpool1d / 2d: the values written at their indices into zeros (functional::max_unpool).
+class MaxUnpool : public Module {
+ public:
+  explicit MaxUnpool(functional::UnpoolOptions options)
+      : Module(options.kernel.size() == 1 ? "MaxUnpool1d" : "MaxUnpool2d"),
+        options_(std::move(options)) {}
+  // output_size, when given, replaces the options' (spatial sizes, or [N, C, *spatial]).
+  Tensor forward(const Tensor& input, const Tensor& indices,
+                 const std::vector<int64_t>& output_size = {});
+
+ private:
+  functional::UnpoolOptions options_;
 };
 
 class AvgPool : public UnaryModule {

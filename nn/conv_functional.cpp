@@ -38,40 +38,6 @@ Tensor windows(const Tensor& x, const std::vector<int64_t>& kernel,
 
 }  // namespace
 
-namespace {
-// Zero padding of the trailing dims, differentiable (index_add into zeros).
-Tensor zero_pad(const Tensor& input, const std::vector<std::pair<int64_t, int64_t>>& pads) {
-  Tensor out = input;
-  const int first = input.dim() - static_cast<int>(pads.size());
-  for (size_t i = 0; i < pads.size(); ++i) {
-    const auto [before, after] = pads[i];
-    if (before == 0 && after == 0) continue;
-    const int d = first + static_cast<int>(i);
-    Shape shape = out.shape();
-    shape[d] += before + after;
-    out = autograd::scatter_into_zeros(out, shape, d,
-                                       autograd::index_range(before, out.size(d), 1, out.device()));
-  }
-  return out;
-}
-}  // namespace
-
-Tensor pad(const Tensor& input, const std::vector<std::pair<int64_t, int64_t>>& pads,
-           double value) {
-  KILN_CHECK(pads.size() <= static_cast<size_t>(input.dim()), "pad: ", pads.size(),
-             " padded dims for a tensor of shape ", input.shape());
-  for (const auto& [before, after] : pads) {
-    KILN_CHECK(before >= 0 && after >= 0, "pad: negative padding (", before, ", ", after, ")");
-  }
-  const Tensor padded = zero_pad(input, pads);
-  if (value == 0) return padded;
-  // Elsewhere than zero, the padding is written with where (an add would give inf - inf).
-  const Tensor inside =
-      ne(zero_pad(ones(input.shape(), {.dtype = kFloat32, .device = input.device()}), pads), 0.0);
-  return where(inside, padded,
-               scalar_tensor(value, {.dtype = input.dtype(), .device = input.device()}));
-}
-
 Tensor conv(const Tensor& input, const Tensor& weight, const Tensor& bias,
             const ConvOptions& options) {
   const int spatial = weight.dim() - 2;
@@ -111,7 +77,7 @@ Tensor conv(const Tensor& input, const Tensor& weight, const Tensor& bias,
     }
   }
   // im2col: [N, C, *out, *kernel], then per group [N, g, prod(out), C/g * prod(kernel)].
-  const Tensor cols = windows(pad(x, pads), kernel, stride, dilation);
+  const Tensor cols = windows(pad(x, pads, options.padding_mode), kernel, stride, dilation);
   Shape out_spatial(cols.shape().span().subspan(2, spatial));
   Dims order = {0};
   for (int i = 0; i < spatial; ++i) order.push_back(2 + i);
@@ -167,22 +133,13 @@ Tensor conv_transpose(const Tensor& input, const Tensor& weight, const Tensor& b
     expanded = autograd::scatter_into_zeros(
         expanded, shape, d, autograd::index_range(0, expanded.size(d), stride[i], x.device()));
   }
+  // output_padding more on the right.
   std::vector<std::pair<int64_t, int64_t>> pads(spatial);
   for (int i = 0; i < spatial; ++i) {
     const int64_t side = dilation[i] * (weight.size(2 + i) - 1) - padding[i];
-    const int64_t left = std::max<int64_t>(side, 0);
-    const int64_t right = std::max<int64_t>(side + output_padding[i], 0);
-    pads[i] = {left, right};
+    pads[i] = {side, side + output_padding[i]};
   }
-  Tensor padded = pad(expanded, pads);
-  for (int i = 0; i < spatial; ++i) {
-    const int64_t side = dilation[i] * (weight.size(2 + i) - 1) - padding[i];
-    const int64_t crop_left = std::max<int64_t>(-side, 0);
-    const int64_t crop_right = std::max<int64_t>(-(side + output_padding[i]), 0);
-    if (crop_left > 0 || crop_right > 0) {
-      padded = padded.narrow(2 + i, crop_left, padded.size(2 + i) - crop_left - crop_right);
-    }
-  }
+  const Tensor padded = pad(expanded, pads);
   const int64_t in_per_group = weight.size(0) / groups, out_per_group = weight.size(1);
   Shape grouped = {groups, in_per_group, out_per_group};
   Shape swapped = {groups * out_per_group, in_per_group};
@@ -251,19 +208,50 @@ Tensor pad_both(const Tensor& x, const PoolGeometry& g, double explicit_value, d
   return pad(pad(x, g.explicit_pads, explicit_value), g.extra_pads, extra_value);
 }
 
+// Where each window's maximum is, as an int64 index into the flattened input plane
+// [..., *out]: the first maximum in window order, as PyTorch; where all of a window's
+// inputs are -inf and so tie with its padding, its first input, as PyTorch too.
+Tensor max_indices(const Tensor& input, const PoolGeometry& g) {
+  constexpr double kLowest = -std::numeric_limits<double>::infinity();
+  // Only where the maxima are is needed here, so the padded copy records no graph.
+  const Tensor padded = pad_both(input.detach(), g, kLowest, kLowest);
+  const Tensor picked = argmax(flat_windows(padded, g), -1);
+  // The windows of the plane's own indices, [*out, prod(kernel)]; padding holds `plane`,
+  // past every index, and a window's first input holds its smallest index.
+  const Shape spatial(input.shape().span().last(g.kernel.size()));
+  const int64_t plane = spatial.product();
+  const Tensor plane_indices = arange(plane, {.dtype = kInt64, .device = input.device()});
+  const Tensor positions =
+      flat_windows(pad_both(plane_indices.reshape(spatial), g, plane, plane), g);
+  Shape expanded = picked.shape();
+  expanded.push_back(positions.size(-1));
+  const Tensor index = gather(positions.expand(expanded), -1, picked.unsqueeze(-1)).squeeze(-1);
+  return where(lt(index, plane), index, amin(positions, {-1}));
+}
+
 }  // namespace
 
 Tensor max_pool(const Tensor& input, const PoolOptions& options) {
+  return max_pool_with_indices(input, options).first;
+}
+
+std::pair<Tensor, Tensor> max_pool_with_indices(const Tensor& input, const PoolOptions& options) {
   const PoolGeometry g = pool_geometry(input, options, "max_pool");
-  constexpr double kLowest = -std::numeric_limits<double>::infinity();
-  return max(flat_windows(pad_both(input, g, kLowest, kLowest), g), -1).first;
+  const Tensor indices = max_indices(input, g);
+  // The values gathered at the indices, so that each gradient goes to its index.
+  const int first = input.dim() - static_cast<int>(g.kernel.size());
+  const Tensor values = gather(input.flatten(first, -1), -1, indices.flatten(first, -1));
+  return {values.reshape(indices.shape()), indices};
 }
 
 Tensor avg_pool(const Tensor& input, const PoolOptions& options) {
   KILN_CHECK(options.dilation.size() == 1 && options.dilation[0] == 1,
              "avg_pool: dilation is not supported");
+  KILN_CHECK(!options.divisor_override || *options.divisor_override != 0,
+             "avg_pool: divisor_override must not be 0");
   const PoolGeometry g = pool_geometry(input, options, "avg_pool");
   const Tensor sums = flat_windows(pad_both(input, g, 0, 0), g).sum({-1});
+  if (options.divisor_override) return sums / static_cast<double>(*options.divisor_override);
   // The divisor counts the input elements in each window, and the explicit padding too with
   // count_include_pad; never the extra padding of ceil_mode.
   Shape spatial_shape(input.shape().span().last(g.kernel.size()));
@@ -292,6 +280,55 @@ Tensor adaptive_avg_pool(const Tensor& input, const std::vector<int64_t>& output
     out = cat(cells, d);
   }
   return out;
+}
+
+namespace {
+
+// PyTorch's _unpool_output_size: (L - 1) stride - 2 padding + kernel per spatial dim, or the
+// requested size where it lies strictly within stride of that.
+Shape unpool_size(const Tensor& input, const UnpoolOptions& o) {
+  const size_t spatial = o.kernel.size();
+  KILN_CHECK(spatial >= 1 && spatial <= 2 && input.dim() >= static_cast<int>(spatial) + 1,
+             "max_unpool: kernel of ", spatial, " dims for an input of shape ", input.shape());
+  const auto stride =
+      per_dim(o.stride.empty() ? o.kernel : o.stride, spatial, "max_unpool", "stride");
+  const auto padding = per_dim(o.padding, spatial, "max_unpool", "padding");
+  std::vector<int64_t> requested = o.output_size;
+  if (requested.size() == spatial + 2) requested.erase(requested.begin(), requested.begin() + 2);
+  KILN_CHECK(requested.empty() || requested.size() == spatial, "max_unpool: output_size needs ",
+             spatial, " or ", spatial + 2, " values, got ", o.output_size.size());
+  Shape size;
+  for (size_t i = 0; i < spatial; ++i) {
+    const int64_t length = input.size(input.dim() - spatial + i);
+    const int64_t standard = (length - 1) * stride[i] - 2 * padding[i] + o.kernel[i];
+    const int64_t chosen = requested.empty() ? standard : requested[i];
+    KILN_CHECK(chosen > standard - stride[i] && chosen < standard + stride[i],
+               "max_unpool: output_size ", chosen, " of spatial dim ", i, " must lie between ",
+               standard - stride[i], " and ", standard + stride[i], ", exclusive");
+    size.push_back(chosen);
+  }
+  return size;
+}
+
+}  // namespace
+
+Tensor max_unpool(const Tensor& input, const Tensor& indices, const UnpoolOptions& options) {
+  KILN_CHECK(indices.dtype() == kInt64, "max_unpool: indices must be int64, got ", indices.dtype());
+  KILN_CHECK(indices.shape() == input.shape(), "max_unpool: indices of shape ", indices.shape(),
+             " differ from the input's ", input.shape());
+  const Shape spatial = unpool_size(input, options);
+  const int64_t plane = spatial.product();
+  KILN_CHECK(all(logical_and(ge(indices, 0), lt(indices, plane))).item<bool>(),
+             "max_unpool: an index is outside [0, ", plane, "), the output plane of shape ",
+             spatial);
+  // Planes flattened: [..., L_in] values scattered into [..., plane] zeros.
+  const int first = input.dim() - static_cast<int>(spatial.size());
+  Shape out_shape(input.shape().span().first(first));
+  Shape flat_shape = out_shape;
+  flat_shape.push_back(plane);
+  for (int64_t size : spatial) out_shape.push_back(size);
+  const Tensor base = zeros(flat_shape, {.dtype = input.dtype(), .device = input.device()});
+  return scatter(base, -1, indices.flatten(first, -1), input.flatten(first, -1)).reshape(out_shape);
 }
 
 }  // namespace kiln::nn::functional

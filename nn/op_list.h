@@ -24,6 +24,7 @@
   X(conv_transpose2d)                 \
   X(pad)                              \
   X(max_pool)                         \
+  X(max_unpool)                       \
   X(avg_pool)                         \
   X(adaptive_avg_pool)                \
   X(batch_norm)                       \

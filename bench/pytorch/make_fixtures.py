@@ -18,6 +18,7 @@ from fixture_cases import function_case as loss_case
 from lstm_proj_fixtures import write_lstm_proj_fixtures
 from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
+from pooling_fixtures import write_pooling_fixtures
 from surface_fixtures import write_surface_fixtures
 from transformer_fixtures import write_transformer_fixtures
 
@@ -291,3 +292,4 @@ if __name__ == "__main__":
     write_model_fixtures()
     write_surface_fixtures()
     write_transformer_fixtures()
+    write_pooling_fixtures()

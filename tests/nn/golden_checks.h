@@ -82,4 +82,21 @@ inline void check_function(const std::string& name, const std::vector<std::strin
   }
 }
 
+using GoldenFunction = std::function<Tensor(const Golden&, FunctionInputs&)>;
+// check_function on <name> (float64) and <name>_f32.
+inline void check_function_both_dtypes(const std::string& name,
+                                       const std::vector<std::string>& differentiable,
+                                       const GoldenFunction& function) {
+  for (const char* suffix : {"", "_f32"}) check_function(name + suffix, differentiable, function);
+}
+
+// check_unary on <name> (float64) and <name>_f32, with a fresh module from make() for each.
+template <typename Make>
+void check_both_dtypes(const std::string& name, Make make) {
+  for (const char* suffix : {"", "_f32"}) {
+    auto module = make();
+    check_unary(name + suffix, module);
+  }
+}
+
 }  // namespace kiln::testing

@@ -11,27 +11,11 @@
 namespace kiln::nn {
 namespace {
 
-using testing::check_function;
+using testing::check_both_dtypes;
+using testing::check_function_both_dtypes;
 using testing::check_unary;
 using testing::FunctionInputs;
 using testing::Golden;
-
-using Function = std::function<Tensor(const Golden&, FunctionInputs&)>;
-// check_function on <name> (float64) and <name>_f32.
-void check_function_both_dtypes(const std::string& name,
-                                const std::vector<std::string>& differentiable,
-                                const Function& function) {
-  for (const char* suffix : {"", "_f32"}) check_function(name + suffix, differentiable, function);
-}
-
-// Runs the case in both dtypes: <name> (float64) and <name>_f32.
-template <typename Make>
-void check_both_dtypes(const std::string& name, Make make) {
-  for (const char* suffix : {"", "_f32"}) {
-    auto module = make();
-    check_unary(name + suffix, module);
-  }
-}
 
 TEST(GoldenSurface, Activations) {
   check_both_dtypes("act_elu", [] { return ELU(0.7); });
