@@ -38,6 +38,7 @@
   X(Linear)                  \
   X(LogSigmoid)              \
   X(MaxPool)                 \
+  X(MaxUnpool)               \
   X(Mish)                    \
   X(Module)                  \
   X(ModuleDict)              \
