@@ -22,8 +22,9 @@ namespace kiln {
 // differentiated like them).
 // is_causal masks key positions after the query's. scale defaults to 1/sqrt(E). Dropout
 // with probability dropout_p drops attention weights (mask drawn from `generator`).
-// enable_gqa: grouped-query attention (Ainslie et al. 2023), key and value [..., Hkv, S, E]
-// shared by Hq / Hkv consecutive query heads [..., Hq, L, E].
+// enable_gqa: grouped-query attention (Ainslie et al. 2023): key [..., Hk, S, E] and value
+// [..., Hv, S, Ev] heads each shared by Hq / Hk (Hq / Hv) consecutive query heads
+// [..., Hq, L, E].
 Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                     const Tensor& attn_mask = {}, double dropout_p = 0,
                                     bool is_causal = false,

@@ -109,11 +109,12 @@ std::pair<Tensor, Tensor> grouped_key_value(const Tensor& query, const Tensor& k
              "scaled_dot_product_attention: enable_gqa needs a heads dim, [..., H, L, E]; got "
              "query ",
              query.shape(), ", key ", key.shape(), ", value ", value.shape());
-  const int64_t heads = query.size(-3), shared = key.size(-3);
-  KILN_CHECK(shared > 0 && value.size(-3) == shared && heads % shared == 0,
-             "scaled_dot_product_attention: key and value heads (", shared, ", ", value.size(-3),
-             ") must be equal and divide the query's ", heads, " heads");
-  return {repeat_interleave(key, heads / shared, -3), repeat_interleave(value, heads / shared, -3)};
+  const int64_t heads = query.size(-3), key_heads = key.size(-3), value_heads = value.size(-3);
+  KILN_CHECK(key_heads > 0 && value_heads > 0 && heads % key_heads == 0 && heads % value_heads == 0,
+             "scaled_dot_product_attention: key and value heads (", key_heads, ", ", value_heads,
+             ") must each divide the query's ", heads, " heads");
+  return {repeat_interleave(key, heads / key_heads, -3),
+          repeat_interleave(value, heads / value_heads, -3)};
 }
 }  // namespace
 

@@ -63,9 +63,9 @@ void add_entries(std::vector<OpEntry>& entries) {
                     return scaled_dot_product_attention(v[0], v[1], v[2], {}, 0.3, false,
                                                         std::nullopt, &mask);
                   }},
-                 {"grouped query attention, 4 query heads over 2, causal",
+                 {"grouped query attention, 4 query heads over 2 key and 1 value, causal",
                   {leaf(normal(g, {1, 4, 3, 2})), leaf(normal(g, {1, 2, 3, 2})),
-                   leaf(normal(g, {1, 2, 3, 2}))},
+                   leaf(normal(g, {1, 1, 3, 2}))},
                   [](const V& v) {
                     return scaled_dot_product_attention(v[0], v[1], v[2], {}, 0, true, std::nullopt,
                                                         nullptr, true);
@@ -88,8 +88,8 @@ const BadInputRegistrar bad_inputs({
             scaled_dot_product_attention(f32({1, 3, 2, 4}), f32({1, 2, 2, 4}), f32({1, 2, 2, 4}),
                                          {}, 0, false, std::nullopt, nullptr, true);
           },
-          {"scaled_dot_product_attention: key and value heads (2, 2) must be equal and divide "
-           "the query's 3 heads"}},
+          {"scaled_dot_product_attention: key and value heads (2, 2) must each divide the "
+           "query's 3 heads"}},
          {"AttentionKeyWidthDiffers",
           [] {
             scaled_dot_product_attention(f32({2, 3, 4}), f32({2, 5, 3}), f32({2, 5, 3}));

@@ -192,13 +192,13 @@ Tensor hardsigmoid(const Tensor& x) {
                    });
 }
 
-// hardswish(x) = x relu6(x + 3) / 6: d = 0 below -3, x/3 + 1/2 up to 3, 1 above (PyTorch's
+// hardswish(x) = x relu6(x + 3) / 6: d = 0 up to -3, x/3 + 1/2 inside, 1 from 3 on (PyTorch's
 // choice at the kinks).
 Tensor hardswish(const Tensor& x) {
   return pointwise(Op::hardswish, x, raw::hardswish(x), Uses::Input,
                    [](const Tensor& x, const Tensor&) {
-                     return where(raw::lt(x, -3), zeros_like(x),
-                                  where(raw::le(x, 3), x / 3 + 0.5, ones_like(x)));
+                     return where(raw::le(x, -3), zeros_like(x),
+                                  where(raw::lt(x, 3), x / 3 + 0.5, ones_like(x)));
                    });
 }
 

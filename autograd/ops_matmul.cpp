@@ -57,7 +57,7 @@ Tensor scaled_sum(const char* op, const Tensor& input, const Tensor& product, do
              ": input of shape ", input.shape(), " does not broadcast to the product's shape ",
              product.shape());
   const Tensor scaled = alpha == 1 ? product : product * alpha;
-  if (beta == 0) return scaled + zeros_like(input);
+  if (beta == 0) return scaled;
   return (beta == 1 ? input : input * beta) + scaled;
 }
 }  // namespace

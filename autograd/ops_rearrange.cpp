@@ -22,6 +22,12 @@ Tensor repeat_along(const Tensor& x, int dim, int64_t times) {
   return x.unsqueeze(dim).expand(expanded).flatten(dim, dim + 1);
 }
 
+// As PyTorch, the result is always a new tensor: one that is still x, or a view of it (no
+// dim flipped, every shift or repeat a no-op), is copied.
+Tensor fresh(const Tensor& out, const Tensor& x) {
+  return out.shares_storage(x) ? out.clone() : out;
+}
+
 void check_repeats(const std::vector<int64_t>& repeats, const char* op) {
   for (int64_t r : repeats) KILN_CHECK(r >= 0, op, ": repeats must be non-negative, got ", r);
 }
@@ -40,7 +46,7 @@ Tensor flip(const Tensor& x, const Dims& dims) {
     std::iota(reversed.rbegin(), reversed.rend(), 0);
     out = out.index_select(dim, index_tensor(reversed, x));
   }
-  return out;
+  return fresh(out, x);
 }
 
 Tensor roll(const Tensor& x, const std::vector<int64_t>& shifts, const Dims& dims) {
@@ -59,7 +65,7 @@ Tensor roll(const Tensor& x, const std::vector<int64_t>& shifts, const Dims& dim
     if (shift == 0) continue;
     out = cat({out.narrow(dim, size - shift, shift), out.narrow(dim, 0, size - shift)}, dim);
   }
-  return out;
+  return fresh(out, x);
 }
 
 Tensor repeat(const Tensor& x, const std::vector<int64_t>& repeats) {
@@ -71,7 +77,7 @@ Tensor repeat(const Tensor& x, const std::vector<int64_t>& repeats) {
   for (int dim = 0; dim < out.dim(); ++dim) {
     if (repeats[dim] != 1) out = repeat_along(out, dim, repeats[dim]);
   }
-  return out;
+  return fresh(out, x);
 }
 
 Tensor tile(const Tensor& x, std::vector<int64_t> repeats) {
@@ -88,7 +94,7 @@ Tensor repeat_interleave(const Tensor& x, int64_t repeats, std::optional<int64_t
   if (x.dim() == 0) return repeat_interleave(x.flatten(), repeats, 0);
   Shape expanded = x.unsqueeze(d + 1).shape();
   expanded[d + 1] = repeats;
-  return x.unsqueeze(d + 1).expand(expanded).flatten(d, d + 1);
+  return fresh(x.unsqueeze(d + 1).expand(expanded).flatten(d, d + 1), x);
 }
 
 Tensor repeat_interleave(const Tensor& x, const Tensor& repeats, std::optional<int64_t> dim) {

@@ -26,9 +26,8 @@ Tensor cosine_similarity(const Tensor& x1, const Tensor& x2, int64_t dim, double
 }
 
 Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, double p, double eps, bool keepdim) {
-  KILN_CHECK(p >= 0, "pairwise_distance: p must be non-negative, got ", p);
   const Tensor difference = x1 - x2 + eps;
-  if (difference.dim() == 0) return keepdim ? difference.abs().view({1}) : difference.abs();
+  if (difference.dim() == 0) return difference.reshape({1}).norm(p, {0}).reshape({});
   return difference.norm(p, {-1}, keepdim);
 }
 

@@ -11,7 +11,7 @@ namespace functional {
 // sum(x1 / max(|x1|, eps) * x2 / max(|x2|, eps)) along dim, after broadcasting. As PyTorch's,
 // the eps floor is outside the graph: the gradient is that of the unfloored norms.
 Tensor cosine_similarity(const Tensor& x1, const Tensor& x2, int64_t dim = 1, double eps = 1e-8);
-// |x1 - x2 + eps|_p along the last dim.
+// |x1 - x2 + eps|_p along the last dim (p may be negative, as PyTorch's).
 Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, double p = 2, double eps = 1e-6,
                          bool keepdim = false);
 // |x1[..., i, :] - x2[..., j, :]|_p for every pair: x1 [*, P, M], x2 [*, R, M] -> [*, P, R].

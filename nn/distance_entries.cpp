@@ -73,9 +73,11 @@ const BadInputRegistrar bad_inputs({
        },
        {"cosine_similarity: shapes [3, 4] and [2, 4] are not broadcastable"}}}},
     {Op::pairwise_distance,
-     {{"PairwiseDistanceNegativeP",
-       [] { functional::pairwise_distance(f32({3}), f32({3}), -2); },
-       {"pairwise_distance: p must be non-negative, got -2"}}}},
+     {{"PairwiseDistanceNotBroadcastable",
+       [] {
+         functional::pairwise_distance(f32({3, 4}), f32({2, 4}));
+       },
+       {"sub: shapes [3, 4] and [2, 4] are not broadcastable"}}}},
 });
 
 const BenchmarkRegistrar benchmarks({

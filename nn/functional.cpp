@@ -61,20 +61,29 @@ Tensor softplus(const Tensor& input, double beta, double threshold) {
   return where(gt(scaled, threshold), input, kiln::softplus(scaled) / beta);
 }
 
-// The exponential branch sees min(x, 0) only, so that e^x never overflows into a NaN
+namespace {
+// min(x, 0), whose gradient passes at x = 0: the exponential branch of elu and celu owns
+// x = 0, as in PyTorch's backward, and never sees an x whose e^x overflows into a NaN
 // gradient where the other branch is taken.
+Tensor non_positive_part(const Tensor& input) {
+  return input.clamp(std::nullopt, 0.0);
+}
+}  // namespace
+
 Tensor elu(const Tensor& input, double alpha) {
-  return where(gt(input, 0), input, alpha * expm1(minimum(input, 0)));
+  return where(gt(input, 0), input, alpha * expm1(non_positive_part(input)));
 }
 
 Tensor celu(const Tensor& input, double alpha) {
   KILN_CHECK(alpha != 0, "celu: alpha must not be 0");
-  return where(gt(input, 0), input, alpha * expm1(minimum(input, 0) / alpha));
+  return where(gt(input, 0), input, alpha * expm1(non_positive_part(input) / alpha));
 }
 
+// The gradient passes strictly inside (min_val, max_val) (and at NaN), as PyTorch's.
 Tensor hardtanh(const Tensor& input, double min_val, double max_val) {
   KILN_CHECK(min_val <= max_val, "hardtanh: min_val ", min_val, " is above max_val ", max_val);
-  return input.clamp(min_val, max_val);
+  const Tensor outside = logical_or(le(input, min_val), ge(input, max_val));
+  return where(outside, input.detach().clamp(min_val, max_val), input);
 }
 
 Tensor glu(const Tensor& input, int64_t dim) {
@@ -148,7 +157,9 @@ Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight,
   check_channels("group_norm", input, weight, "weight");
   check_channels("group_norm", input, bias, "bias");
   // Each group's values, flattened, through the fused layer_norm.
-  const Tensor grouped = input.reshape({input.size(0), num_groups, -1});
+  int64_t per_group = input.size(1) / num_groups;
+  for (int d = 2; d < input.dim(); ++d) per_group *= input.size(d);
+  const Tensor grouped = input.reshape({input.size(0), num_groups, per_group});
   const Tensor normalised = kiln::layer_norm(grouped, {}, {}, eps).view(input.shape());
   return affine(normalised, weight, bias);
 }

@@ -17,9 +17,10 @@
 
 namespace kiln::nn {
 
-#define KILN_CHECK_MODULE(name)                                                          \
-  static_assert(std::is_base_of_v<Module, name>, #name " in nn/module_list.h is not an " \
-                                                       "nn::Module");
+#define KILN_CHECK_MODULE(name)                        \
+  static_assert(std::is_base_of_v<Module, name>, #name \
+                " in nn/module_list.h is not an "      \
+                "nn::Module");
 KILN_NN_MODULES(KILN_CHECK_MODULE)
 #undef KILN_CHECK_MODULE
 

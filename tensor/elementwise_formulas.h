@@ -132,7 +132,7 @@ KILN_HOST_DEVICE T unary_value(T x, const UnaryParams& params) {
     return x > T(0) ? T(kSeluScale) * x : T(kSeluScale * kSeluAlpha) * std::expm1(x);
   } else if constexpr (op == UnaryOp::Hardsigmoid) {
     // relu6(x + 3) / 6 (Howard et al. 2019); NaN falls through both tests.
-    return x <= T(-3) ? T(0) : (x >= T(3) ? T(1) : x / T(6) + T(0.5));
+    return x <= T(-3) ? T(0) : (x >= T(3) ? T(1) : (x + T(3)) / T(6));
   } else if constexpr (op == UnaryOp::Hardswish) {
     return x <= T(-3) ? T(0) : (x >= T(3) ? x : x * (x + T(3)) / T(6));
   } else if constexpr (op == UnaryOp::Mish) {

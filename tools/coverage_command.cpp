@@ -27,6 +27,16 @@ nlohmann::json read_surface(const std::string& path) {
   }
 }
 
+// The table of the surface file; a file without the expected fields is a kiln::Error.
+std::string table_of(const std::string& surface) {
+  try {
+    return pytorch_coverage_table(read_surface(surface));
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(std::string("coverage: ") + surface +
+                " does not list sections of names: " + error.what());
+  }
+}
+
 }  // namespace
 
 CLI::App* add_coverage_command(CLI::App& app, CoverageOptions& options) {
@@ -45,7 +55,7 @@ CLI::App* add_coverage_command(CLI::App& app, CoverageOptions& options) {
 }
 
 int run_coverage(const CoverageOptions& options) {
-  const std::string table = pytorch_coverage_table(read_surface(options.surface));
+  const std::string table = table_of(options.surface);
   if (!options.check) {
     std::ofstream out(options.out, std::ios::binary);
     KILN_CHECK(out.good(), "coverage: cannot write ", options.out);
@@ -55,10 +65,11 @@ int run_coverage(const CoverageOptions& options) {
     return 0;
   }
   const std::string committed = read_file(options.out);
-  for (const std::string& name : registry_ops_missing_from(committed)) {
+  const std::vector<std::string> missing = registry_ops_missing_from(committed);
+  for (const std::string& name : missing) {
     std::cerr << "kiln: registry op '" << name << "' is missing from " << options.out << "\n";
   }
-  if (committed != table) {
+  if (committed != table || !missing.empty()) {
     std::cerr << "kiln: " << options.out << " is out of date; run kiln coverage --out "
               << options.out << "\n";
     return 1;
