@@ -16,7 +16,8 @@ Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, double p = 2, doubl
                          bool keepdim = false);
 // |x1[..., i, :] - x2[..., j, :]|_p for every pair: x1 [*, P, M], x2 [*, R, M] -> [*, P, R].
 // For p = 2 with more than 25 rows on either side it expands the square, |a|^2 + |b|^2 - 2 a.b,
-// through one matmul, as PyTorch's default compute mode does.
+// through one matmul, as PyTorch's default compute mode does; otherwise it forms the
+// [*, P, R, M] differences, which PyTorch's own kernel never holds in memory.
 Tensor cdist(const Tensor& x1, const Tensor& x2, double p = 2);
 
 }  // namespace functional
