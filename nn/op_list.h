@@ -29,6 +29,8 @@
   X(adaptive_avg_pool)                \
   X(batch_norm)                       \
   X(multihead_attention)              \
+  X(transformer_encoder_layer)        \
+  X(transformer_decoder_layer)        \
   X(rnn)                              \
   X(lstm)                             \
   X(gru)                              \
