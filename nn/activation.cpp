@@ -4,6 +4,7 @@
 
 #include "autograd/functions.h"
 #include "nn/functional.h"
+#include "tensor/creation.h"
 
 namespace kiln::nn {
 
@@ -87,6 +88,64 @@ Tensor GLU::forward(const Tensor& input) {
   return functional::glu(input, dim_);
 }
 std::string GLU::extra_repr() const {
+  return "dim=" + std::to_string(dim_);
+}
+
+Tensor ReLU6::forward(const Tensor& input) {
+  return functional::relu6(input);
+}
+
+Tensor Hardshrink::forward(const Tensor& input) {
+  return functional::hardshrink(input, lambd_);
+}
+std::string Hardshrink::extra_repr() const {
+  return std::to_string(lambd_);
+}
+
+Tensor Softshrink::forward(const Tensor& input) {
+  return functional::softshrink(input, lambd_);
+}
+std::string Softshrink::extra_repr() const {
+  return std::to_string(lambd_);
+}
+
+Tensor Tanhshrink::forward(const Tensor& input) {
+  return functional::tanhshrink(input);
+}
+
+Tensor Threshold::forward(const Tensor& input) {
+  return functional::threshold(input, threshold_, value_);
+}
+std::string Threshold::extra_repr() const {
+  return "threshold=" + std::to_string(threshold_) + ", value=" + std::to_string(value_);
+}
+
+PReLU::PReLU(int64_t num_parameters, double init) : UnaryModule("PReLU") {
+  KILN_CHECK(num_parameters > 0, "PReLU: num_parameters must be positive, got ", num_parameters);
+  weight = register_parameter("weight", full({num_parameters}, init));
+}
+Tensor PReLU::forward(const Tensor& input) {
+  return functional::prelu(input, weight);
+}
+std::string PReLU::extra_repr() const {
+  return "num_parameters=" + std::to_string(weight.numel());
+}
+
+Tensor Identity::forward(const Tensor& input) {
+  return input;
+}
+
+Tensor Softmin::forward(const Tensor& input) {
+  return functional::softmin(input, dim_);
+}
+std::string Softmin::extra_repr() const {
+  return "dim=" + std::to_string(dim_);
+}
+
+Tensor LogSoftmax::forward(const Tensor& input) {
+  return log_softmax(input, dim_);
+}
+std::string LogSoftmax::extra_repr() const {
   return "dim=" + std::to_string(dim_);
 }
 

@@ -139,6 +139,85 @@ class GLU : public UnaryModule {
   int64_t dim_;
 };
 
+class ReLU6 : public UnaryModule {
+ public:
+  ReLU6() : UnaryModule("ReLU6") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Hardshrink : public UnaryModule {
+ public:
+  explicit Hardshrink(double lambd = 0.5) : UnaryModule("Hardshrink"), lambd_(lambd) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  double lambd_;
+};
+
+class Softshrink : public UnaryModule {
+ public:
+  explicit Softshrink(double lambd = 0.5) : UnaryModule("Softshrink"), lambd_(lambd) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  double lambd_;
+};
+
+class Tanhshrink : public UnaryModule {
+ public:
+  Tanhshrink() : UnaryModule("Tanhshrink") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Threshold : public UnaryModule {
+ public:
+  Threshold(double threshold, double value)
+      : UnaryModule("Threshold"), threshold_(threshold), value_(value) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  double threshold_, value_;
+};
+
+// prelu with a learned slope: one, or one per channel, starting at `init`.
+class PReLU : public UnaryModule {
+ public:
+  explicit PReLU(int64_t num_parameters = 1, double init = 0.25);
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+  Tensor weight;
+};
+
+class Identity : public UnaryModule {
+ public:
+  Identity() : UnaryModule("Identity") {}
+  Tensor forward(const Tensor& input) override;
+};
+
+class Softmin : public UnaryModule {
+ public:
+  explicit Softmin(int64_t dim) : UnaryModule("Softmin"), dim_(dim) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  int64_t dim_;
+};
+
+class LogSoftmax : public UnaryModule {
+ public:
+  explicit LogSoftmax(int64_t dim) : UnaryModule("LogSoftmax"), dim_(dim) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+
+ private:
+  int64_t dim_;
+};
+
 class Softmax : public UnaryModule {
  public:
   explicit Softmax(int64_t dim) : UnaryModule("Softmax"), dim_(dim) {}

@@ -51,50 +51,6 @@ Tensor dropout(const Tensor& input, double p, bool active, Generator* generator)
   return input * (keep / (1 - p));
 }
 
-Tensor leaky_relu(const Tensor& input, double negative_slope) {
-  return where(gt(input, 0), input, input * negative_slope);
-}
-
-Tensor softplus(const Tensor& input, double beta, double threshold) {
-  KILN_CHECK(beta > 0, "softplus: beta must be positive, got ", beta);
-  const Tensor scaled = input * beta;
-  return where(gt(scaled, threshold), input, kiln::softplus(scaled) / beta);
-}
-
-namespace {
-// min(x, 0), whose gradient passes at x = 0: the exponential branch of elu and celu owns
-// x = 0, as in PyTorch's backward, and never sees an x whose e^x overflows into a NaN
-// gradient where the other branch is taken.
-Tensor non_positive_part(const Tensor& input) {
-  return input.clamp(std::nullopt, 0.0);
-}
-}  // namespace
-
-Tensor elu(const Tensor& input, double alpha) {
-  return where(gt(input, 0), input, alpha * expm1(non_positive_part(input)));
-}
-
-Tensor celu(const Tensor& input, double alpha) {
-  KILN_CHECK(alpha != 0, "celu: alpha must not be 0");
-  return where(gt(input, 0), input, alpha * expm1(non_positive_part(input) / alpha));
-}
-
-// The gradient passes strictly inside (min_val, max_val) (and at NaN), as PyTorch's.
-Tensor hardtanh(const Tensor& input, double min_val, double max_val) {
-  KILN_CHECK(min_val <= max_val, "hardtanh: min_val ", min_val, " is above max_val ", max_val);
-  const Tensor outside = logical_or(le(input, min_val), ge(input, max_val));
-  return where(outside, input.detach().clamp(min_val, max_val), input);
-}
-
-Tensor glu(const Tensor& input, int64_t dim) {
-  KILN_CHECK(input.dim() > 0, "glu: cannot halve a 0-dim tensor");
-  const int64_t size = input.size(dim);
-  KILN_CHECK(size % 2 == 0, "glu: dim ", dim, " of shape ", input.shape(),
-             " must have an even size, got ", size);
-  const std::vector<Tensor> halves = input.chunk(2, dim);
-  return halves[0] * sigmoid(halves[1]);
-}
-
 namespace {
 Dims trailing(const Tensor& input, int dims, const char* op) {
   KILN_CHECK(dims >= 1 && dims <= input.dim(), op, ": cannot normalise the last ", dims,

@@ -32,6 +32,23 @@ Tensor celu(const Tensor& input, double alpha = 1);
 Tensor hardtanh(const Tensor& input, double min_val = -1, double max_val = 1);
 // a sigmoid(b), with a and b the halves of input along dim (Dauphin et al. 2017).
 Tensor glu(const Tensor& input, int64_t dim = -1);
+// min(max(x, 0), 6), hardtanh's gradient.
+Tensor relu6(const Tensor& input);
+// softmax(-x) along dim.
+Tensor softmin(const Tensor& input, int64_t dim);
+// x where |x| > lambd, 0 elsewhere.
+Tensor hardshrink(const Tensor& input, double lambd = 0.5);
+// x - lambd above lambd, x + lambd below -lambd, 0 between.
+Tensor softshrink(const Tensor& input, double lambd = 0.5);
+// x - tanh(x).
+Tensor tanhshrink(const Tensor& input);
+// x where x > threshold, value elsewhere.
+Tensor threshold(const Tensor& input, double threshold, double value);
+// x / max(|x|_p, eps) along dim.
+Tensor normalize(const Tensor& input, double p = 2, int64_t dim = 1, double eps = 1e-12);
+// x where x > 0, weight x elsewhere (He et al. 2015); weight has 1 element or one per
+// channel (dim 1).
+Tensor prelu(const Tensor& input, const Tensor& weight);
 // Normalises over the trailing `dims` dims: (x - mean) / sqrt(var + eps) * weight + bias.
 Tensor layer_norm(const Tensor& input, int dims, const Tensor& weight, const Tensor& bias,
                   double eps = 1e-5);

@@ -70,54 +70,6 @@ void add_entries(std::vector<OpEntry>& entries) {
                                     return functional::dropout(v[0], 0.3, true, &mask);
                                   }}};
   }));
-  entries.push_back(entry(Op::leaky_relu, [](Generator& g) {
-    return std::vector<OpSample>{{"slope 0.1", {leaf(avoiding(g, {3, 4}, {0.0}))}, [](const V& v) {
-                                    return functional::leaky_relu(v[0], 0.1);
-                                  }}};
-  }));
-  entries.push_back(entry(
-      Op::softplus_beta,
-      [](Generator& g) {
-        return std::vector<OpSample>{{"beta 2, threshold 5",
-                                      {leaf(avoiding(g, {3, 4}, {2.5}))},
-                                      [](const V& v) { return functional::softplus(v[0], 2, 5); }}};
-      },
-      8));
-  entries.push_back(entry(
-      Op::elu,
-      [](Generator& g) {
-        return std::vector<OpSample>{{"alpha 1",
-                                      {leaf(avoiding(g, {3, 4}, {0.0}))},
-                                      [](const V& v) { return functional::elu(v[0]); }},
-                                     {"alpha 0.5", {leaf(avoiding(g, {5}, {0.0}))}, [](const V& v) {
-                                        return functional::elu(v[0], 0.5);
-                                      }}};
-      },
-      4));
-  entries.push_back(entry(
-      Op::celu,
-      [](Generator& g) {
-        return std::vector<OpSample>{{"alpha 1.5",
-                                      {leaf(avoiding(g, {3, 4}, {0.0}))},
-                                      [](const V& v) { return functional::celu(v[0], 1.5); }}};
-      },
-      5));
-  entries.push_back(entry(Op::hardtanh, [](Generator& g) {
-    return std::vector<OpSample>{{"[-0.5, 1]",
-                                  {leaf(avoiding(g, {3, 4}, {-0.5, 1.0}))},
-                                  [](const V& v) { return functional::hardtanh(v[0], -0.5, 1); }}};
-  }));
-  entries.push_back(entry(
-      Op::glu,
-      [](Generator& g) {
-        return std::vector<OpSample>{{"last dim",
-                                      {leaf(normal(g, {3, 4}))},
-                                      [](const V& v) { return functional::glu(v[0]); }},
-                                     {"dim 0 of a non-contiguous [4, 3]",
-                                      {leaf(transposed(normal(g, {4, 3})))},
-                                      [](const V& v) { return functional::glu(v[0], 0); }}};
-      },
-      5));
   // Products with the weight: 2 FLOPs (a multiply-add) per weight element and output row.
   entry_of(entries, Op::linear).flops = [](const V& in, const Tensor& out) {
     return 2.0 * static_cast<double>(out.numel() * in[1].size(-1));
@@ -173,50 +125,6 @@ const BenchmarkRegistrar benchmarks({
          return functional::dropout(v[0], 0.3, true, &mask);
        });
      }},
-    {Op::leaky_relu,
-     [](Generator& g, BenchSize size) {
-       return bench_unary(g, size, Domain::Real,
-                          [](const V& v) { return functional::leaky_relu(v[0], 0.1); });
-     }},
-    {Op::softplus_beta,
-     [](Generator& g, BenchSize size) {
-       return bench_unary(g, size, Domain::Real,
-                          [](const V& v) { return functional::softplus(v[0], 2, 5); });
-     }},
-    {Op::elu,
-     [](Generator& g, BenchSize size) {
-       return bench_unary(g, size, Domain::Real, [](const V& v) { return functional::elu(v[0]); });
-     }},
-    {Op::celu,
-     [](Generator& g, BenchSize size) {
-       return bench_unary(g, size, Domain::Real,
-                          [](const V& v) { return functional::celu(v[0], 1.5); });
-     }},
-    {Op::hardtanh,
-     [](Generator& g, BenchSize size) {
-       return bench_unary(g, size, Domain::Real,
-                          [](const V& v) { return functional::hardtanh(v[0]); });
-     }},
-    {Op::glu,
-     [](Generator& g, BenchSize size) {
-       return bench_unary(g, size, Domain::Real, [](const V& v) { return functional::glu(v[0]); });
-     }},
-});
-
-const BadInputRegistrar bad_inputs({
-    {Op::glu,
-     {{"GluOddSize",
-       [] {
-         functional::glu(f32({2, 3}));
-       },
-       {"glu: dim -1 of shape [2, 3] must have an even size, got 3"}},
-      {"GluZeroDim", [] { functional::glu(f32({})); }, {"glu: cannot halve a 0-dim tensor"}}}},
-    {Op::celu,
-     {{"CeluZeroAlpha", [] { functional::celu(f32({2}), 0); }, {"celu: alpha must not be 0"}}}},
-    {Op::hardtanh,
-     {{"HardtanhCrossedBounds",
-       [] { functional::hardtanh(f32({2}), 1, -1); },
-       {"hardtanh: min_val 1 is above max_val -1"}}}},
 });
 
 }  // namespace

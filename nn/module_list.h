@@ -25,9 +25,11 @@
   X(GRU)                     \
   X(GRUCell)                 \
   X(GroupNorm)               \
+  X(Hardshrink)              \
   X(Hardsigmoid)             \
   X(Hardswish)               \
   X(Hardtanh)                \
+  X(Identity)                \
   X(InstanceNorm1d)          \
   X(InstanceNorm2d)          \
   X(InstanceNorm3d)          \
@@ -37,6 +39,7 @@
   X(LeakyReLU)               \
   X(Linear)                  \
   X(LogSigmoid)              \
+  X(LogSoftmax)              \
   X(MaxPool)                 \
   X(MaxUnpool)               \
   X(Mish)                    \
@@ -45,18 +48,24 @@
   X(ModuleList)              \
   X(MultiheadAttention)      \
   X(PairwiseDistance)        \
+  X(PReLU)                   \
   X(RMSNorm)                 \
   X(RNN)                     \
   X(RNNCell)                 \
   X(ReLU)                    \
+  X(ReLU6)                   \
   X(SELU)                    \
   X(Sequential)              \
   X(SiLU)                    \
   X(Sigmoid)                 \
+  X(Softmin)                 \
   X(Softmax)                 \
+  X(Softshrink)              \
   X(Softplus)                \
   X(Softsign)                \
   X(Tanh)                    \
+  X(Tanhshrink)              \
+  X(Threshold)               \
   X(Transformer)             \
   X(TransformerDecoder)      \
   X(TransformerDecoderLayer) \

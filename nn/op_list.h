@@ -42,6 +42,14 @@
   X(celu)                             \
   X(hardtanh)                         \
   X(glu)                              \
+  X(relu6)                            \
+  X(softmin)                          \
+  X(hardshrink)                       \
+  X(softshrink)                       \
+  X(tanhshrink)                       \
+  X(threshold)                        \
+  X(normalize)                        \
+  X(prelu)                            \
   X(mse_loss)                         \
   X(l1_loss)                          \
   X(smooth_l1_loss)                   \

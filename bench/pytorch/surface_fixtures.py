@@ -115,6 +115,21 @@ def write_option_fixtures():
                 query=(2, 4, 3, 2), key=(2, 2, 3, 2), value=(2, 2, 3, 5))
 
 
+def write_shrink_and_slope_fixtures():
+    activations = [("relu6", torch.nn.ReLU6()), ("hardshrink", torch.nn.Hardshrink(0.4)),
+                   ("softshrink", torch.nn.Softshrink(0.3)), ("tanhshrink", torch.nn.Tanhshrink()),
+                   ("threshold", torch.nn.Threshold(0.1, -2.0)), ("softmin", torch.nn.Softmin(dim=1)),
+                   ("log_softmax", torch.nn.LogSoftmax(dim=1))]
+    for name, module in activations:
+        both_module_dtypes(f"act_{name}", module, (3, 6))
+    prelu = torch.nn.PReLU(3)
+    with torch.no_grad():
+        prelu.weight.copy_(torch.randn(3))
+    both_module_dtypes("act_prelu", prelu, (2, 3, 4))
+    both_dtypes("normalize", lambda input: torch.nn.functional.normalize(input, p=3, dim=0),
+                input=(3, 4))
+
+
 def write_surface_fixtures():
     torch.manual_seed(16)
     write_activation_fixtures()
@@ -122,3 +137,4 @@ def write_surface_fixtures():
     write_normalisation_fixtures()
     write_distance_fixtures()
     write_option_fixtures()
+    write_shrink_and_slope_fixtures()

@@ -40,6 +40,20 @@ TEST(GoldenSurface, Activations) {
   check_both_dtypes("act_glu", [] { return GLU(1); });
 }
 
+TEST(GoldenSurface, ShrinksAndSlopes) {
+  check_both_dtypes("act_relu6", [] { return ReLU6(); });
+  check_both_dtypes("act_hardshrink", [] { return Hardshrink(0.4); });
+  check_both_dtypes("act_softshrink", [] { return Softshrink(0.3); });
+  check_both_dtypes("act_tanhshrink", [] { return Tanhshrink(); });
+  check_both_dtypes("act_threshold", [] { return Threshold(0.1, -2.0); });
+  check_both_dtypes("act_softmin", [] { return Softmin(1); });
+  check_both_dtypes("act_log_softmax", [] { return LogSoftmax(1); });
+  check_both_dtypes("act_prelu", [] { return PReLU(3); });
+  check_function_both_dtypes("normalize", {"input"}, [](const Golden&, FunctionInputs& in) {
+    return functional::normalize(in["input"], 3, 0);
+  });
+}
+
 TEST(GoldenSurface, ElementwiseWithOptions) {
   check_function_both_dtypes("atan2", {"input", "other"}, [](const Golden&, FunctionInputs& in) {
     return atan2(in["input"], in["other"]);
