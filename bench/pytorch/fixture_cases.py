@@ -56,3 +56,23 @@ def function_case(name, fn, **tensors):
 def leaf(*shape, dtype=torch.float64, low=None, high=None):
     x = torch.randn(*shape, dtype=dtype) if low is None else torch.rand(*shape, dtype=dtype) * (high - low) + low
     return x.requires_grad_()
+
+
+def recurrent_outputs_case(name, module, x, states, params, outputs):
+    """Saves a recurrent layer's outputs with random cotangents, and the gradients of
+    sum(output * cotangent) for the input, the given initial states (h0, c0) and every
+    parameter (params: the state dict before the call)."""
+    tensors = {"input": x}
+    loss = 0
+    for key, value in outputs.items():
+        cotangent = torch.randn_like(value)
+        tensors[key], tensors[f"cotangent.{key}"] = value, cotangent
+        loss = loss + (value * cotangent).sum()
+    loss.backward()
+    tensors["grad.input"] = x.grad
+    for key, state in zip(("h0", "c0"), states):
+        if state is not None:
+            tensors[key], tensors[f"grad.{key}"] = state, state.grad
+    tensors.update({f"param.{k}": v for k, v in params.items()})
+    tensors.update({f"grad.param.{k}": p.grad for k, p in module.named_parameters()})
+    save_case(name, tensors)

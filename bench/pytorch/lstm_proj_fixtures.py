@@ -2,13 +2,11 @@
 torch.nn.LSTM with proj_size > 0 (Sak et al. 2014, h_t = W_hr (o_t * tanh(c_t))), its output,
 h_n and c_n, and the gradients of the input, the initial states and every parameter.
 
-The tensors are those of make_fixtures.recurrent_case (input, h0, c0, output, h_n, c_n,
-cotangent.<output>, grad.<input>, param.<name>, grad.param.<name>), in float64 or, for the
-float32 case, in float32: recurrent_case itself is float64 only, and make_fixtures.py imports
-this file, so it cannot be imported back."""
+The tensors are those of make_fixtures.recurrent_case (fixture_cases.recurrent_outputs_case),
+in float64 or, for the float32 case, in float32."""
 import torch
 
-from fixture_cases import save_case
+from fixture_cases import recurrent_outputs_case
 
 
 def lstm_case(name, lstm, x, h0=None, c0=None, dtype=torch.float64):
@@ -18,19 +16,8 @@ def lstm_case(name, lstm, x, h0=None, c0=None, dtype=torch.float64):
     states = [s.to(dtype).requires_grad_() for s in (h0, c0) if s is not None]
     params = {k: v.clone() for k, v in lstm.state_dict().items()}
     output, (h_n, c_n) = lstm(x, tuple(states)) if states else lstm(x)
-    tensors = {"input": x}
-    loss = 0
-    for key, value in {"output": output, "h_n": h_n, "c_n": c_n}.items():
-        cotangent = torch.randn_like(value)
-        tensors[key], tensors[f"cotangent.{key}"] = value, cotangent
-        loss = loss + (value * cotangent).sum()
-    loss.backward()
-    tensors["grad.input"] = x.grad
-    for key, state in zip(("h0", "c0"), states):
-        tensors[key], tensors[f"grad.{key}"] = state, state.grad
-    tensors.update({f"param.{k}": v for k, v in params.items()})
-    tensors.update({f"grad.param.{k}": p.grad for k, p in lstm.named_parameters()})
-    save_case(name, tensors)
+    recurrent_outputs_case(name, lstm, x, states, params,
+                           {"output": output, "h_n": h_n, "c_n": c_n})
 
 
 def write_lstm_proj_fixtures():

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from safetensors.numpy import load_file as load_numpy_safetensors
 from safetensors.torch import save_file
 
-from fixture_cases import FIXTURES, leaf, module_case, save_case
+from fixture_cases import FIXTURES, leaf, module_case, recurrent_outputs_case, save_case
 from fixture_cases import function_case as loss_case
 from lstm_proj_fixtures import write_lstm_proj_fixtures
 from model_fixtures import write_model_fixtures
@@ -118,20 +118,7 @@ def recurrent_case(name, module, x, h0=None, c0=None):
         outputs = {"output": output, "h_n": final[0] if lstm else final}
         if lstm:
             outputs["c_n"] = final[1]
-    tensors = {"input": x}
-    loss = 0
-    for key, value in outputs.items():
-        cotangent = torch.randn_like(value)
-        tensors[key], tensors[f"cotangent.{key}"] = value, cotangent
-        loss = loss + (value * cotangent).sum()
-    loss.backward()
-    tensors["grad.input"] = x.grad
-    for key, state in zip(("h0", "c0"), states):
-        if state is not None:
-            tensors[key], tensors[f"grad.{key}"] = state, state.grad
-    tensors.update({f"param.{k}": v for k, v in params.items()})
-    tensors.update({f"grad.param.{k}": p.grad for k, p in module.named_parameters()})
-    save_case(name, tensors)
+    recurrent_outputs_case(name, module, x, states, params, outputs)
 
 
 def write_recurrent_fixtures():
