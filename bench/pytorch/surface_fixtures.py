@@ -128,6 +128,10 @@ def write_shrink_and_slope_fixtures():
     both_module_dtypes("act_prelu", prelu, (2, 3, 4))
     both_dtypes("normalize", lambda input: torch.nn.functional.normalize(input, p=3, dim=0),
                 input=(3, 4))
+    both_dtypes("sdpa_gqa_uneven",
+                lambda query, key, value: F.scaled_dot_product_attention(
+                    query, key, value, enable_gqa=True),
+                query=(1, 6, 3, 2), key=(1, 3, 4, 2), value=(1, 2, 4, 5))
 
 
 def write_surface_fixtures():

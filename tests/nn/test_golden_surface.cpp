@@ -169,6 +169,12 @@ TEST(GoldenSurface, Options) {
         return scaled_dot_product_attention(in["query"], in["key"], in["value"], {}, 0, true,
                                             std::nullopt, nullptr, true);
       });
+  // 6 query heads over 3 key heads and 2 value heads.
+  check_function_both_dtypes(
+      "sdpa_gqa_uneven", {"query", "key", "value"}, [](const Golden&, FunctionInputs& in) {
+        return scaled_dot_product_attention(in["query"], in["key"], in["value"], {}, 0, false,
+                                            std::nullopt, nullptr, true);
+      });
 }
 
 }  // namespace
