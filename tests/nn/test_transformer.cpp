@@ -186,10 +186,16 @@ TEST(TransformerGolden, EncoderDecoderGeluNormFirstBatchFirstInFloat32) {
                                        .activation = TransformerActivation::GELU,
                                        .batch_first = true,
                                        .norm_first = true}));
-  check_module(golden, model, [&](const Inputs& in) {
-    return model.forward(in[0], in[1], mask(golden, "src_mask"), mask(golden, "tgt_mask"),
-                         mask(golden, "memory_mask"), {}, mask(golden, "tgt_key_padding_mask"));
-  });
+  // float32 through two encoder and two decoder layers: how the compiler vectorises the sums
+  // moves some parameter gradients by about 4e-5 relative (1.4e-6 absolute in the
+  // sanitizer build), beyond the single-layer cases' 1e-5.
+  check_module(
+      golden, model,
+      [&](const Inputs& in) {
+        return model.forward(in[0], in[1], mask(golden, "src_mask"), mask(golden, "tgt_mask"),
+                             mask(golden, "memory_mask"), {}, mask(golden, "tgt_key_padding_mask"));
+      },
+      testing::Tolerance{2e-4, 1e-5});
 }
 
 TEST(TransformerLayers, StacksCopyThePrototypeAsPyTorchsDeepcopy) {
