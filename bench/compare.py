@@ -6,7 +6,9 @@
     bench/compare.py [--rounds 3] [--repetitions 5] [--threads 1 2] [--filter W7]
 
 For each workload and thread count: kiln's and PyTorch's median time per call (with
-min-max over all samples of all rounds) and kiln/PyTorch (below 1 means kiln is faster). PyTorch
+min-max over all samples of all rounds) and kiln/PyTorch (below 1 means kiln is faster); a
+workload PyTorch runs several ways (W4: the reference loop and a parallel scan) gets a row
+per way. PyTorch
 runs at its best setting on these machines (WORKLOADS.md): glibc malloc kept from
 returning memory, and OMP_WAIT_POLICY=passive at 2 threads.
 """
@@ -71,7 +73,7 @@ def main():
                        (PYTHON, "bench/pytorch/setup.sh")):
         if not path.exists():
             sys.exit(f"compare.py: {path} is missing; run {hint} first")
-    print(f"{'workload':<16}{'threads':>8}{'kiln ms (min-max)':>26}{'PyTorch ms (min-max)':>26}"
+    print(f"{'workload':<34}{'threads':>8}{'kiln ms (min-max)':>26}{'PyTorch ms (min-max)':>26}"
           f"{'kiln/PyTorch':>14}{'ns/op kiln, PyTorch':>22}")
     for threads in args.threads:
         # Alternate the two in rounds, so that a slow spell of this shared machine falls on
@@ -85,15 +87,18 @@ def main():
                     samples.setdefault(name, []).extend(times)
         kiln = {name: summarize(times) for name, times in kiln_samples.items()}
         torch = {name: summarize(times) for name, times in torch_samples.items()}
-        for name in sorted(kiln):
-            if name not in torch:
+        # PyTorch may time several ways of one workload, as "NAME[way]"; each is paired
+        # with kiln's NAME.
+        for name in sorted(torch):
+            base = name.split("[")[0]
+            if base not in kiln:
                 continue
-            k, t = kiln[name], torch[name]
+            k, t = kiln[base], torch[name]
             per_op = ""
             if name in OPS_PER_CALL:
                 ops = OPS_PER_CALL[name]
                 per_op = f"{k[0] * 1e6 / ops:>12.0f}, {t[0] * 1e6 / ops:.0f}"
-            print(f"{name:<16}{threads:>8}{k[0]:>10.3f} ({k[1]:.3f}-{k[2]:.3f})"
+            print(f"{name:<34}{threads:>8}{k[0]:>10.3f} ({k[1]:.3f}-{k[2]:.3f})"
                   f"{t[0]:>10.3f} ({t[1]:.3f}-{t[2]:.3f}){k[0] / t[0]:>14.2f}{per_op}", flush=True)
 
 

@@ -1,4 +1,4 @@
-"""Reference workloads W1, W2, W3 and W7 of WORKLOADS.md and the autograd-overhead workloads
+"""Reference workloads W1, W2, W3, W4 and W7 of WORKLOADS.md and the autograd-overhead workloads
 (AG_*) in PyTorch, timed like kiln's.
 
 Run by bench/compare.py, once per thread count, with OMP_NUM_THREADS already set:
@@ -11,6 +11,8 @@ import json
 import time
 
 import torch
+
+from selective_scan import selective_scan_pscan, selective_scan_ref
 
 
 def make_workloads():
@@ -31,7 +33,29 @@ def make_workloads():
         "AG_mlp_step": mlp_step(),
         "W2_transformer_step": transformer_step(),
         "W3_lstm_step": lstm_step(),
+        **scan_workloads(),
     }
+
+
+def scan_workloads():
+    """W4: the selective scan at b 8, d 256, l 256, n 16 (softplus, input-dependent B and C),
+    forward alone and forward + backward into u, delta, A, B, C and D, through mamba_ssm's
+    reference loop and through a parallel scan over L."""
+    torch.manual_seed(0)
+    b, d, l, n = 8, 256, 256, 16
+    u, delta = torch.randn(b, d, l), torch.randn(b, d, l) * 0.5
+    A = -torch.arange(1, n + 1, dtype=torch.float32).repeat(d, 1)
+    B, C, D = torch.randn(b, n, l), torch.randn(b, n, l), torch.randn(d)
+    d_out = torch.randn(b, d, l)
+    leaves = [x.clone().requires_grad_() for x in (u, delta, A, B, C, D)]
+    workloads = {}
+    for way, scan in (("ref", selective_scan_ref), ("pscan", selective_scan_pscan)):
+        workloads[f"W4_scan_forward[{way}]"] = (
+            lambda scan=scan: scan(u, delta, A, B, C, D, delta_softplus=True))
+        workloads[f"W4_scan_forward_backward[{way}]"] = (
+            lambda scan=scan: torch.autograd.grad(scan(*leaves, delta_softplus=True), leaves,
+                                                  d_out))
+    return workloads
 
 
 class PreNormLayer(torch.nn.Module):
@@ -154,7 +178,8 @@ def main():
         if args.filter not in name:
             continue
         # Only the autograd and training workloads record a graph.
-        with torch.set_grad_enabled(name.startswith(("AG_", "W2", "W3"))):
+        recorded = name.startswith(("AG_", "W2", "W3", "W4_scan_forward_backward"))
+        with torch.set_grad_enabled(recorded):
             time_per_call(fn, args.min_time)  # warm-up
             samples = sorted(time_per_call(fn, args.min_time) for _ in range(args.repetitions))
             print(json.dumps({"name": name, "threads": args.threads,

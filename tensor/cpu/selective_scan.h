@@ -202,12 +202,13 @@ bool load_lane(const Scan<T>& scan, int64_t b, int64_t d, Lane<T, kN>& lane) {
   }
   std::fill(lane.a, lane.a + kN, T(0));
   std::copy(scan.A + d * scan.state, scan.A + (d + 1) * scan.state, lane.a);
-  T highest_a = 0, lowest_dt = 0;
-#pragma omp simd reduction(max : highest_a)
-  for (int n = 0; n < kN; ++n) highest_a = std::max(highest_a, lane.a[n]);
-#pragma omp simd reduction(min : lowest_dt)
-  for (int64_t l = 0; l < scan.length; ++l) lowest_dt = std::min(lowest_dt, dt[l]);
-  return highest_a <= T(0) && lowest_dt >= T(0);
+  // Counted rather than min/max-reduced: integer sums vectorise.
+  int64_t growing = 0;
+#pragma omp simd reduction(+ : growing)
+  for (int n = 0; n < kN; ++n) growing += lane.a[n] > T(0) ? 1 : 0;
+#pragma omp simd reduction(+ : growing)
+  for (int64_t l = 0; l < scan.length; ++l) growing += dt[l] < T(0) ? 1 : 0;
+  return growing == 0;
 }
 
 // Calls body(integral_constant<int, kN>) with the padded state count for N.
