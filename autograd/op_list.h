@@ -76,6 +76,7 @@
   X(fill_)                        \
   X(copy_)                        \
   X(scaled_dot_product_attention) \
+  X(selective_scan)               \
   X(binary_cross_entropy_elementwise)
 
 // Ops built from recorded ones (their gradients follow); listed so that they, too, must
@@ -94,7 +95,8 @@
   X(repeat_interleave)        \
   X(einsum)                   \
   X(addmm)                    \
-  X(baddbmm)
+  X(baddbmm)                  \
+  X(selective_scan_reference)
 
 namespace kiln::autograd {
 

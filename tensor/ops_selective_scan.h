@@ -66,6 +66,9 @@ struct SelectiveScanResult {
   Tensor out;     // [Bt, D, L]
   Tensor states;  // [Bt, D, chunks, N]; select(2, -1) is the last state
 };
+// Throws kiln::Error naming the operand that does not fit the others.
+void check_selective_scan(const SelectiveScanOperands& operands);
+
 // Checks the operands (B and C of [Bt, N, L] count as one group) and runs the forward
 // kernel. The operands are in the user's layout; the result keeps u's dtype and device.
 SelectiveScanResult selective_scan(const SelectiveScanOperands& operands);
@@ -101,8 +104,8 @@ SelectiveScanOutput selective_scan_with_last_state(const Tensor& u, const Tensor
 // The same, as selective_scan_ref's loop over steps in ordinary differentiable ops (it
 // stores the [Bt, D, L, N] decay factors): the yardstick of the kernels' tests, and the
 // backward pass when the backward is itself recorded.
-SelectiveScanOutput selective_scan_reference(const Tensor& u, const Tensor& delta,
-                                             const Tensor& A, const Tensor& B, const Tensor& C,
+SelectiveScanOutput selective_scan_reference(const Tensor& u, const Tensor& delta, const Tensor& A,
+                                             const Tensor& B, const Tensor& C,
                                              const Tensor& D_skip = {}, const Tensor& z = {},
                                              const Tensor& delta_bias = {},
                                              bool delta_softplus = false);

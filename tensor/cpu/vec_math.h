@@ -56,6 +56,40 @@ inline float exp_nonpositive_f32(float x) {
   return x == x ? result : x;
 }
 
+// log(x) for a finite x > 0 (normal): x = m 2^e with m in [sqrt(1/2), sqrt(2)), then Cephes'
+// logf polynomial in m - 1 (about 1 ulp).
+inline float log_f32(float x) {
+  const int32_t bits = std::bit_cast<int32_t>(x);
+  int32_t exponent = ((bits >> 23) & 0xff) - 126;
+  float m = std::bit_cast<float>((bits & 0x807fffff) | 0x3f000000);  // in [0.5, 1)
+  const bool small = m < 0.707106781186547524f;
+  exponent -= small ? 1 : 0;
+  m = (small ? m + m : m) - 1.0f;
+  const float z = m * m;
+  float p = 7.0376836292e-2f;
+  p = p * m - 1.1514610310e-1f;
+  p = p * m + 1.1676998740e-1f;
+  p = p * m - 1.2420140846e-1f;
+  p = p * m + 1.4249322787e-1f;
+  p = p * m - 1.6668057665e-1f;
+  p = p * m + 2.0000714765e-1f;
+  p = p * m - 2.4999993993e-1f;
+  p = p * m + 3.3333331174e-1f;
+  const float e = static_cast<float>(exponent);
+  float y = p * m * z - 2.12194440e-4f * e - 0.5f * z;
+  return m + y + 0.693359375f * e;
+}
+
+// softplus(x) = log(1 + e^x), x itself above PyTorch's threshold of 20. log1p(t) is
+// log(1 + t) t / ((1 + t) - 1), exact in the rounding of 1 + t (Goldberg 1991, "What every
+// computer scientist should know about floating-point arithmetic", theorem 4).
+inline float softplus_f32(float x) {
+  const float t = exp_f32(x < 20.0f ? x : 20.0f);
+  const float w = 1.0f + t;
+  const float log1p = w == 1.0f ? t : log_f32(w) * t / (w - 1.0f);
+  return x > 20.0f ? x : log1p;
+}
+
 // tanh: Cephes' odd polynomial below |x| = 0.625, else 1 - 2 / (exp(2|x|) + 1).
 inline float tanh_f32(float x) {
   const float z = x * x;
