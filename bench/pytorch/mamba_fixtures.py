@@ -148,7 +148,9 @@ def write_selective_scan():
               delta_softplus=True)
     scan_case("mixed_grouped_b_fixed_c", tensors, softplus_of, b="grouped", c="fixed", z=True,
               delta_bias=True, delta_softplus=True, return_last_state=False)
-    scan_case("softplus_only", tensors, softplus_of, b="variable", c="grouped",
+    # Input-dependent B and C have one number of groups, as selective_scan_fn requires
+    # (selective_scan_ref alone would take two).
+    scan_case("grouped_bc_softplus_only", tensors, softplus_of, b="grouped", c="grouped",
               delta_softplus=True)
     # Longer than the kernels' chunk of 64 steps: the backward pass crosses checkpoints.
     scan_case("long_mamba", tensors, softplus_of, batch=1, length=130, b="variable", c="variable",
