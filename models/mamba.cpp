@@ -1,6 +1,7 @@
 #include "models/mamba.h"
 
 #include <cmath>
+#include <tuple>
 
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"

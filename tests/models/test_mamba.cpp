@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"
@@ -135,22 +138,26 @@ void expect_decoding_matches_forward(MambaLMHeadModel& model, const Tensor& toke
 }
 
 TEST(Mamba, StepDecodingGivesTheFullForwardsLogits) {
-  manual_seed(3);
-  MambaConfig config = small_config();
-  config.d_conv = 3;
-  MambaLMHeadModel model(config);
   const Tensor tokens =
       tensor<int64_t>({{3, 1, 4, 1, 5, 9, 2, 6, 5, 3}, {2, 7, 1, 8, 2, 8, 1, 8, 2, 8}});
-  {
-    SCOPED_TRACE("float32");
-    expect_decoding_matches_forward(model, tokens, 4, 1e-5, 1e-5);
-  }
-  model.to(kFloat64);
-  {
-    // Only the order of the sums differs: the prefill shorter than the convolution's window
-    // pads its state with zeros.
-    SCOPED_TRACE("float64");
-    expect_decoding_matches_forward(model, tokens, 2, 1e-12, 1e-12);
+  // d_conv 1: a convolution of the current input alone; d_conv 4, mamba_ssm's default.
+  for (const int64_t d_conv : {1, 4}) {
+    SCOPED_TRACE("d_conv " + std::to_string(d_conv));
+    manual_seed(3);
+    MambaConfig config = small_config();
+    config.d_conv = d_conv;
+    MambaLMHeadModel model(config);
+    {
+      SCOPED_TRACE("float32");
+      expect_decoding_matches_forward(model, tokens, 5, 1e-5, 1e-5);
+    }
+    model.to(kFloat64);
+    {
+      // Only the order of the sums differs. A prefill of 2 tokens is shorter than the
+      // convolution's window of 4: its state starts with zeros.
+      SCOPED_TRACE("float64");
+      expect_decoding_matches_forward(model, tokens, 2, 1e-12, 1e-12);
+    }
   }
 }
 
