@@ -80,14 +80,17 @@ inline float log_f32(float x) {
   return m + y + 0.693359375f * e;
 }
 
-// softplus(x) = log(1 + e^x), x itself above PyTorch's threshold of 20. log1p(t) is
-// log(1 + t) t / ((1 + t) - 1), exact in the rounding of 1 + t (Goldberg 1991, "What every
-// computer scientist should know about floating-point arithmetic", theorem 4).
+// softplus(x) = log(1 + e^x), x itself above PyTorch's threshold of 20. With w = 1 + t
+// rounded, log1p(t) = log(w) - ((w - 1) - t) / w to first order in w's rounding error, which
+// keeps the relative accuracy where w rounds to 1 (large negative x) without a branch.
 inline float softplus_f32(float x) {
-  const float t = exp_f32(x < 20.0f ? x : 20.0f);
+  const float t = exp_f32(x > 20.0f ? 20.0f : x);  // NaN passes through
   const float w = 1.0f + t;
-  const float log1p = w == 1.0f ? t : log_f32(w) * t / (w - 1.0f);
-  return x > 20.0f ? x : log1p;
+  const float log1p = log_f32(w) - ((w - 1.0f) - t) / w;
+  // Selected arithmetically: GCC turns a select between x and log1p into a branch around
+  // the log, and the loop then stays scalar.
+  const float below = x > 20.0f ? 0.0f : 1.0f;
+  return (x > 20.0f ? x : 0.0f) + below * log1p;
 }
 
 // tanh: Cephes' odd polynomial below |x| = 0.625, else 1 - 2 / (exp(2|x|) + 1).

@@ -121,6 +121,45 @@ INSTANTIATE_TEST_SUITE_P(
         Layout{"FixedBGroupedC", {}, {kBatch, 4, kState, kLength}, true}),
     [](const ::testing::TestParamInfo<Layout>& info) { return info.param.name; });
 
+// The CPU kernels pad N states to a power of two (with zeros) and run channels in pairs:
+// state counts between the powers and odd channel counts (a lone last channel) against
+// the reference.
+TEST(SelectiveScan, PaddedStatesAndOddChannelsMatchTheReference) {
+  for (const auto& [channels, state] : {std::pair<int64_t, int64_t>{7, 5}, {3, 17}, {33, 70}}) {
+    Generator g(static_cast<uint64_t>(channels * 100 + state));
+    const TensorOptions like{.dtype = kFloat64};
+    const Shape row{2, channels, 67};
+    std::vector<Tensor> v{randn(row, like, &g),
+                          rand(row, like, &g) - 0.5,
+                          -rand({channels, state}, like, &g) * 4,
+                          randn({2, state, 67}, like, &g),
+                          randn({2, state, 67}, like, &g),
+                          randn({channels}, like, &g),
+                          randn(row, like, &g),
+                          rand({channels}, like, &g)};
+    for (Tensor& x : v) x = x.detach().requires_grad_(true);
+    const Results fast = run(selective_scan_with_last_state, v, true, 3);
+    const Results slow = run(selective_scan_reference, v, true, 3);
+    const std::string where = "D " + std::to_string(channels) + ", N " + std::to_string(state);
+    expect_close(fast.out, slow.out, 1e-10, 1e-10, where + " out");
+    expect_close(fast.last_state, slow.last_state, 1e-10, 1e-10, where + " last state");
+    for (size_t i = 0; i < fast.grads.size(); ++i) {
+      expect_close(fast.grads[i], slow.grads[i], 1e-10, 1e-10,
+                   where + " grad " + std::to_string(i));
+    }
+  }
+}
+
+TEST(SelectiveScan, MoreStatesThanTheKernelsTakeIsAClearError) {
+  const Tensor u = zeros({1, 2, 3});
+  const Tensor a = zeros({2, 257});
+  EXPECT_NE(
+      testing::error_of([&] { selective_scan(u, u, a, a, a); })
+          .find("selective_scan: the CPU kernels take N up to 256 states (mamba_ssm's bound), "
+                "got 257"),
+      std::string::npos);
+}
+
 TEST(SelectiveScan, TheThreeDimLayoutIsOneGroup) {
   Generator g(3);
   const Tensor u = randn({2, 5, 9}, {}, &g), delta = rand({2, 5, 9}, {}, &g);
