@@ -16,6 +16,7 @@ from safetensors.torch import save_file
 from fixture_cases import FIXTURES, leaf, module_case, recurrent_outputs_case, save_case
 from fixture_cases import function_case as loss_case
 from lstm_proj_fixtures import write_lstm_proj_fixtures
+from mamba_fixtures import write_mamba_fixtures
 from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
 from pooling_fixtures import write_pooling_fixtures
@@ -280,3 +281,4 @@ if __name__ == "__main__":
     write_surface_fixtures()
     write_transformer_fixtures()
     write_pooling_fixtures()
+    write_mamba_fixtures()

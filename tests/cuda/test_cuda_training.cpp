@@ -1,6 +1,7 @@
 // The reference models train on cuda:0 by changing the device and nothing else: a few AdamW
 // steps on the reverse task give the CPU's losses (dropout included: both devices draw the
-// same Philox numbers), and greedy decoding the same tokens.
+// same Philox numbers), greedy decoding the same tokens, and Mamba's recurrent decoding on
+// the device its full forward's logits.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,11 +9,14 @@
 #include <memory>
 #include <vector>
 
+#include "autograd/grad_mode.h"
 #include "models/gpt.h"
+#include "models/mamba.h"
 #include "models/tasks.h"
 #include "models/transformer.h"
 #include "optim/adam.h"
 #include "tensor/creation.h"
+#include "tensor/testing.h"
 
 namespace kiln::models {
 namespace {
@@ -99,6 +103,29 @@ TEST(CudaTraining, GptLossesMatchTheCpu) {
   const Trained<GPT> cpu = train<GPT>(config, kCPU, step_loss(kCPU));
   const Trained<GPT> gpu = train<GPT>(config, kGpu, step_loss(kGpu));
   expect_close_losses(gpu.losses, cpu.losses);
+}
+
+TEST(CudaTraining, MambaLossesMatchTheCpuAndDecodingMatchesTheForward) {
+  const MambaConfig config{.d_model = 16, .n_layer = 2, .vocab_size = 15, .d_state = 4};
+  const auto step_loss = [](Device device) {
+    return [device](MambaLMHeadModel& model, const std::vector<Example>& examples) {
+      const SequenceTask task("reverse", {.min_length = 3, .max_length = 6});
+      const DecoderBatch batch = task.decoder_batch(examples, -100);
+      return model.loss(model.forward(batch.inputs.to(device)), batch.targets.to(device));
+    };
+  };
+  const Trained<MambaLMHeadModel> cpu = train<MambaLMHeadModel>(config, kCPU, step_loss(kCPU));
+  const Trained<MambaLMHeadModel> gpu = train<MambaLMHeadModel>(config, kGpu, step_loss(kGpu));
+  expect_close_losses(gpu.losses, cpu.losses);
+  NoGradGuard no_grad;
+  const Tensor tokens = from_vector(std::vector<int64_t>{5, 6, 7, 8, 9, 10}, {2, 3}).to(kGpu);
+  const Tensor full = gpu.model->forward(tokens);
+  MambaInferenceCache cache = gpu.model->allocate_inference_cache(2);
+  for (int64_t t = 0; t < tokens.size(1); ++t) {
+    const Tensor logits = gpu.model->step(tokens.select(1, t), cache);
+    EXPECT_EQ(logits.device(), kGpu);
+    testing::expect_same(logits.to(kCPU), full.select(1, t).to(kCPU), 1e-5, 1e-5);
+  }
 }
 
 }  // namespace
