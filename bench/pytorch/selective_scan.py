@@ -1,8 +1,7 @@
-"""Mamba's selective scan in plain PyTorch, two ways: the sequential loop of mamba_ssm's
-selective_scan_ref (state-spaces/mamba, mamba_ssm/ops/selective_scan_interface.py), and a
-parallel scan over L (Blelloch 1990, "Prefix sums and their applications"), the approach of
-mamba.py's pscan. Both are differentiated by autograd; W4 of WORKLOADS.md times them beside
-kiln's fused op.
+"""Mamba's selective scan in plain PyTorch through a parallel scan over L (Blelloch 1990,
+"Prefix sums and their applications"), the approach of mamba.py's pscan, beside the sequential
+loop of mamba_ssm's selective_scan_ref (mamba_twin.py). Both are differentiated by autograd;
+W4 of WORKLOADS.md times them beside kiln's fused op.
 
 Shapes as selective_scan_fn: u, delta, z (B, D, L); A (D, N); B, C (D, N), (B, N, L) or
 (B, G, N, L); D, delta_bias (D,).
@@ -38,19 +37,6 @@ def _output(states, u, C, D, z):
     if z is not None:
         y = y * F.silu(z)
     return y
-
-
-def selective_scan_ref(u, delta, A, B, C, D=None, z=None, delta_bias=None,
-                       delta_softplus=False, return_last_state=False):
-    """x_l = exp(dt_l A) x_{l-1} + dt_l B_l u_l, one step at a time."""
-    decay, inputs = _discretised(u, delta, A, B, delta_bias, delta_softplus)
-    x = u.new_zeros(u.size(0), u.size(1), A.size(1))
-    states = []
-    for l in range(u.size(2)):
-        x = decay[:, :, l] * x + inputs[:, :, l]
-        states.append(x)
-    out = _output(torch.stack(states, dim=2), u, C, D, z)
-    return (out, x) if return_last_state else out
 
 
 def parallel_scan(a, x):

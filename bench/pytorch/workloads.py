@@ -12,7 +12,8 @@ import time
 
 import torch
 
-from selective_scan import selective_scan_pscan, selective_scan_ref
+from mamba_twin import selective_scan_ref
+from selective_scan import selective_scan_pscan
 
 
 def make_workloads():
