@@ -58,12 +58,15 @@ Grads kernel_grads(const std::vector<Tensor>& inputs, bool delta_softplus, const
 SelectiveScanOutput scan(const std::vector<Tensor>& inputs, bool delta_softplus,
                          bool with_last_state) {
   const raw::SelectiveScanResult result = raw::selective_scan(operands_of(inputs, delta_softplus));
-  Tensor last_state = raw::contiguous(raw::select(result.states, 2, -1));
+  const Tensor last_state =
+      with_last_state ? raw::contiguous(raw::select(result.states, 2, -1)) : Tensor();
   if (!any_requires_grad(std::span<const Tensor>(inputs))) return {result.out, last_state};
   std::vector<SavedTensor> saved;
   for (const Tensor& input : inputs) saved.emplace_back(input);
-  const Shape out_shape = result.out.shape(), state_shape = last_state.shape();
-  const int64_t out_size = result.out.numel(), state_size = last_state.numel();
+  const Shape out_shape = result.out.shape();
+  const Shape state_shape = with_last_state ? last_state.shape() : Shape();
+  const int64_t out_size = result.out.numel();
+  const int64_t state_size = with_last_state ? last_state.numel() : 0;
   auto backward = [saved, states = result.states, delta_softplus, with_last_state, out_shape,
                    state_shape, out_size, state_size](const BackwardContext& ctx) -> Grads {
     std::vector<Tensor> inputs;
