@@ -3,33 +3,14 @@
 #include <algorithm>
 #include <array>
 
+#include "models/recall_tasks.h"
+#include "models/task_draws.h"
 #include "tensor/creation.h"
 #include "tensor/error.h"
 
 namespace kiln::models {
 
 namespace {
-
-// Uniform integers from the generator's Philox stream: each example reserves its own
-// counter blocks, so the generator's offset alone says where a run is.
-class Draws {
- public:
-  explicit Draws(Generator& generator) : generator_(generator) {}
-  // Uniform in [low, high].
-  int64_t between(int64_t low, int64_t high) {
-    if (next_ == words_.size()) {
-      const PhiloxPosition position = generator_.advance(1);
-      words_ = Philox::block(position.seed, position.offset);
-      next_ = 0;
-    }
-    return low + static_cast<int64_t>(words_[next_++] % static_cast<uint64_t>(high - low + 1));
-  }
-
- private:
-  Generator& generator_;
-  Philox::Block words_{};
-  size_t next_ = 4;
-};
 
 // FNV-1a over the tokens: a tenth of all sources is held out.
 bool is_held_out(const std::vector<int64_t>& source) {
@@ -52,17 +33,29 @@ Tensor padded(const std::vector<std::vector<int64_t>>& rows, int64_t fill = Toke
   return from_vector(flat, {static_cast<int64_t>(rows.size()), static_cast<int64_t>(width)});
 }
 
+bool is_recall_task(const std::string& name) {
+  return name == "selective_copy" || name == "induction";
+}
+
+RecallVocabulary recall_vocabulary(const SequenceTask& task) {
+  return {.first_symbol = Tokens::kFirstDigit,
+          .symbols = task.options().base,
+          .noise = task.noise_token(),
+          .query = task.query_token()};
+}
+
 }  // namespace
 
 const std::vector<std::string>& SequenceTask::names() {
-  static const std::vector<std::string> all = {"copy", "reverse", "sort", "add"};
+  static const std::vector<std::string> all = {"copy", "reverse",        "sort",
+                                               "add",  "selective_copy", "induction"};
   return all;
 }
 
 SequenceTask::SequenceTask(const std::string& name, const TaskOptions& options)
     : name_(name), options_(options) {
   KILN_CHECK(std::find(names().begin(), names().end(), name) != names().end(), "unknown task '",
-             name, "'; the tasks are copy, reverse, sort and add");
+             name, "'; the tasks are copy, reverse, sort, add, selective_copy and induction");
   KILN_CHECK(options.min_length >= 1 && options.min_length <= options.max_length,
              "task lengths must satisfy 1 <= min_length <= max_length, got ", options.min_length,
              " and ", options.max_length);
@@ -71,17 +64,47 @@ SequenceTask::SequenceTask(const std::string& name, const TaskOptions& options)
   // Short sequences have few distinct values: enough must remain outside the held-out tenth.
   KILN_CHECK(name != "add" || options.max_length >= 2 || options.base >= 4,
              "add needs more than one digit or a base of at least 4");
+  KILN_CHECK(options.length <= kMaxRecallLength, "task length must be at most ", kMaxRecallLength,
+             ", got ", options.length);
+  KILN_CHECK(name != "selective_copy" ||
+                 (options.data_tokens >= 1 && options.length >= 2 * options.data_tokens),
+             "selective_copy needs data_tokens >= 1 and length >= 2 x data_tokens (the data "
+             "tokens and a query for each), got length ",
+             options.length, " and data_tokens ", options.data_tokens);
+  KILN_CHECK(name != "induction" || options.length >= 3,
+             "induction needs length >= 3 (a trigger, its key and the final trigger), got ",
+             options.length);
+}
+
+int64_t SequenceTask::vocab() const {
+  // The recall tasks' noise and query tokens follow the digits.
+  return Tokens::kFirstDigit + options_.base + (is_recall_task(name_) ? 2 : 0);
 }
 
 int64_t SequenceTask::max_source_length() const {
+  if (is_recall_task(name_)) return options_.length;
   return name_ == "add" ? 2 * options_.max_length + 1 : options_.max_length;
 }
 
 int64_t SequenceTask::max_target_length() const {
+  if (name_ == "selective_copy") return options_.data_tokens;
+  if (name_ == "induction") return 1;
   return name_ == "add" ? options_.max_length + 1 : options_.max_length;
 }
 
+DecoderLayout SequenceTask::decoder_layout() const {
+  return is_recall_task(name_) ? DecoderLayout::kAtQueries : DecoderLayout::kAfterSeparator;
+}
+
+int64_t SequenceTask::query_count(const std::vector<int64_t>& source) const {
+  const auto last_other = std::find_if(source.rbegin(), source.rend(),
+                                       [&](int64_t token) { return token != query_token(); });
+  return last_other - source.rbegin();
+}
+
 std::vector<int64_t> SequenceTask::solve(const std::vector<int64_t>& source) const {
+  if (name_ == "selective_copy") return selective_copy_answer(source, recall_vocabulary(*this));
+  if (name_ == "induction") return induction_answer(source, recall_vocabulary(*this));
   if (name_ == "copy") return source;
   if (name_ == "reverse") return {source.rbegin(), source.rend()};
   if (name_ == "sort") {
@@ -117,9 +140,14 @@ Example SequenceTask::sample(Generator& generator, bool held_out) const {
     }
     return digits;
   };
+  const RecallVocabulary vocabulary = recall_vocabulary(*this);
   // Rejection sampling: a tenth of the sources are held out, so this rarely loops.
   for (int attempt = 0; attempt < 100000; ++attempt) {
-    std::vector<int64_t> source = number();
+    std::vector<int64_t> source =
+        name_ == "selective_copy"
+            ? selective_copy_source(draw, vocabulary, options_.length, options_.data_tokens)
+        : name_ == "induction" ? induction_source(draw, vocabulary, options_.length)
+                               : number();
     if (name_ == "add") {
       source.push_back(Tokens::kPlus);
       const std::vector<int64_t> other = number();
@@ -153,6 +181,16 @@ Seq2SeqBatch SequenceTask::seq2seq_batch(const std::vector<Example>& examples) c
 DecoderBatch SequenceTask::decoder_batch(const std::vector<Example>& examples,
                                          int64_t ignore) const {
   std::vector<std::vector<int64_t>> inputs, targets;
+  if (decoder_layout() == DecoderLayout::kAtQueries) {
+    for (const Example& e : examples) {
+      KILN_CHECK(e.source.size() >= e.target.size(), "task ", name_, ": a source of ",
+                 e.source.size(), " tokens cannot hold queries for ", e.target.size());
+      inputs.push_back(e.source);
+      targets.emplace_back(e.source.size(), ignore);
+      std::copy(e.target.begin(), e.target.end(), targets.back().end() - e.target.size());
+    }
+    return {padded(inputs), padded(targets, ignore)};
+  }
   for (const Example& e : examples) {
     std::vector<int64_t> row = e.source;
     row.push_back(Tokens::kSep);

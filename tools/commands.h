@@ -36,7 +36,9 @@ struct TrainOptions {
   std::string out;
   bool resume = false;
   int64_t min_length = 4, max_length = 10, base = 10;
+  int64_t length = 256, data_tokens = 16;  // the recall tasks'
   int64_t d_model = 64, heads = 4, layers = 2;
+  int64_t d_state = 16, d_conv = 4, expand = 2;  // mamba's
   double dropout = 0;
   int64_t eval_size = 1000;
   double target_accuracy = 0;
@@ -61,6 +63,7 @@ struct EvalOptions {
   int64_t eval_size = 1000;
   int64_t beam = 1;
   uint64_t seed = 1;
+  int64_t length = 0;  // a recall task's length to evaluate at (0: the trained one)
 };
 CLI::App* add_eval_command(CLI::App& app, EvalOptions& options);
 int run_eval(const EvalOptions& options);

@@ -1,4 +1,5 @@
-// kiln eval: held-out exact match of a trained run. kiln sample: a trained run's answers to
+// kiln eval: held-out exact match and token accuracy of a trained run, at the trained
+// length or (recall tasks) another. kiln sample: a trained run's answers to
 // given inputs, or to held-out examples, beside the right ones.
 #include <cstdio>
 
@@ -21,7 +22,9 @@ void add_run_options(CLI::App* command, RunLocation& run) {
 
 CLI::App* add_eval_command(CLI::App& app, EvalOptions& o) {
   CLI::App* eval = app.add_subcommand(
-      "eval", "Score a trained run: exact match on held-out sequences it never trained on");
+      "eval",
+      "Score a trained run: exact match and token accuracy on held-out sequences it never "
+      "trained on");
   add_run_options(eval, o.run);
   eval->add_option("--eval-size", o.eval_size, "Held-out sequences to score")
       ->check(kPositive)
@@ -30,6 +33,10 @@ CLI::App* add_eval_command(CLI::App& app, EvalOptions& o) {
       ->check(kPositive)
       ->capture_default_str();
   eval->add_option("--seed", o.seed, "Seed of the held-out draw")->capture_default_str();
+  eval->add_option("--length", o.length,
+                   "selective_copy, induction: score sequences of this length instead of the "
+                   "trained one (extrapolation)")
+      ->check(kPositive);
   return eval;
 }
 
@@ -37,12 +44,23 @@ int run_eval(const EvalOptions& o) {
   const Device device = setup_device(o.run.device, o.run.threads);
   const std::string path = checkpoint_path(o.run);
   auto model = load_trained_model(path, device);
+  models::TaskOptions options = model->task().options();
+  if (o.length > 0) {
+    KILN_CHECK(model->task().decoder_layout() == models::DecoderLayout::kAtQueries,
+               "--length is for selective_copy and induction; this run trained on ",
+               model->task().name());
+    options.length = o.length;
+  }
+  const models::SequenceTask task(model->task().name(), options);
   Generator generator(o.seed);
-  const auto examples = model->task().samples(generator, o.eval_size, true);
-  const double accuracy = model->exact_match(examples, device, 256, o.beam);
-  std::printf("%s on %s: held-out exact match %.4f (%lld sequences, %s)\n",
-              model->config().at("kind").get<std::string>().c_str(), model->task().name().c_str(),
-              accuracy, static_cast<long long>(o.eval_size),
+  const auto examples = task.samples(generator, o.eval_size, true);
+  const Scores scores = model->score(examples, device, 256, o.beam);
+  const std::string at_length =
+      o.length > 0 ? " at length " + std::to_string(task.options().length) : "";
+  std::printf("%s on %s%s: held-out exact match %.4f, token accuracy %.4f (%lld sequences, %s)\n",
+              model->config().at("kind").get<std::string>().c_str(), task.name().c_str(),
+              at_length.c_str(), scores.exact_match, scores.token_accuracy,
+              static_cast<long long>(o.eval_size),
               o.beam > 1 ? ("beam " + std::to_string(o.beam)).c_str() : "greedy");
   return 0;
 }
@@ -51,7 +69,9 @@ CLI::App* add_sample_command(CLI::App& app, SampleOptions& o) {
   CLI::App* sample = app.add_subcommand(
       "sample", "Show a trained run's answers: to --input sequences, or to held-out examples");
   add_run_options(sample, o.run);
-  sample->add_option("--input", o.inputs, "A sequence such as 31415 (add: 123+45); repeatable");
+  sample->add_option("--input", o.inputs,
+                     "A sequence such as 31415 (add: 123+45; selective_copy: 3..1.??, "
+                     "induction: 52?7413?); repeatable");
   sample->add_option("--count", o.count, "Held-out examples to show when no --input is given")
       ->check(kPositive)
       ->capture_default_str();
@@ -98,10 +118,11 @@ int run_sample(const SampleOptions& o) {
     // Answers to typed inputs are checked against the task's own solution too.
     const std::vector<int64_t> expected =
         o.inputs.empty() ? examples[i].target : task.solve(examples[i].source);
-    std::printf(
-        "%-24s -> %-24s %s\n", format_tokens(examples[i].source).c_str(),
-        format_tokens(answers[i]).c_str(),
-        answers[i] == expected ? "right" : ("wrong, expected " + format_tokens(expected)).c_str());
+    std::printf("%-24s -> %-24s %s\n", format_tokens(examples[i].source, task).c_str(),
+                format_tokens(answers[i], task).c_str(),
+                answers[i] == expected
+                    ? "right"
+                    : ("wrong, expected " + format_tokens(expected, task)).c_str());
   }
   return 0;
 }

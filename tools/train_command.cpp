@@ -29,15 +29,17 @@ void on_interrupt(int) {
 
 // Appends one row to DIR/metrics.csv, writing the header to a new file.
 void append_metrics(const std::filesystem::path& file, int64_t epoch, int64_t step, double loss,
-                    double accuracy, double lr, double tokens_per_second, double seconds) {
+                    const Scores& scores, double lr, double tokens_per_second, double seconds) {
   const bool fresh = !std::filesystem::exists(file) || std::filesystem::file_size(file) == 0;
   std::ofstream out(file, std::ios::app);
   KILN_CHECK(out.good(), "cannot append to '", file.string(), "'");
-  if (fresh) out << "epoch,step,loss,heldout_exact_match,lr,tokens_per_second,seconds\n";
+  if (fresh)
+    out << "epoch,step,loss,heldout_exact_match,heldout_token_accuracy,lr,tokens_per_second,"
+           "seconds\n";
   char row[256];
-  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.4f,%.6g,%.1f,%.2f\n",
-                static_cast<long long>(epoch), static_cast<long long>(step), loss, accuracy, lr,
-                tokens_per_second, seconds);
+  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.4f,%.4f,%.6g,%.1f,%.2f\n",
+                static_cast<long long>(epoch), static_cast<long long>(step), loss,
+                scores.exact_match, scores.token_accuracy, lr, tokens_per_second, seconds);
   out << row;
   KILN_CHECK(out.good(), "cannot append to '", file.string(), "'");
 }
@@ -47,12 +49,13 @@ void append_metrics(const std::filesystem::path& file, int64_t epoch, int64_t st
 CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
   CLI::App* train = app.add_subcommand(
       "train",
-      "Train a reference model on a synthetic sequence task (held-out exact match is "
-      "measured after every epoch)");
-  train->add_option("task", o.task, "copy, reverse, sort or add")
+      "Train a reference model on a synthetic sequence task (held-out exact match and token "
+      "accuracy are measured after every epoch)");
+  train->add_option("task", o.task, "copy, reverse, sort, add, selective_copy or induction")
       ->required()
       ->check(CLI::IsMember(models::SequenceTask::names()));
-  train->add_option("--model", o.model, "transformer (encoder-decoder) or gpt (decoder-only)")
+  train
+      ->add_option("--model", o.model, "transformer (encoder-decoder), gpt or mamba (decoder-only)")
       ->check(CLI::IsMember(SequenceModel::kinds()))
       ->capture_default_str();
   train->add_option("--epochs", o.epochs, "Epochs to train (more extends a resumed run)")
@@ -82,12 +85,32 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
   train->add_option("--max-length", o.max_length, "Longest sequence")
       ->check(kPositive)
       ->capture_default_str();
-  train->add_option("--base", o.base, "Digits are 0 .. base-1")
+  train
+      ->add_option("--base", o.base,
+                   "Digits are 0 .. base-1 (selective_copy, induction: the data symbols)")
       ->check(CLI::Range(2, 64))
+      ->capture_default_str();
+  train
+      ->add_option("--length", o.length,
+                   "selective_copy, induction: tokens per sequence, the queries at its end "
+                   "included")
+      ->check(kPositive)
+      ->capture_default_str();
+  train->add_option("--data-tokens", o.data_tokens, "selective_copy: the symbols to copy")
+      ->check(kPositive)
       ->capture_default_str();
   train->add_option("--d-model", o.d_model, "Model width")->check(kPositive)->capture_default_str();
   train->add_option("--heads", o.heads, "Attention heads")->check(kPositive)->capture_default_str();
   train->add_option("--layers", o.layers, "Layers (per stack for the transformer)")
+      ->check(kPositive)
+      ->capture_default_str();
+  train->add_option("--d-state", o.d_state, "mamba: the state size per channel")
+      ->check(kPositive)
+      ->capture_default_str();
+  train->add_option("--d-conv", o.d_conv, "mamba: the causal convolution's width")
+      ->check(kPositive)
+      ->capture_default_str();
+  train->add_option("--expand", o.expand, "mamba: inner channels per model channel")
       ->check(kPositive)
       ->capture_default_str();
   train->add_option("--dropout", o.dropout, "Dropout probability")
@@ -98,8 +121,9 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
       ->capture_default_str();
   train
       ->add_option("--target-accuracy", o.target_accuracy,
-                   "Stop once held-out exact match reaches this; exit with status 3 if the "
-                   "run ends below it (0: train every epoch, no target)")
+                   "Stop once the held-out metric (token accuracy for selective_copy, else "
+                   "exact match) reaches this; exit with status 3 if the run ends below it "
+                   "(0: train every epoch, no target)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   train->add_option("--clip", o.clip, "Clip the gradients' total norm to this (0: no clipping)")
@@ -167,26 +191,27 @@ int stop(const TrainOptions& o, TrainingRun& run, Progress& progress) {
   return interrupted ? 130 : 0;
 }
 
-// After an epoch: held-out exact match, a metrics row, the summary line and a checkpoint.
+// After an epoch: held-out scores, a metrics row, the summary line and a checkpoint.
 // `started` is when the run would have started had it never stopped.
 void end_epoch(const TrainOptions& o, TrainingRun& run, int64_t epoch, double throughput,
                const std::vector<models::Example>& held_out, Device device,
                Clock::time_point started, Progress& progress) {
   EpochProgress& p = run.progress();
   run.model().module().eval();
-  p.accuracy = run.model().exact_match(held_out, device);
+  p.scores = run.model().score(held_out, device);
   run.model().module().train();
   p.elapsed = seconds_between(started, Clock::now());
   const double mean_loss = p.loss / static_cast<double>(p.steps);
   const double lr = run.optimizer().lr(0);
-  append_metrics(run.directory() / kMetricsFile, epoch, run.step(), mean_loss, p.accuracy, lr,
+  append_metrics(run.directory() / kMetricsFile, epoch, run.step(), mean_loss, p.scores, lr,
                  throughput, p.elapsed);
   char summary[256];
   std::snprintf(summary, sizeof summary,
-                "epoch %lld/%lld  loss %.4f  held-out exact match %.4f  lr %.2e  %.0f tok/s  "
-                "%s elapsed",
+                "epoch %lld/%lld  loss %.4f  held-out exact match %.4f  token accuracy %.4f  "
+                "lr %.2e  %.0f tok/s  %s elapsed",
                 static_cast<long long>(epoch), static_cast<long long>(o.epochs), mean_loss,
-                p.accuracy, lr, throughput, format_duration(p.elapsed).c_str());
+                p.scores.exact_match, p.scores.token_accuracy, lr, throughput,
+                format_duration(p.elapsed).c_str());
   progress.end_epoch(summary);
   p.loss = 0;
   p.tokens = 0;
@@ -232,7 +257,8 @@ int run_train(TrainOptions o) {
                       throughput());
     }
     end_epoch(o, run, epoch, throughput(), held_out, device, started, progress);
-    if (o.target_accuracy > 0 && run.progress().accuracy >= o.target_accuracy) {
+    if (o.target_accuracy > 0 &&
+        run.progress().scores.headline(run.model().task()) >= o.target_accuracy) {
       reached = true;
       break;
     }
@@ -240,11 +266,11 @@ int run_train(TrainOptions o) {
   std::signal(SIGINT, SIG_DFL);
   char final_line[256];
   std::snprintf(final_line, sizeof final_line,
-                "final: held-out exact match %.4f on %lld sequences after %lld steps in %s; "
-                "checkpoint %s",
-                run.progress().accuracy, static_cast<long long>(o.eval_size),
-                static_cast<long long>(run.step()), format_duration(run.progress().elapsed).c_str(),
-                run.checkpoint_file().c_str());
+                "final: held-out exact match %.4f, token accuracy %.4f on %lld sequences after "
+                "%lld steps in %s; checkpoint %s",
+                run.progress().scores.exact_match, run.progress().scores.token_accuracy,
+                static_cast<long long>(o.eval_size), static_cast<long long>(run.step()),
+                format_duration(run.progress().elapsed).c_str(), run.checkpoint_file().c_str());
   progress.message(final_line);
   if (o.target_accuracy > 0 && !reached) {
     progress.message("target accuracy " + std::to_string(o.target_accuracy) + " not reached");

@@ -56,11 +56,19 @@ nlohmann::json run_config(TrainOptions& o, const std::string& checkpoint_file,
   }
   KILN_CHECK(!std::filesystem::exists(checkpoint_file), "'", o.out,
              "' already holds a run; pass --resume to continue it, or choose another --out");
-  const models::SequenceTask task(
-      o.task, {.min_length = o.min_length, .max_length = o.max_length, .base = o.base});
-  return SequenceModel::make_config(
-      o.model, task,
-      {.d_model = o.d_model, .heads = o.heads, .layers = o.layers, .dropout = o.dropout});
+  const models::SequenceTask task(o.task, {.min_length = o.min_length,
+                                           .max_length = o.max_length,
+                                           .base = o.base,
+                                           .length = o.length,
+                                           .data_tokens = o.data_tokens});
+  return SequenceModel::make_config(o.model, task,
+                                    {.d_model = o.d_model,
+                                     .heads = o.heads,
+                                     .layers = o.layers,
+                                     .dropout = o.dropout,
+                                     .d_state = o.d_state,
+                                     .d_conv = o.d_conv,
+                                     .expand = o.expand});
 }
 
 }  // namespace
@@ -80,15 +88,14 @@ TrainingRun::TrainingRun(TrainOptions& options, Device device)
   model_ = std::make_unique<SequenceModel>(config_);
   model_->module().to(device_);
   const TrainRecipe& r = options_.recipe;
-  optimizer_ = std::make_unique<optim::AdamW>(
-      model_->module().parameters(),
-      optim::AdamWOptions{
-          .lr = options_.lr, .beta1 = r.beta1, .beta2 = r.beta2, .weight_decay = r.weight_decay});
+  optimizer_ = std::make_unique<optim::AdamW>(model_->param_groups(optim::AdamWOptions{
+      .lr = options_.lr, .beta1 = r.beta1, .beta2 = r.beta2, .weight_decay = r.weight_decay}));
   KILN_CHECK(total_steps() > warmup_steps(), "train at least ", warmup_steps() + 1, " steps, not ",
              total_steps());
   schedule_ = make_schedule();
   data_ = std::make_unique<Generator>(options_.seed * 2 + 1);
-  progress_.accuracy = saved_extra.value("accuracy", 0.0);
+  progress_.scores = {.exact_match = saved_extra.value("accuracy", 0.0),
+                      .token_accuracy = saved_extra.value("token_accuracy", 0.0)};
   if (options_.resume) resume(resized);
 }
 
@@ -110,7 +117,8 @@ optim::Checkpoint TrainingRun::checkpoint() {
                           {"epoch_tokens", progress_.tokens},
                           {"epoch_steps", progress_.steps},
                           {"elapsed", progress_.elapsed},
-                          {"accuracy", progress_.accuracy}};
+                          {"accuracy", progress_.scores.exact_match},
+                          {"token_accuracy", progress_.scores.token_accuracy}};
   return {.model = &model_->module(),
           .optimizer = optimizer_.get(),
           .schedule = schedule_.get(),

@@ -1,8 +1,9 @@
 #pragma once
 
-// One training run of `kiln train`: the model, its AdamW optimizer and warmup-cosine
-// schedule built from the run's config and recipe, the data generator, the progress within
-// the epoch, and their checkpoint. train_command.cpp drives it through the epochs.
+// One training run of `kiln train`: the model, its AdamW optimizer (with the model's
+// parameter groups) and warmup-cosine schedule built from the run's config and recipe, the data
+// generator, the progress within the epoch, and their checkpoint. train_command.cpp drives it
+// through the epochs.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -24,8 +25,8 @@ struct EpochProgress {
   double loss = 0;  // summed over the epoch's steps so far
   int64_t tokens = 0;
   int64_t steps = 0;
-  double elapsed = 0;   // seconds of training over the whole run
-  double accuracy = 0;  // held-out exact match after the last epoch
+  double elapsed = 0;  // seconds of training over the whole run
+  Scores scores;       // held-out, after the last epoch
 };
 
 class TrainingRun {

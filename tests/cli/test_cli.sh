@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kiln command line end to end: help, bad arguments (one clear line, non-zero status),
 # a tiny training run with metrics and checkpoint, exact resumption after a stop and after
-# Ctrl-C, eval and sample. Usage: test_cli.sh path/to/kiln
+# Ctrl-C, eval and sample; the same for mamba on induction, evaluated at a longer length.
+# Usage: test_cli.sh path/to/kiln
 set -uo pipefail
 kiln="$1"
 work="$(mktemp -d)"
@@ -51,7 +52,7 @@ expect_error "existing run" "already holds a run" "$kiln" train copy "${tiny[@]}
 "$kiln" train copy "${tiny[@]}" --out "$work/resumed" --stop-at-step 37 >/dev/null || fail "stopped run"
 [ "$(wc -l <"$work/resumed/metrics.csv")" -eq 2 ] || fail "the stopped run should have one row"
 "$kiln" train copy --out "$work/resumed" --resume >/dev/null || fail "resumed run"
-diff <(cut -d, -f1-5 "$work/straight/metrics.csv") <(cut -d, -f1-5 "$work/resumed/metrics.csv") \
+diff <(cut -d, -f1-6 "$work/straight/metrics.csv") <(cut -d, -f1-6 "$work/resumed/metrics.csv") \
   || fail "resumed run differs from the straight one"
 
 # More epochs for a finished run: training goes on under the longer schedule, not at the
@@ -59,7 +60,7 @@ diff <(cut -d, -f1-5 "$work/straight/metrics.csv") <(cut -d, -f1-5 "$work/resume
 cp -r "$work/straight" "$work/extended"
 "$kiln" train copy --out "$work/extended" --resume --epochs 6 >/dev/null || fail "extended run"
 [ "$(wc -l <"$work/extended/metrics.csv")" -eq 7 ] || fail "the extended run should have 6 rows"
-extended_lr="$(sed -n 6p "$work/extended/metrics.csv" | cut -d, -f5)"
+extended_lr="$(sed -n 6p "$work/extended/metrics.csv" | cut -d, -f6)"
 awk -v lr="$extended_lr" 'BEGIN { exit !(lr > 0) }' || fail "epoch 5 of the extended run has lr $extended_lr"
 
 # Ctrl-C: a checkpoint, status 130, and a resumable run.
@@ -85,6 +86,27 @@ grep -q "interrupted at step" "$work/interrupted.log" || fail "Ctrl-C: no messag
 expect_error "sampling a transformer" "sampling at a temperature is for gpt" \
   "$kiln" sample --out "$work/straight" --count 1 --temperature 1
 expect_error "bad sample input" "'a' is not a digit of base 10" "$kiln" sample --out "$work/straight" --input 12a
+
+# Mamba on induction: stopped and resumed exactly, then scored at four times its length
+# through the recurrent step.
+expect_error "short selective_copy" "length >= 2 x data_tokens" \
+  "$kiln" train selective_copy --length 20 --data-tokens 16 --out "$work/x"
+expect_error "mamba with dropout" "mamba has no dropout" \
+  "$kiln" train induction --model mamba --dropout 0.1 --out "$work/x"
+mamba=(--model mamba --length 24 --base 8 --d-model 16 --steps-per-epoch 10 --epochs 2
+  --batch-size 8 --eval-size 20)
+"$kiln" train induction "${mamba[@]}" --out "$work/mamba" >/dev/null || fail "mamba run"
+"$kiln" train induction "${mamba[@]}" --out "$work/mamba-resumed" --stop-at-step 13 >/dev/null \
+  || fail "stopped mamba run"
+"$kiln" train induction --out "$work/mamba-resumed" --resume >/dev/null || fail "resumed mamba run"
+diff <(cut -d, -f1-6 "$work/mamba/metrics.csv") <(cut -d, -f1-6 "$work/mamba-resumed/metrics.csv") \
+  || fail "resumed mamba run differs from the straight one"
+"$kiln" eval --out "$work/mamba" --eval-size 10 --length 96 \
+  | grep -q "mamba on induction at length 96: held-out exact match" || fail "mamba eval --length"
+"$kiln" sample --out "$work/mamba" --input "12?345671?" | grep -Eq "^12\?345671\? +-> " \
+  || fail "mamba sample --input"
+expect_error "eval --length of copy" "--length is for selective_copy and induction" \
+  "$kiln" eval --out "$work/straight" --length 50
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
