@@ -1,6 +1,7 @@
 #include "models/recall_tasks.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "tensor/error.h"

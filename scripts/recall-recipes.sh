@@ -32,9 +32,10 @@ gpt=(--model gpt --d-model 48 --layers 2 --heads 4 --lr 1e-3)
 # Fails (status 3) unless the run in $out scores at least $3 held-out exact match on $2
 # sequences of length $1 (a fresh draw: kiln eval's seed is not the training run's).
 expect_exact_match() {
-  local accuracy
-  accuracy="$("$kiln" eval --out "$out" --length "$1" --eval-size "$2" | tee /dev/stderr \
-    | sed -n 's/.*held-out exact match \([0-9.]*\),.*/\1/p')"
+  local line accuracy
+  line="$("$kiln" eval --out "$out" --length "$1" --eval-size "$2")"
+  echo "$line"
+  accuracy="$(sed -n 's/.*held-out exact match \([0-9.]*\),.*/\1/p' <<<"$line")"
   awk -v a="$accuracy" -v t="$3" 'BEGIN { exit !(a >= t) }' || {
     echo "induction at length $1: $accuracy, below $3"
     exit 3

@@ -196,7 +196,6 @@ std::vector<std::vector<int64_t>> SequenceModel::answer_at_queries(
     // row ends with; each row keeps its own.
     int64_t queries = 0;
     for (const auto& row : group) queries = std::max(queries, task_.query_count(row));
-    queries = std::min<int64_t>(queries, static_cast<int64_t>(length));
     std::vector<std::vector<int64_t>> read;
     if (mamba_ != nullptr) {
       read = decode_by_steps(*mamba_, group, queries, 0, device);
