@@ -12,11 +12,6 @@ namespace kiln {
 KILN_DEFINE_KERNEL(selective_scan_forward_kernel, SelectiveScanForwardKernel);
 KILN_DEFINE_KERNEL(selective_scan_backward_kernel, SelectiveScanBackwardKernel);
 
-int64_t selective_scan_blocks_per_group(int64_t channels, int64_t groups) {
-  const int64_t per_group = channels / groups;
-  return (per_group + kSelectiveScanChannelBlock - 1) / kSelectiveScanChannelBlock;
-}
-
 namespace {
 
 constexpr const char* kOp = "selective_scan";
@@ -106,9 +101,7 @@ Tensor projection_buffer(const Tensor& operand, const SelectiveScanOperands& in)
   if (!SelectiveScanOperands::varies(operand)) {
     return make_tensor({in.batch(), in.channels(), in.state()}, in.u.dtype(), in.u.device());
   }
-  const int64_t groups = operand.size(1);
-  return make_tensor({in.batch(), groups, selective_scan_blocks_per_group(in.channels(), groups),
-                      in.state(), in.length()},
+  return make_tensor({in.batch(), in.groups(), in.blocks_per_group(), in.state(), in.length()},
                      in.u.dtype(), in.u.device());
 }
 

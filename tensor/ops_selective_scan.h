@@ -34,10 +34,13 @@ struct SelectiveScanOperands {
   int64_t state() const { return A.size(1); }
   static bool varies(const Tensor& b_or_c) { return b_or_c.dim() == 4; }
   int64_t chunks() const { return (length() + kSelectiveScanChunk - 1) / kSelectiveScanChunk; }
+  // The groups of the input-dependent B or C (they have the same count), 1 when both are
+  // fixed; and the channel blocks of one group, for their gradients' partial sums.
+  int64_t groups() const { return varies(B) ? B.size(1) : (varies(C) ? C.size(1) : 1); }
+  int64_t blocks_per_group() const {
+    return (channels() / groups() + kSelectiveScanChannelBlock - 1) / kSelectiveScanChannelBlock;
+  }
 };
-
-// The channel blocks of one group, for the partial sums of an input-dependent B or C.
-int64_t selective_scan_blocks_per_group(int64_t channels, int64_t groups);
 
 // out [Bt, D, L]; states [Bt, D, chunks, N]: x at the last step of each chunk (so the last
 // one is the final state).

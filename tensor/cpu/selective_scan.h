@@ -101,14 +101,15 @@ struct Scan {
         chunks(in.chunks()),
         b_varies(SelectiveScanOperands::varies(in.B)),
         c_varies(SelectiveScanOperands::varies(in.C)),
-        softplus(in.delta_softplus) {
-    groups = b_varies ? in.B.size(1) : (c_varies ? in.C.size(1) : 1);
-    blocks_per_group = selective_scan_blocks_per_group(channels, groups);
-  }
+        groups(in.groups()),
+        blocks_per_group(in.blocks_per_group()),
+        softplus(in.delta_softplus) {}
 
   const T *u, *delta, *A, *B, *C, *D, *z, *bias;
-  int64_t batch, channels, length, state, chunks, groups = 1, blocks_per_group = 1;
-  bool b_varies, c_varies, softplus;
+  int64_t batch, channels, length, state, chunks;
+  bool b_varies, c_varies;
+  int64_t groups, blocks_per_group;
+  bool softplus;
 
   int64_t tasks() const { return batch * groups * blocks_per_group; }
   int64_t row(int64_t b, int64_t d) const { return (b * channels + d) * length; }

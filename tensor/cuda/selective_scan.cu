@@ -272,17 +272,8 @@ template <typename T>
 ScanArgs<T> args_of(const SelectiveScanOperands& in) {
   const bool b_varies = SelectiveScanOperands::varies(in.B);
   const bool c_varies = SelectiveScanOperands::varies(in.C);
-  const int64_t groups = b_varies ? in.B.size(1) : (c_varies ? in.C.size(1) : 1);
-  const ScanShape s{in.batch(),
-                    in.channels(),
-                    in.length(),
-                    in.state(),
-                    in.chunks(),
-                    groups,
-                    selective_scan_blocks_per_group(in.channels(), groups),
-                    b_varies,
-                    c_varies,
-                    in.delta_softplus};
+  const ScanShape s{in.batch(),  in.channels(),         in.length(), in.state(), in.chunks(),
+                    in.groups(), in.blocks_per_group(), b_varies,    c_varies,   in.delta_softplus};
   return {data_or_null<T>(in.u), data_or_null<T>(in.delta),      data_or_null<T>(in.A),
           data_or_null<T>(in.B), data_or_null<T>(in.C),          data_or_null<T>(in.D_skip),
           data_or_null<T>(in.z), data_or_null<T>(in.delta_bias), s};
