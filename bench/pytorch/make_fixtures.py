@@ -22,6 +22,7 @@ from optim_fixtures import write_optim_fixtures
 from pooling_fixtures import write_pooling_fixtures
 from surface_fixtures import write_surface_fixtures
 from transformer_fixtures import write_transformer_fixtures
+from tsp_fixtures import write_tsp_fixtures
 
 
 def io_tensors():
@@ -282,3 +283,4 @@ if __name__ == "__main__":
     write_transformer_fixtures()
     write_pooling_fixtures()
     write_mamba_fixtures()
+    write_tsp_fixtures()
