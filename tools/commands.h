@@ -110,6 +110,17 @@ struct CoverageOptions {
 CLI::App* add_coverage_command(CLI::App& app, CoverageOptions& options);
 int run_coverage(const CoverageOptions& options);
 
+struct BaselinesOptions {
+  std::string problem;
+  int64_t nodes = 20;
+  std::string set = "test";
+  int64_t instances = 0;             // the first K of the set (0: all)
+  std::vector<std::string> methods;  // empty: every baseline that fits
+  int threads = 0;
+};
+CLI::App* add_baselines_command(CLI::App& app, BaselinesOptions& options);
+int run_baselines(const BaselinesOptions& options);
+
 CLI::App* add_info_command(CLI::App& app);
 int run_info();
 

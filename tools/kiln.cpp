@@ -1,6 +1,6 @@
 // kiln: train, evaluate and sample the reference models on synthetic tasks, check the op
-// registry, write the PyTorch coverage table, and report the build. Errors are one line on stderr
-// and a non-zero status.
+// registry, write the PyTorch coverage table, run the classic TSP baselines, and report the
+// build. Errors are one line on stderr and a non-zero status.
 #include <CLI/CLI.hpp>
 
 #include <exception>
@@ -20,12 +20,14 @@ int main(int argc, char** argv) {
   VerifyOptions verify;
   BenchOptions bench;
   CoverageOptions coverage;
+  BaselinesOptions baselines;
   CLI::App* train_command = add_train_command(app, train);
   CLI::App* eval_command = add_eval_command(app, eval);
   CLI::App* sample_command = add_sample_command(app, sample);
   CLI::App* verify_command = add_verify_command(app, verify);
   CLI::App* bench_command = add_bench_command(app, bench);
   CLI::App* coverage_command = add_coverage_command(app, coverage);
+  CLI::App* baselines_command = add_baselines_command(app, baselines);
   CLI::App* info_command = add_info_command(app);
   try {
     app.parse(argc, argv);
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
     if (*verify_command) return run_verify(verify);
     if (*bench_command) return run_bench(bench);
     if (*coverage_command) return run_coverage(coverage);
+    if (*baselines_command) return run_baselines(baselines);
     if (*info_command) return run_info();
   } catch (const std::exception& error) {
     std::cerr << "kiln: error: " << error.what() << "\n";

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kiln command line end to end: help, bad arguments (one clear line, non-zero status),
 # a tiny training run with metrics and checkpoint, exact resumption after a stop and after
-# Ctrl-C, eval and sample; the same for mamba on induction, evaluated at a longer length.
+# Ctrl-C, eval and sample; the same for mamba on induction, evaluated at a longer length; the
+# classic TSP baselines.
 # Usage: test_cli.sh path/to/kiln
 set -uo pipefail
 kiln="$1"
@@ -27,7 +28,7 @@ expect_error() {
 }
 
 "$kiln" --help | grep -q "train" || fail "kiln --help lists no train"
-for command in train eval sample verify info; do
+for command in train eval sample verify baselines info; do
   "$kiln" "$command" --help >/dev/null || fail "kiln $command --help"
 done
 "$kiln" info | grep -q "^BLAS:" || fail "kiln info shows no BLAS"
@@ -107,6 +108,24 @@ diff <(cut -d, -f1-6 "$work/mamba/metrics.csv") <(cut -d, -f1-6 "$work/mamba-res
   || fail "mamba sample --input"
 expect_error "eval --length of copy" "--length is for selective_copy and induction" \
   "$kiln" eval --out "$work/straight" --length 50
+
+# The TSP baselines on the first 200 test instances: a row per method beside the paper's
+# figure; at 8 nodes Held-Karp runs first and the gaps are to it.
+"$kiln" baselines tsp --instances 200 >"$work/baselines.log" || fail "baselines tsp"
+grep -q "^kiln baselines tsp: 200 instances of tsp20_test_seed1234" "$work/baselines.log" \
+  || fail "baselines: no header"
+grep -Eq "^farthest_insertion +3\.9[0-9]+ +[0-9.]+% +3\.93 " "$work/baselines.log" \
+  || fail "baselines: no farthest_insertion row beside the paper's 3.93"
+[ "$(grep -Ec "(opt|insertion|neighbour) +[0-9.]+ +[0-9.]+% " "$work/baselines.log")" -eq 12 ] \
+  || fail "baselines: 12 rows expected"
+"$kiln" baselines tsp --nodes 8 --instances 50 --methods random_insertion,held_karp \
+  | grep -A1 "^method" | grep -Eq "^held_karp +[0-9.]+ +0\.00% " || fail "baselines: held_karp first"
+expect_error "held_karp at 20 nodes" "held_karp: exact only up to 13 nodes, not 20" \
+  "$kiln" baselines tsp --methods held_karp
+expect_error "unknown baseline" "no TSP baseline named 'christofides'" \
+  "$kiln" baselines tsp --methods christofides
+expect_error "too many instances" "the set holds 10000, not 10001" \
+  "$kiln" baselines tsp --instances 10001
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
