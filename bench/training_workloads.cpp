@@ -1,9 +1,12 @@
-// Training-step workloads W2 and W3 of WORKLOADS.md on any device and batch.
+// Training-step workloads W2, W3 and W6 of WORKLOADS.md on any device and batch.
 #include "bench/training_workloads.h"
 
 #include <memory>
 
 #include "autograd/functions.h"
+#include "models/attention_model.h"
+#include "models/reinforce_baselines.h"
+#include "models/tasks/tsp_instances.h"
 #include "nn/activation.h"
 #include "nn/attention.h"
 #include "nn/embedding.h"
@@ -103,6 +106,24 @@ std::function<void()> w3_lstm_step(int64_t batch, Device device) {
     optimizer->zero_grad();
     const Tensor last = lstm->forward(x).h_n.select(0, 0);
     nn::mse_loss((*head)(last), y).backward();
+    optimizer->step();
+  };
+}
+
+std::function<void()> w6_tsp_step(int64_t batch, Device device) {
+  manual_seed(0);
+  Generator generator(0);
+  const Tensor coords = models::tsp_random_instances(batch, 20, generator).to(device);
+  auto model = std::make_shared<models::AttentionModel>();
+  model->to(device);
+  auto optimizer =
+      std::make_shared<optim::Adam>(model->parameters(), optim::AdamOptions{.lr = 1e-4});
+  auto baseline = std::make_shared<models::ExponentialBaseline>(0.8);
+  return [=] {
+    optimizer->zero_grad();
+    const models::TourRollout rollout = model->forward(coords);
+    const Tensor cost = models::tour_lengths(coords, rollout.tours);
+    ((cost - baseline->update(cost)) * rollout.log_likelihood).mean().backward();
     optimizer->step();
   };
 }

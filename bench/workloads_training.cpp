@@ -1,5 +1,6 @@
-// Training-step workloads W2 and W3 of WORKLOADS.md on the CPU at their batch of 32. The
-// PyTorch twins are in bench/pytorch/workloads.py; bench/compare.py runs both.
+// Training-step workloads W2 and W3 of WORKLOADS.md on the CPU at their batch of 32, and W6
+// at its 512 TSP instances. The PyTorch twins are in bench/pytorch/workloads.py;
+// bench/compare.py runs both.
 #include <benchmark/benchmark.h>
 
 #include "bench/training_workloads.h"
@@ -22,12 +23,19 @@ void w3_lstm(benchmark::State& state) {
   for (auto _ : state) step();
 }
 
+void w6_tsp(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  const std::function<void()> step = w6_tsp_step(512, kCPU);
+  for (auto _ : state) step();
+}
+
 void threads(benchmark::internal::Benchmark* bench) {
   bench->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 }
 
 BENCHMARK(w2_transformer)->Name("W2_transformer_step")->Apply(threads);
 BENCHMARK(w3_lstm)->Name("W3_lstm_step")->Apply(threads);
+BENCHMARK(w6_tsp)->Name("W6_tsp_step")->Apply(threads);
 
 }  // namespace
 }  // namespace kiln::bench

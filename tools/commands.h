@@ -121,6 +121,49 @@ struct BaselinesOptions {
 CLI::App* add_baselines_command(CLI::App& app, BaselinesOptions& options);
 int run_baselines(const BaselinesOptions& options);
 
+// kiln train tsp: a routing model trained by REINFORCE on random Euclidean TSP instances,
+// after Kool et al. 2019's run.py (its defaults: batch 512, epochs of 1,280,000 instances,
+// Adam at 1e-4, gradient norm clipped to 1, the greedy-rollout baseline with an exponential
+// warm-up in the first epoch).
+struct TspTrainOptions {
+  std::string model = "am";
+  int64_t nodes = 20;
+  int64_t epochs = 100;
+  int64_t epoch_size = 1280000;
+  int64_t batch_size = 512;
+  double lr = 1e-4;
+  double lr_decay = 1.0;  // the rate is lr * lr_decay^epoch
+  double clip = 1.0;
+  std::string baseline = "rollout";
+  double exp_beta = 0.8;
+  double bl_alpha = 0.05;
+  int64_t bl_warmup_epochs = 1;
+  int64_t val_size = 10000;
+  int64_t embedding_dim = 128, layers = 3, heads = 8;
+  uint64_t seed = 1234;
+  std::string device = "cpu";
+  int threads = 0;
+  std::string out;
+  bool resume = false;
+  int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
+  bool epochs_given = false;  // set by the parser: --epochs extends a resumed run
+  int64_t steps_per_epoch() const { return epoch_size / batch_size; }
+};
+// A subcommand of `train`.
+CLI::App* add_train_tsp_command(CLI::App& train, TspTrainOptions& options);
+int run_train_tsp(TspTrainOptions options);
+
+// kiln eval tsp: a trained routing model's tours on Kool et al.'s test set.
+struct TspEvalOptions {
+  RunLocation run;
+  std::string decode = "greedy";
+  int64_t instances = 10000;
+  uint64_t seed = 1;
+};
+// A subcommand of `eval`.
+CLI::App* add_eval_tsp_command(CLI::App& eval, TspEvalOptions& options);
+int run_eval_tsp(const TspEvalOptions& options);
+
 CLI::App* add_info_command(CLI::App& app);
 int run_info();
 

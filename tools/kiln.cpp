@@ -1,5 +1,5 @@
-// kiln: train, evaluate and sample the reference models on synthetic tasks, check the op
-// registry, write the PyTorch coverage table, run the classic TSP baselines, and report the
+// kiln: train, evaluate and sample the reference models on synthetic tasks and the TSP, check the
+// op registry, write the PyTorch coverage table, run the classic TSP baselines, and report the
 // build. Errors are one line on stderr and a non-zero status.
 #include <CLI/CLI.hpp>
 
@@ -21,8 +21,12 @@ int main(int argc, char** argv) {
   BenchOptions bench;
   CoverageOptions coverage;
   BaselinesOptions baselines;
+  TspTrainOptions train_tsp;
+  TspEvalOptions eval_tsp;
   CLI::App* train_command = add_train_command(app, train);
+  CLI::App* train_tsp_command = add_train_tsp_command(*train_command, train_tsp);
   CLI::App* eval_command = add_eval_command(app, eval);
+  CLI::App* eval_tsp_command = add_eval_tsp_command(*eval_command, eval_tsp);
   CLI::App* sample_command = add_sample_command(app, sample);
   CLI::App* verify_command = add_verify_command(app, verify);
   CLI::App* bench_command = add_bench_command(app, bench);
@@ -31,10 +35,14 @@ int main(int argc, char** argv) {
   CLI::App* info_command = add_info_command(app);
   try {
     app.parse(argc, argv);
+    if (*train_command && !*train_tsp_command && train.task.empty())
+      throw CLI::RequiredError("train: a task (or the tsp subcommand)");
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   }
   try {
+    if (*train_tsp_command) return run_train_tsp(train_tsp);
+    if (*eval_tsp_command) return run_eval_tsp(eval_tsp);
     if (*train_command) return run_train(train);
     if (*eval_command) return run_eval(eval);
     if (*sample_command) return run_sample(sample);

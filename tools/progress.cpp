@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <utility>
 
 namespace kiln::tools {
 
@@ -19,7 +20,8 @@ std::string format_duration(double seconds) {
   return text;
 }
 
-Progress::Progress(std::FILE* out) : out_(out), interactive_(::isatty(::fileno(out)) == 1) {}
+Progress::Progress(std::FILE* out, std::string rate_unit)
+    : out_(out), rate_unit_(std::move(rate_unit)), interactive_(::isatty(::fileno(out)) == 1) {}
 
 void Progress::start_epoch(int64_t epoch, int64_t epochs, int64_t steps) {
   epoch_ = epoch;
@@ -28,7 +30,7 @@ void Progress::start_epoch(int64_t epoch, int64_t epochs, int64_t steps) {
   epoch_start_ = last_draw_ = std::chrono::steady_clock::now();
 }
 
-void Progress::update(int64_t done, double loss, double tokens_per_second) {
+void Progress::update(int64_t done, double loss, double per_second) {
   const auto now = std::chrono::steady_clock::now();
   const double elapsed = std::chrono::duration<double>(now - epoch_start_).count();
   const double eta =
@@ -42,18 +44,18 @@ void Progress::update(int64_t done, double loss, double tokens_per_second) {
     std::string bar(static_cast<size_t>(filled), '=');
     if (filled < kWidth) bar += '>';
     bar.resize(kWidth, ' ');
-    std::fprintf(out_, "\r\033[Kepoch %lld/%lld [%s] %lld/%lld  loss %.4f  %.0f tok/s  ETA %s",
+    std::fprintf(out_, "\r\033[Kepoch %lld/%lld [%s] %lld/%lld  loss %.4f  %.0f %s/s  ETA %s",
                  static_cast<long long>(epoch_), static_cast<long long>(epochs_), bar.c_str(),
-                 static_cast<long long>(done), static_cast<long long>(steps_), loss,
-                 tokens_per_second, format_duration(eta).c_str());
+                 static_cast<long long>(done), static_cast<long long>(steps_), loss, per_second,
+                 rate_unit_.c_str(), format_duration(eta).c_str());
     bar_shown_ = true;
   } else {
     const int64_t every = std::max<int64_t>(steps_ / 10, 1);
     if (done % every != 0 && done != steps_) return;
-    std::fprintf(out_, "epoch %lld/%lld step %lld/%lld loss %.4f %.0f tok/s eta %s\n",
+    std::fprintf(out_, "epoch %lld/%lld step %lld/%lld loss %.4f %.0f %s/s eta %s\n",
                  static_cast<long long>(epoch_), static_cast<long long>(epochs_),
-                 static_cast<long long>(done), static_cast<long long>(steps_), loss,
-                 tokens_per_second, format_duration(eta).c_str());
+                 static_cast<long long>(done), static_cast<long long>(steps_), loss, per_second,
+                 rate_unit_.c_str(), format_duration(eta).c_str());
   }
   std::fflush(out_);
 }

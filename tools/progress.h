@@ -11,11 +11,12 @@ namespace kiln::tools {
 
 class Progress {
  public:
-  // Writes to `out`; interactive when it is a terminal.
-  explicit Progress(std::FILE* out);
+  // Writes to `out`; interactive when it is a terminal. Throughput is shown per second in
+  // `rate_unit` ("tok", "inst").
+  explicit Progress(std::FILE* out, std::string rate_unit = "tok");
   void start_epoch(int64_t epoch, int64_t epochs, int64_t steps);
   // After step `done` (1-based) of the epoch, with the running mean loss and throughput.
-  void update(int64_t done, double loss, double tokens_per_second);
+  void update(int64_t done, double loss, double per_second);
   // Ends the epoch's bar and prints one summary line.
   void end_epoch(const std::string& summary);
   // A line of its own, clearing the bar first.
@@ -25,6 +26,7 @@ class Progress {
   void clear_bar();
 
   std::FILE* out_;
+  std::string rate_unit_;
   bool interactive_;
   bool bar_shown_ = false;
   int64_t epoch_ = 0, epochs_ = 0, steps_ = 0;

@@ -1,15 +1,14 @@
 // kiln train: trains a reference model on a synthetic task, with a progress bar, metrics
 // appended to DIR/metrics.csv, a checkpoint in DIR after every epoch (atomic), exact
 // resumption with --resume, and Ctrl-C saving a checkpoint before it exits.
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "tensor/error.h"
 #include "tensor/parallel.h"
+#include "tools/interrupt.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
 #include "tools/training_run.h"
@@ -18,14 +17,6 @@
 namespace kiln::tools {
 
 namespace {
-
-std::atomic<bool> interrupted = false;
-
-// The first Ctrl-C asks the loop to save and stop; a second one ends the process at once.
-void on_interrupt(int) {
-  interrupted = true;
-  std::signal(SIGINT, SIG_DFL);
-}
 
 // Appends one row to DIR/metrics.csv, writing the header to a new file.
 void append_metrics(const std::filesystem::path& file, int64_t epoch, int64_t step, double loss,
@@ -52,7 +43,6 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
       "Train a reference model on a synthetic sequence task (held-out exact match and token "
       "accuracy are measured after every epoch)");
   train->add_option("task", o.task, "copy, reverse, sort, add, selective_copy or induction")
-      ->required()
       ->check(CLI::IsMember(models::SequenceTask::names()));
   train
       ->add_option("--model", o.model, "transformer (encoder-decoder), gpt or mamba (decoder-only)")
@@ -182,9 +172,8 @@ void print_header(const TrainOptions& o, TrainingRun& run, Device device, Progre
 }
 
 // Saves where the run stands and says how to continue; the exit status.
-int stop(const TrainOptions& o, TrainingRun& run, Progress& progress) {
+int stop(const TrainOptions& o, TrainingRun& run, Progress& progress, bool interrupted) {
   run.save();
-  std::signal(SIGINT, SIG_DFL);
   progress.message((interrupted ? "interrupted" : "stopped") + std::string(" at step ") +
                    std::to_string(run.step()) + "; checkpoint saved to " + run.checkpoint_file() +
                    "; continue with: kiln train " + o.task + " --out " + o.out + " --resume");
@@ -230,8 +219,7 @@ int run_train(TrainOptions o) {
   const std::vector<models::Example> held_out =
       run.model().task().samples(eval_seed, o.eval_size, true);
 
-  interrupted = false;
-  std::signal(SIGINT, on_interrupt);
+  const InterruptRequest interrupt;
   const Clock::time_point started =
       Clock::now() - std::chrono::duration_cast<Clock::duration>(
                          std::chrono::duration<double>(run.progress().elapsed));
@@ -247,9 +235,9 @@ int run_train(TrainOptions o) {
              std::max(seconds_between(epoch_clock, Clock::now()), 1e-9);
     };
     while (run.step() < epoch * o.steps_per_epoch) {
-      if (interrupted || (o.stop_at_step > 0 && run.step() == o.stop_at_step)) {
+      if (interrupt.requested() || (o.stop_at_step > 0 && run.step() == o.stop_at_step)) {
         run.progress().elapsed = seconds_between(started, Clock::now());
-        return stop(o, run, progress);
+        return stop(o, run, progress, interrupt.requested());
       }
       run.train_step();
       progress.update(run.step() - (epoch - 1) * o.steps_per_epoch,
@@ -263,7 +251,6 @@ int run_train(TrainOptions o) {
       break;
     }
   }
-  std::signal(SIGINT, SIG_DFL);
   char final_line[256];
   std::snprintf(final_line, sizeof final_line,
                 "final: held-out exact match %.4f, token accuracy %.4f on %lld sequences after "

@@ -17,6 +17,7 @@ from fixture_cases import FIXTURES, leaf, module_case, recurrent_outputs_case, s
 from fixture_cases import function_case as loss_case
 from lstm_proj_fixtures import write_lstm_proj_fixtures
 from mamba_fixtures import write_mamba_fixtures
+from tsp_model_fixtures import write_tsp_model_fixtures
 from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
 from pooling_fixtures import write_pooling_fixtures
@@ -284,3 +285,4 @@ if __name__ == "__main__":
     write_pooling_fixtures()
     write_mamba_fixtures()
     write_tsp_fixtures()
+    write_tsp_model_fixtures()

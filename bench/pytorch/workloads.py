@@ -1,4 +1,4 @@
-"""Reference workloads W1, W2, W3, W4 and W7 of WORKLOADS.md and the autograd-overhead workloads
+"""Reference workloads W1, W2, W3, W4, W6 and W7 of WORKLOADS.md and the autograd-overhead workloads
 (AG_*) in PyTorch, timed like kiln's.
 
 Run by bench/compare.py, once per thread count, with OMP_NUM_THREADS already set:
@@ -12,6 +12,7 @@ import time
 
 import torch
 
+from attention_model_twin import AttentionModel, tour_lengths
 from mamba_twin import selective_scan_ref
 from selective_scan import selective_scan_pscan
 
@@ -34,6 +35,7 @@ def make_workloads():
         "AG_mlp_step": mlp_step(),
         "W2_transformer_step": transformer_step(),
         "W3_lstm_step": lstm_step(),
+        "W6_tsp_step": tsp_step(),
         **scan_workloads(),
     }
 
@@ -124,6 +126,31 @@ def lstm_step():
     return lstm_step_on(32, "cpu")
 
 
+def tsp_step_on(batch, device):
+    """W6: one REINFORCE step of the attention model (attention_model_twin.py) on `batch` fixed
+    TSP20 instances: greedy tours, baseline v = 0.8 v + 0.2 mean(cost) (the first batch's mean
+    at the first call), loss mean((cost - v) log p(tour)); Adam(1e-4)."""
+    torch.manual_seed(0)
+    coords = torch.rand(batch, 20, 2).to(device)
+    model = AttentionModel().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+    baseline = []
+
+    def step():
+        optimizer.zero_grad()
+        tours, log_likelihood = model(coords)
+        cost = tour_lengths(coords, tours)
+        mean = cost.mean().item()
+        baseline[:] = [0.8 * baseline[0] + 0.2 * mean if baseline else mean]
+        ((cost - baseline[0]) * log_likelihood).mean().backward()
+        optimizer.step()
+    return step
+
+
+def tsp_step():
+    return tsp_step_on(512, "cpu")
+
+
 def autograd_chain():
     """Forward and backward of 1000 ops on 64 elements (bench/workloads.cpp's ag_chain)."""
     x = torch.randn(64).requires_grad_()
@@ -179,7 +206,7 @@ def main():
         if args.filter not in name:
             continue
         # Only the autograd and training workloads record a graph.
-        recorded = name.startswith(("AG_", "W2", "W3", "W4_scan_forward_backward"))
+        recorded = name.startswith(("AG_", "W2", "W3", "W4_scan_forward_backward", "W6"))
         with torch.set_grad_enabled(recorded):
             time_per_call(fn, args.min_time)  # warm-up
             samples = sorted(time_per_call(fn, args.min_time) for _ in range(args.repetitions))

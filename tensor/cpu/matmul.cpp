@@ -6,8 +6,10 @@
 // spreads over the cores. With OpenBLAS's own pool, its workers kept spinning after a GEMM
 // on the cores oneTBB needed for the next op (measured: a 4M-element add right after a
 // 512^3 matmul took 1-1.5 ms longer than alone, at 2 threads). A row (or column) block
-// is computed exactly as in the whole product: BLAS accumulates each element over k in
-// the same order whatever the block, which the determinism test checks at 1 and 2 threads.
+// is not always computed exactly as in the whole product (on AMD EPYC, OpenBLAS's sgemm
+// gave other bits for some row blocks), so the tiling depends on the shape alone, never on
+// the thread count: one thread runs the same tiles in turn, and results are bit-identical
+// at 1 and 2 threads, which the determinism test checks.
 #include <cblas.h>
 
 #include <algorithm>
@@ -99,8 +101,7 @@ Tiling tile(int64_t m, int64_t n, int64_t k) {
   Tiling tiling;
   tiling.by_rows = m >= n;
   const int64_t extent = tiling.by_rows ? m : n;
-  const int64_t most = std::min<int64_t>(kMaxTiles, num_threads());
-  const auto wanted = static_cast<int64_t>(std::min(work / kTileWork, double(most)));
+  const auto wanted = static_cast<int64_t>(std::min(work / kTileWork, double(kMaxTiles)));
   const int64_t fitting = std::min(wanted, extent / kMinTileEdge);
   // A power of two, so two threads share the tiles evenly.
   while (tiling.count * 2 <= fitting) tiling.count *= 2;

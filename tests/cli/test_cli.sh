@@ -2,7 +2,8 @@
 # The kiln command line end to end: help, bad arguments (one clear line, non-zero status),
 # a tiny training run with metrics and checkpoint, exact resumption after a stop and after
 # Ctrl-C, eval and sample; the same for mamba on induction, evaluated at a longer length; the
-# classic TSP baselines.
+# classic TSP baselines; the TSP attention model, trained by REINFORCE and decoded on the test
+# set.
 # Usage: test_cli.sh path/to/kiln
 set -uo pipefail
 kiln="$1"
@@ -126,6 +127,30 @@ expect_error "unknown baseline" "no TSP baseline named 'christofides'" \
   "$kiln" baselines tsp --methods christofides
 expect_error "too many instances" "the set holds 10000, not 10001" \
   "$kiln" baselines tsp --instances 10001
+
+# The attention model on TSP8: stopped mid-epoch and resumed exactly (the rollout baseline's
+# frozen copy and test instances included), then decoded greedily and by sampling.
+expect_error "train without a task" "task" "$kiln" train
+expect_error "tsp with an unbuilt model" "--model: pointer not in" "$kiln" train tsp --model pointer
+tsp=(--nodes 8 --embedding-dim 16 --layers 1 --heads 2 --epoch-size 96 --batch-size 32 --epochs 2
+  --val-size 40)
+"$kiln" train tsp "${tsp[@]}" --out "$work/tsp" >/dev/null || fail "tsp run"
+"$kiln" train tsp "${tsp[@]}" --out "$work/tsp-resumed" --stop-at-step 4 >/dev/null \
+  || fail "stopped tsp run"
+"$kiln" train tsp --out "$work/tsp-resumed" --resume >/dev/null || fail "resumed tsp run"
+diff <(cut -d, -f1-11 "$work/tsp/metrics.csv") <(cut -d, -f1-11 "$work/tsp-resumed/metrics.csv") \
+  || fail "resumed tsp run differs from the straight one"
+"$kiln" eval tsp --out "$work/tsp" --instances 30 \
+  | grep -Eq "^tsp8 test set \(seed 1234, 30 instances\), greedy: average length [0-9.]+, [0-9.]+ s$" \
+  || fail "eval tsp greedy"
+"$kiln" eval tsp --out "$work/tsp" --instances 30 --decode sample:3 | grep -q "sample:3: average" \
+  || fail "eval tsp sample:3"
+[ -f "$work/tsp/tours_greedy.safetensors" ] && [ -f "$work/tsp/tours_sample.safetensors" ] \
+  || fail "eval tsp saved no tours"
+expect_error "eval tsp bad decode" "expected greedy or sample:K" \
+  "$kiln" eval tsp --out "$work/tsp" --decode beam
+expect_error "eval tsp of a sequence run" "not a run of kiln train tsp" \
+  "$kiln" eval tsp --out "$work/straight"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
