@@ -100,9 +100,22 @@ Tensor AttentionModel::log_p(const AttentionModelFixed& fixed, const TourState& 
   return (logits / temperature).log_softmax(1);
 }
 
+AttentionModelFixed AttentionModelFixed::repeat_each(int64_t times) const {
+  return {node_embeddings.repeat_interleave(times, 0),
+          context_node_projected.repeat_interleave(times, 0),
+          glimpse_key.repeat_interleave(times, 0), glimpse_val.repeat_interleave(times, 0),
+          logit_key.repeat_interleave(times, 0)};
+}
+
 TourRollout AttentionModel::forward(const Tensor& coords, const DecodeStrategy& strategy) {
-  const AttentionModelFixed fixed = precompute(coords);
-  TourState state(coords.size(0), coords.size(1), coords.device());
+  return decode(precompute(coords), strategy);
+}
+
+TourRollout AttentionModel::decode(const AttentionModelFixed& fixed, const DecodeStrategy& strategy,
+                                   const Tensor& first_nodes) {
+  const Tensor& embeddings = fixed.node_embeddings;
+  TourState state(embeddings.size(0), embeddings.size(1), embeddings.device());
+  if (first_nodes.defined()) state.visit(first_nodes);
   std::vector<Tensor> chosen_log_p;
   while (!state.complete()) {
     const Tensor step_log_p = log_p(fixed, state, strategy.temperature);
@@ -110,7 +123,11 @@ TourRollout AttentionModel::forward(const Tensor& coords, const DecodeStrategy& 
     chosen_log_p.push_back(step_log_p.gather(1, next.unsqueeze(1)));
     state.visit(next);
   }
-  return {state.tours(), cat(chosen_log_p, 1).sum({1})};
+  const Tensor log_likelihood =
+      chosen_log_p.empty() ? zeros({embeddings.size(0)},
+                                   {.dtype = embeddings.dtype(), .device = embeddings.device()})
+                           : cat(chosen_log_p, 1).sum({1});
+  return {state.tours(), log_likelihood};
 }
 
 }  // namespace kiln::models

@@ -38,6 +38,9 @@ struct AttentionModelFixed {
   Tensor context_node_projected;    // the graph's part of the query, [B, 1, d]
   Tensor glimpse_key, glimpse_val;  // [B, heads, n, d / heads]
   Tensor logit_key;                 // [B, n, d]
+
+  // Each instance `times` times in a row ([k B, ...]), to decode several tours of each.
+  AttentionModelFixed repeat_each(int64_t times) const;
 };
 
 struct TourRollout {
@@ -58,6 +61,10 @@ class AttentionModel : public nn::Module {
   // The pieces of forward, for decoders that branch (beam search, multi-start):
   // the encoder's output and its projections,
   AttentionModelFixed precompute(const Tensor& coords);
+  // whole tours from them, optionally starting at `first_nodes` [B] int64 (whose
+  // log-probability is then not counted),
+  TourRollout decode(const AttentionModelFixed& fixed, const DecodeStrategy& strategy = {},
+                     const Tensor& first_nodes = {});
   // and log p(next node | tour so far) [B, n] = log_softmax(logits / temperature), visited
   // nodes at -inf.
   Tensor log_p(const AttentionModelFixed& fixed, const TourState& state, double temperature = 1);

@@ -21,6 +21,14 @@ void TourState::visit(const Tensor& nodes) {
   order_.push_back(nodes);
 }
 
+void TourState::reorder(const Tensor& rows) {
+  visited_ = visited_.index_select(0, rows);
+  if (order_.empty()) return;
+  first_ = first_.index_select(0, rows);
+  last_ = last_.index_select(0, rows);
+  for (Tensor& nodes : order_) nodes = nodes.index_select(0, rows);
+}
+
 Tensor TourState::tours() const {
   KILN_CHECK(!order_.empty(), "TourState: no node visited yet");
   return stack(order_, 1);

@@ -23,6 +23,9 @@ class TourState {
   const Tensor& visited() const { return visited_; }  // [B, n] bool
   // Appends `nodes` [B] int64 to the tours.
   void visit(const Tensor& nodes);
+  // Keeps the tours at `rows` (int64 [B'], repeats allowed), in that order: a beam search's
+  // survivors.
+  void reorder(const Tensor& rows);
   // The tours so far, [B, steps] int64.
   Tensor tours() const;
 

@@ -159,6 +159,8 @@ struct TspEvalOptions {
   std::string decode = "greedy";
   int64_t instances = 10000;
   uint64_t seed = 1;
+  std::string svg;  // draw the first svg_instances tours here
+  int64_t svg_instances = 4;
 };
 // A subcommand of `eval`.
 CLI::App* add_eval_tsp_command(CLI::App& eval, TspEvalOptions& options);

@@ -1,5 +1,6 @@
 #include "models/tasks/tsp_baselines.h"
 
+#include <functional>
 #include <span>
 
 #include "models/tasks/tsp_construction.h"
@@ -60,7 +61,12 @@ TspBaseline tsp_baseline(const std::string& name, int64_t nodes) {
   throw Error("no TSP baseline named '" + name + "'; there are " + names_of(baselines));
 }
 
-TspSolutions solve_tsp(const Tensor& instances, const TspBaseline& baseline) {
+namespace {
+
+// Each instance's tour from solve(distances, index), in parallel; instances are independent,
+// so the result does not depend on the threads.
+TspSolutions solve_each(const Tensor& instances,
+                        const std::function<Tour(const DistanceMatrix&, int64_t)>& solve) {
   KILN_CHECK(instances.dim() == 3 && instances.size(1) >= 1 && instances.size(2) == 2 &&
                  is_floating(instances.dtype()) && instances.device().is_cpu(),
              "solve_tsp: instances must be float [count, n >= 1, 2] on the CPU, got ",
@@ -72,12 +78,33 @@ TspSolutions solve_tsp(const Tensor& instances, const TspBaseline& baseline) {
   cpu::parallel_for(count, 1, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       const DistanceMatrix d(std::span(coords.data<double>() + i * n * 2, n * 2));
-      const Tour tour = baseline.solve(d);
+      const Tour tour = solve(d, i);
       std::copy(tour.begin(), tour.end(), tours.begin() + i * n);
       lengths[i] = tour_length(d, tour);
     }
   });
   return {from_vector(tours, {count, n}), from_vector(lengths, {count}, {.dtype = kFloat64})};
+}
+
+}  // namespace
+
+TspSolutions solve_tsp(const Tensor& instances, const TspBaseline& baseline) {
+  return solve_each(instances, [&](const DistanceMatrix& d, int64_t) { return baseline.solve(d); });
+}
+
+TspSolutions improve_tsp(const Tensor& instances, const Tensor& tours,
+                         Tour (*search)(const DistanceMatrix&, Tour)) {
+  KILN_CHECK(tours.dim() == 2 && tours.dtype() == kInt64 && tours.device().is_cpu() &&
+                 instances.dim() == 3 && tours.size(0) == instances.size(0) &&
+                 tours.size(1) == instances.size(1),
+             "improve_tsp: expected int64 CPU tours [count, n] for instances ", instances.shape(),
+             ", got ", tours.dtype(), " ", tours.shape(), " on ", tours.device());
+  const Tensor start = tours.contiguous();
+  const int64_t n = tours.size(1);
+  return solve_each(instances, [&](const DistanceMatrix& d, int64_t i) {
+    const int64_t* row = start.data<int64_t>() + i * n;
+    return search(d, Tour(row, row + n));
+  });
 }
 
 }  // namespace kiln::models

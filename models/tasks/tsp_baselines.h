@@ -33,4 +33,9 @@ struct TspSolutions {
 // on oneTBB; instances are independent, so the result does not depend on the threads.
 TspSolutions solve_tsp(const Tensor& instances, const TspBaseline& baseline);
 
+// Improves each of `tours` (int64 [count, n], on the CPU) on its instance by `search` (2-opt,
+// Or-opt), in parallel like solve_tsp.
+TspSolutions improve_tsp(const Tensor& instances, const Tensor& tours,
+                         Tour (*search)(const DistanceMatrix&, Tour));
+
 }  // namespace kiln::models

@@ -143,11 +143,13 @@ diff <(cut -d, -f1-11 "$work/tsp/metrics.csv") <(cut -d, -f1-11 "$work/tsp-resum
 "$kiln" eval tsp --out "$work/tsp" --instances 30 \
   | grep -Eq "^tsp8 test set \(seed 1234, 30 instances\), greedy: average length [0-9.]+, [0-9.]+ s$" \
   || fail "eval tsp greedy"
-"$kiln" eval tsp --out "$work/tsp" --instances 30 --decode sample:3 | grep -q "sample:3: average" \
-  || fail "eval tsp sample:3"
-[ -f "$work/tsp/tours_greedy.safetensors" ] && [ -f "$work/tsp/tours_sample.safetensors" ] \
+for decode in sample:3 beam:4 multistart greedy+aug8 beam:20+aug8+2opt; do
+  "$kiln" eval tsp --out "$work/tsp" --instances 30 --decode "$decode" \
+    | grep -q "$decode: average" || fail "eval tsp --decode $decode"
+done
+[ -f "$work/tsp/tours_greedy.safetensors" ] && [ -f "$work/tsp/tours_beam_20+aug8+2opt.safetensors" ] \
   || fail "eval tsp saved no tours"
-expect_error "eval tsp bad decode" "expected greedy or sample:K" \
+expect_error "eval tsp bad decode" "expected greedy, sample:K, beam:W or multistart" \
   "$kiln" eval tsp --out "$work/tsp" --decode beam
 expect_error "eval tsp of a sequence run" "not a run of kiln train tsp" \
   "$kiln" eval tsp --out "$work/straight"
