@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "autograd/functions.h"
 #include "nn/init.h"
@@ -25,7 +26,7 @@ void validate(const AttentionModelConfig& config) {
 }
 
 AttentionModel::AttentionModel(const AttentionModelConfig& config)
-    : Module("AttentionModel"), config_(config) {
+    : TspPolicy("AttentionModel"), config_(config) {
   validate(config);
   const int64_t d = config.embedding_dim;
   W_placeholder = register_parameter("W_placeholder", empty({2 * d}));
@@ -107,27 +108,40 @@ AttentionModelFixed AttentionModelFixed::repeat_each(int64_t times) const {
           logit_key.repeat_interleave(times, 0)};
 }
 
-TourRollout AttentionModel::forward(const Tensor& coords, const DecodeStrategy& strategy) {
-  return decode(precompute(coords), strategy);
+namespace {
+
+class AttentionDecoding : public TspDecoding {
+ public:
+  AttentionDecoding(AttentionModel& model, AttentionModelFixed fixed)
+      : TspDecoding(fixed.node_embeddings.size(0), fixed.node_embeddings.size(1),
+                    fixed.node_embeddings.device()),
+        model_(model),
+        fixed_(std::move(fixed)) {}
+
+  Tensor log_p(double temperature) override { return model_.log_p(fixed_, state_, temperature); }
+  void visit(const Tensor& nodes) override { state_.visit(nodes); }
+  // The fixed tensors are the same for every copy of an instance.
+  void reorder(const Tensor& rows) override { state_.reorder(rows); }
+
+ private:
+  AttentionModel& model_;
+  AttentionModelFixed fixed_;
+};
+
+}  // namespace
+
+std::unique_ptr<TspDecoding> AttentionModel::begin(const Tensor& coords, int64_t copies) {
+  KILN_CHECK(copies > 0, "AttentionModel: copies must be positive, got ", copies);
+  const AttentionModelFixed fixed = precompute(coords);
+  return std::make_unique<AttentionDecoding>(*this,
+                                             copies == 1 ? fixed : fixed.repeat_each(copies));
 }
 
-TourRollout AttentionModel::decode(const AttentionModelFixed& fixed, const DecodeStrategy& strategy,
-                                   const Tensor& first_nodes) {
-  const Tensor& embeddings = fixed.node_embeddings;
-  TourState state(embeddings.size(0), embeddings.size(1), embeddings.device());
-  if (first_nodes.defined()) state.visit(first_nodes);
-  std::vector<Tensor> chosen_log_p;
-  while (!state.complete()) {
-    const Tensor step_log_p = log_p(fixed, state, strategy.temperature);
-    const Tensor next = choose_next(step_log_p, strategy);
-    chosen_log_p.push_back(step_log_p.gather(1, next.unsqueeze(1)));
-    state.visit(next);
-  }
-  const Tensor log_likelihood =
-      chosen_log_p.empty() ? zeros({embeddings.size(0)},
-                                   {.dtype = embeddings.dtype(), .device = embeddings.device()})
-                           : cat(chosen_log_p, 1).sum({1});
-  return {state.tours(), log_likelihood};
+std::shared_ptr<TspPolicy> AttentionModel::copy() const {
+  auto twin = std::make_shared<AttentionModel>(config_);
+  twin->to(W_placeholder.device());
+  twin->load_state_dict(state_dict());
+  return twin;
 }
 
 }  // namespace kiln::models

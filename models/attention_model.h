@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/graph_attention_encoder.h"
-#include "models/tour_decoding.h"
+#include "models/tsp_policy.h"
 #include "nn/linear.h"
 
 namespace kiln::models {
@@ -43,28 +43,18 @@ struct AttentionModelFixed {
   AttentionModelFixed repeat_each(int64_t times) const;
 };
 
-struct TourRollout {
-  Tensor tours;           // [B, n] int64
-  Tensor log_likelihood;  // [B]: the sum of the chosen nodes' log-probabilities
-};
-
-class AttentionModel : public nn::Module {
+class AttentionModel : public TspPolicy {
  public:
   explicit AttentionModel(const AttentionModelConfig& config = {});
   const AttentionModelConfig& config() const { return config_; }
   std::string extra_repr() const override;
 
-  // Tours of the instances coords [B, n, 2] decoded by `strategy`, with their log-likelihood
-  // (differentiable, for REINFORCE).
-  TourRollout forward(const Tensor& coords, const DecodeStrategy& strategy = {});
+  std::unique_ptr<TspDecoding> begin(const Tensor& coords, int64_t copies = 1) override;
+  std::shared_ptr<TspPolicy> copy() const override;
+  nlohmann::json config_json() const override { return config_; }
 
-  // The pieces of forward, for decoders that branch (beam search, multi-start):
-  // the encoder's output and its projections,
+  // The pieces of a decoding: the encoder's output and its projections,
   AttentionModelFixed precompute(const Tensor& coords);
-  // whole tours from them, optionally starting at `first_nodes` [B] int64 (whose
-  // log-probability is then not counted),
-  TourRollout decode(const AttentionModelFixed& fixed, const DecodeStrategy& strategy = {},
-                     const Tensor& first_nodes = {});
   // and log p(next node | tour so far) [B, n] = log_softmax(logits / temperature), visited
   // nodes at -inf.
   Tensor log_p(const AttentionModelFixed& fixed, const TourState& state, double temperature = 1);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "autograd/functions.h"
 #include "nn/activation.h"
@@ -73,7 +74,7 @@ PointerDecoder::PointerDecoder(int64_t embedding_dim, int64_t hidden_dim, double
 }
 
 PointerNetwork::PointerNetwork(const PointerNetworkConfig& config)
-    : Module("PointerNetwork"), config_(config) {
+    : TspPolicy("PointerNetwork"), config_(config) {
   validate(config);
   encoder = register_module(
       "encoder", std::make_shared<PointerEncoder>(config.embedding_dim, config.hidden_dim));
@@ -91,50 +92,85 @@ std::string PointerNetwork::extra_repr() const {
   return nlohmann::json(config_).dump();
 }
 
-TourRollout PointerNetwork::forward(const Tensor& coords, const DecodeStrategy& strategy) {
-  return run(coords, strategy, {});
-}
+namespace {
 
-Tensor PointerNetwork::log_likelihood(const Tensor& coords, const Tensor& tours) {
-  KILN_CHECK(tours.dim() == 2 && tours.dtype() == kInt64 && coords.dim() == 3 &&
-                 tours.size(0) == coords.size(0) && tours.size(1) == coords.size(1),
-             "PointerNetwork: expected int64 tours [B, n] for coordinates ", coords.shape(),
-             ", got ", tours.dtype(), " ", tours.shape());
-  return run(coords, {}, tours).log_likelihood;
-}
+// The decoder's recurrent state per row: the LSTM's (h, c) and its next input, the last
+// chosen node's embedding. A step's LSTM update runs once, for log_p or for visit.
+class PointerDecoding : public TspDecoding {
+ public:
+  PointerDecoding(PointerNetwork& model, const Tensor& coords, int64_t copies)
+      : TspDecoding(coords.size(0) * copies, coords.size(1), coords.device()), model_(model) {
+    const int64_t batch = coords.size(0), d = model.config().embedding_dim;
+    const Tensor embedded = coords.matmul(model.embedding);
+    const nn::RecurrentResult encoded = model.encoder->lstm->forward(embedded);
+    auto copied = [copies](const Tensor& x) {
+      return copies == 1 ? x : x.repeat_interleave(copies, 0);
+    };
+    embedded_ = copied(embedded);
+    glimpse_ref_ = copied(model.decoder->glimpse->project(encoded.output));
+    pointer_ref_ = copied(model.decoder->pointer->project(encoded.output));
+    h_ = copied(encoded.h_n.select(0, 0));
+    c_ = copied(encoded.c_n.select(0, 0));
+    input_ = model.decoder_in_0.unsqueeze(0).expand({batch * copies, d});
+  }
 
-TourRollout PointerNetwork::run(const Tensor& coords, const DecodeStrategy& strategy,
-                                const Tensor& given) {
+  Tensor log_p(double temperature) override {
+    step();
+    const PointerDecoder& decoder = *model_.decoder;
+    Tensor query = next_h_;
+    for (int64_t g = 0; g < model_.config().n_glimpses; ++g)
+      query = attend(
+          decoder.glimpse->logits(query, glimpse_ref_).masked_fill(state_.visited(), -kInfinity),
+          glimpse_ref_);
+    const Tensor logits =
+        decoder.pointer->logits(query, pointer_ref_).masked_fill(state_.visited(), -kInfinity);
+    return (temperature == 1 ? logits : logits / temperature).log_softmax(1);
+  }
+
+  void visit(const Tensor& nodes) override {
+    step();
+    h_ = next_h_;
+    c_ = next_c_;
+    stepped_ = false;
+    const int64_t rows = nodes.size(0), d = embedded_.size(2);
+    input_ = embedded_.gather(1, nodes.view({rows, 1, 1}).expand({rows, 1, d})).squeeze(1);
+    state_.visit(nodes);
+  }
+
+  // The encoder's outputs are the same for every copy of an instance.
+  void reorder(const Tensor& rows) override {
+    for (Tensor* row_state : {&h_, &c_, &input_, &next_h_, &next_c_})
+      if (row_state->defined()) *row_state = row_state->index_select(0, rows);
+    state_.reorder(rows);
+  }
+
+ private:
+  void step() {
+    if (stepped_) return;
+    std::tie(next_h_, next_c_) = model_.decoder->lstm->forward(input_, h_, c_);
+    stepped_ = true;
+  }
+
+  PointerNetwork& model_;
+  Tensor embedded_, glimpse_ref_, pointer_ref_;
+  Tensor h_, c_, input_, next_h_, next_c_;
+  bool stepped_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<TspDecoding> PointerNetwork::begin(const Tensor& coords, int64_t copies) {
   KILN_CHECK(coords.dim() == 3 && coords.size(2) == 2 && coords.size(1) > 0,
              "PointerNetwork: expected coordinates [B, n, 2] with n > 0, got ", coords.shape());
-  KILN_CHECK(strategy.temperature > 0, "PointerNetwork: temperature must be positive, got ",
-             strategy.temperature);
-  const int64_t batch = coords.size(0), nodes = coords.size(1), d = config_.embedding_dim;
-  const Tensor embedded = coords.matmul(embedding);
-  const nn::RecurrentResult encoded = encoder->lstm->forward(embedded);
-  const Tensor glimpse_ref = decoder->glimpse->project(encoded.output);
-  const Tensor pointer_ref = decoder->pointer->project(encoded.output);
-  Tensor h = encoded.h_n.select(0, 0), c = encoded.c_n.select(0, 0);
-  Tensor input = decoder_in_0.unsqueeze(0).expand({batch, d});
-  TourState state(batch, nodes, coords.device());
-  std::vector<Tensor> chosen_log_p;
-  while (!state.complete()) {
-    std::tie(h, c) = decoder->lstm->forward(input, h, c);
-    Tensor query = h;
-    for (int64_t g = 0; g < config_.n_glimpses; ++g)
-      query = attend(
-          decoder->glimpse->logits(query, glimpse_ref).masked_fill(state.visited(), -kInfinity),
-          glimpse_ref);
-    const Tensor logits =
-        decoder->pointer->logits(query, pointer_ref).masked_fill(state.visited(), -kInfinity);
-    const Tensor log_p = (logits / strategy.temperature).log_softmax(1);
-    const Tensor next = given.defined() ? given.select(1, state.steps()).contiguous()
-                                        : choose_next(log_p, strategy);
-    chosen_log_p.push_back(log_p.gather(1, next.unsqueeze(1)));
-    input = embedded.gather(1, next.view({batch, 1, 1}).expand({batch, 1, d})).squeeze(1);
-    state.visit(next);
-  }
-  return {state.tours(), cat(chosen_log_p, 1).sum({1})};
+  KILN_CHECK(copies > 0, "PointerNetwork: copies must be positive, got ", copies);
+  return std::make_unique<PointerDecoding>(*this, coords, copies);
+}
+
+std::shared_ptr<TspPolicy> PointerNetwork::copy() const {
+  auto twin = std::make_shared<PointerNetwork>(config_);
+  twin->to(embedding.device());
+  twin->load_state_dict(state_dict());
+  return twin;
 }
 
 CriticNetworkLSTM::CriticNetworkLSTM(int64_t hidden_dim, int64_t n_process_block_iters,

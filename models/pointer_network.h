@@ -15,8 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/attention_model.h"
-#include "models/tour_decoding.h"
+#include "models/tsp_policy.h"
 #include "nn/containers.h"
 #include "nn/conv.h"
 #include "nn/linear.h"
@@ -71,16 +70,15 @@ class PointerDecoder : public nn::Module {
   std::shared_ptr<PointerAttention> pointer, glimpse;
 };
 
-class PointerNetwork : public nn::Module {
+class PointerNetwork : public TspPolicy {
  public:
   explicit PointerNetwork(const PointerNetworkConfig& config = {});
   const PointerNetworkConfig& config() const { return config_; }
   std::string extra_repr() const override;
 
-  // Tours of coords [B, n, 2] decoded by `strategy`, with their log-likelihood.
-  TourRollout forward(const Tensor& coords, const DecodeStrategy& strategy = {});
-  // The log-likelihood [B] of given tours [B, n] (teacher forcing, for supervised training).
-  Tensor log_likelihood(const Tensor& coords, const Tensor& tours);
+  std::unique_ptr<TspDecoding> begin(const Tensor& coords, int64_t copies = 1) override;
+  std::shared_ptr<TspPolicy> copy() const override;
+  nlohmann::json config_json() const override { return config_; }
 
   Tensor embedding;     // [2, embedding_dim]: node coordinates to embeddings
   Tensor decoder_in_0;  // the decoder's first input
@@ -88,9 +86,6 @@ class PointerNetwork : public nn::Module {
   std::shared_ptr<PointerDecoder> decoder;
 
  private:
-  // Decodes all n steps; `given` [B, n] fixes the choices (teacher forcing) when defined.
-  TourRollout run(const Tensor& coords, const DecodeStrategy& strategy, const Tensor& given);
-
   PointerNetworkConfig config_;
 };
 

@@ -10,7 +10,7 @@
 
 namespace kiln::models {
 
-Tensor greedy_tour_lengths(AttentionModel& model, const Tensor& instances, int64_t batch_size) {
+Tensor greedy_tour_lengths(TspPolicy& model, const Tensor& instances, int64_t batch_size) {
   KILN_CHECK(batch_size > 0, "greedy_tour_lengths: batch_size must be positive, got ", batch_size);
   NoGradGuard no_grad;
   const bool was_training = model.is_training();
@@ -52,7 +52,7 @@ PairedTTest paired_t_test(const Tensor& candidate, const Tensor& reference) {
   return {.t = t, .p_one_sided = boost::math::cdf(distribution, t)};
 }
 
-RolloutBaseline::RolloutBaseline(AttentionModel& policy, uint64_t seed, const Options& options)
+RolloutBaseline::RolloutBaseline(TspPolicy& policy, uint64_t seed, const Options& options)
     : options_(options), generator_(seed) {
   KILN_CHECK(
       options.evaluation_size > 1 && options.nodes > 0 && options.alpha > 0 && options.alpha < 1,
@@ -62,9 +62,8 @@ RolloutBaseline::RolloutBaseline(AttentionModel& policy, uint64_t seed, const Op
   freeze(policy);
 }
 
-void RolloutBaseline::freeze(AttentionModel& policy) {
-  frozen_ = std::make_shared<AttentionModel>(policy.config());
-  frozen_->load_state_dict(policy.state_dict());
+void RolloutBaseline::freeze(TspPolicy& policy) {
+  frozen_ = policy.copy();
   frozen_->eval();
   for (Tensor parameter : frozen_->parameters()) parameter.requires_grad_(false);
   draw_instances();
@@ -85,7 +84,7 @@ Tensor RolloutBaseline::eval(const Tensor& coords) {
   return greedy_tour_lengths(*frozen_, coords, coords.size(0));
 }
 
-RolloutBaseline::EpochResult RolloutBaseline::epoch_callback(AttentionModel& policy) {
+RolloutBaseline::EpochResult RolloutBaseline::epoch_callback(TspPolicy& policy) {
   const Tensor candidate = greedy_tour_lengths(policy, instances_, options_.batch_size);
   EpochResult result{.candidate_mean = candidate.to(kFloat64).mean().item<double>(),
                      .baseline_mean = lengths_.to(kFloat64).mean().item<double>(),

@@ -8,15 +8,14 @@
 #include <memory>
 #include <optional>
 
-#include "models/attention_model.h"
+#include "models/tsp_policy.h"
 #include "tensor/random.h"
 
 namespace kiln::models {
 
 // The greedy tours' lengths [N] of instances [N, n, 2], decoded in batches of `batch_size` in
 // eval mode without grad (the model's mode is restored after).
-Tensor greedy_tour_lengths(AttentionModel& model, const Tensor& instances,
-                           int64_t batch_size = 1024);
+Tensor greedy_tour_lengths(TspPolicy& model, const Tensor& instances, int64_t batch_size = 1024);
 
 // b = v, an exponential moving average of the batches' mean cost:
 // v <- mean(cost) at the first batch, then beta v + (1 - beta) mean(cost).
@@ -53,7 +52,7 @@ class RolloutBaseline {
     int64_t batch_size = 1024;
   };
   // Copies `policy` and draws the evaluation instances from a generator seeded by `seed`.
-  RolloutBaseline(AttentionModel& policy, uint64_t seed, const Options& options);
+  RolloutBaseline(TspPolicy& policy, uint64_t seed, const Options& options);
 
   // The frozen copy's greedy tour lengths [B] on coords [B, n, 2].
   Tensor eval(const Tensor& coords);
@@ -64,10 +63,10 @@ class RolloutBaseline {
     std::optional<PairedTTest> test;  // run only when the candidate's mean is smaller
     bool updated;
   };
-  EpochResult epoch_callback(AttentionModel& policy);
+  EpochResult epoch_callback(TspPolicy& policy);
 
   // The frozen copy (a checkpoint saves and loads its weights).
-  const std::shared_ptr<AttentionModel>& frozen() const { return frozen_; }
+  const std::shared_ptr<TspPolicy>& frozen() const { return frozen_; }
   // Where the evaluation instances came from, for checkpoints; restore() draws the same ones
   // again and re-evaluates the frozen copy (whose weights the caller has loaded) on them.
   uint64_t instances_offset() const { return instances_offset_; }
@@ -75,11 +74,11 @@ class RolloutBaseline {
 
  private:
   void draw_instances();
-  void freeze(AttentionModel& policy);
+  void freeze(TspPolicy& policy);
 
   Options options_;
   Generator generator_;
-  std::shared_ptr<AttentionModel> frozen_;
+  std::shared_ptr<TspPolicy> frozen_;
   uint64_t instances_offset_ = 0;
   Tensor instances_, lengths_;
 };

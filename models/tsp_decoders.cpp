@@ -51,16 +51,15 @@ struct Candidates {
   Tensor invalid;
 };
 
-Candidates candidates(AttentionModel& model, const Tensor& coords, const TspDecodeSpec& spec,
+Candidates candidates(TspPolicy& model, const Tensor& coords, const TspDecodeSpec& spec,
                       Generator& generator) {
   const int64_t batch = coords.size(0), n = coords.size(1);
   switch (spec.kind) {
     case TspDecodeSpec::Kind::Greedy:
       return {model.forward(coords).tours, 1, {}};
     case TspDecodeSpec::Kind::Sample:
-      return {model
-                  .decode(model.precompute(coords).repeat_each(spec.count),
-                          {.kind = DecodeStrategy::Kind::Sampling, .generator = &generator})
+      return {rollout(*model.begin(coords, spec.count),
+                      {.kind = DecodeStrategy::Kind::Sampling, .generator = &generator})
                   .tours,
               spec.count,
               {}};
@@ -74,16 +73,16 @@ Candidates candidates(AttentionModel& model, const Tensor& coords, const TspDeco
     }
     case TspDecodeSpec::Kind::Multistart: {
       const Tensor starts = arange(n, {.dtype = kInt64, .device = coords.device()}).repeat({batch});
-      return {model.decode(model.precompute(coords).repeat_each(n), {}, starts).tours, n, {}};
+      return {rollout(*model.begin(coords, n), {}, starts.unsqueeze(1)).tours, n, {}};
     }
   }
   throw Error("decode: unknown kind");
 }
 
-DecodedTours decode_batch(AttentionModel& model, const Tensor& instances, const TspDecodeSpec& spec,
+DecodedTours decode_batch(TspPolicy& model, const Tensor& instances, const TspDecodeSpec& spec,
                           Generator& generator) {
   const Tensor coords = spec.augment ? unit_square_symmetries(instances) : instances;
-  const Tensor& weight = model.init_embed->weight;
+  const Tensor weight = model.parameters().front();  // the model's dtype and device
   const Candidates found =
       candidates(model, coords.to(weight.dtype()).to(weight.device()), spec, generator);
   const Tensor tours = found.tours.to(kCPU);
@@ -141,19 +140,19 @@ Tensor unit_square_symmetries(const Tensor& coords) {
   return images.reshape({coords.size(0) * 8, coords.size(1), 2});
 }
 
-TourRollout beam_search(AttentionModel& model, const Tensor& coords, int64_t width) {
+TourRollout beam_search(TspPolicy& model, const Tensor& coords, int64_t width) {
   KILN_CHECK(width > 0, "beam_search: width must be positive, got ", width);
   NoGradGuard no_grad;
   const int64_t batch = coords.size(0), n = coords.size(1);
-  const AttentionModelFixed fixed = model.precompute(coords).repeat_each(width);
-  TourState state(batch * width, n, coords.device());
+  const std::unique_ptr<TspDecoding> decoding = model.begin(coords, width);
+  const TourState& state = decoding->state();
   const TensorOptions options{.dtype = coords.dtype(), .device = coords.device()};
   // Only the first of the identical starting beams may expand.
   Tensor score = zeros({batch, width}, options);
   if (width > 1) score.narrow(1, 1, width - 1).fill_(-kInfinity);
   while (!state.complete()) {
     const Tensor expanded =
-        (score.view({batch * width, 1}) + model.log_p(fixed, state)).view({batch, width * n});
+        (score.view({batch * width, 1}) + decoding->log_p()).view({batch, width * n});
     const auto [best, index] = topk(expanded, width, 1);
     // Candidate c of an instance extends its beam c / n by node c % n.
     std::vector<int64_t> parent_rows, nodes;
@@ -162,14 +161,14 @@ TourRollout beam_search(AttentionModel& model, const Tensor& coords, int64_t wid
       parent_rows.push_back(static_cast<int64_t>(i) / width * width + flat[i] / n);
       nodes.push_back(flat[i] % n);
     }
-    state.reorder(from_vector(parent_rows, {batch * width}).to(coords.device()));
-    state.visit(from_vector(nodes, {batch * width}).to(coords.device()));
+    decoding->reorder(from_vector(parent_rows, {batch * width}).to(coords.device()));
+    decoding->visit(from_vector(nodes, {batch * width}).to(coords.device()));
     score = best;
   }
   return {state.tours(), score.reshape({batch * width})};
 }
 
-DecodedTours decode_tsp(AttentionModel& model, const Tensor& instances, const TspDecodeSpec& spec,
+DecodedTours decode_tsp(TspPolicy& model, const Tensor& instances, const TspDecodeSpec& spec,
                         uint64_t seed, int64_t batch_size) {
   KILN_CHECK(instances.dim() == 3 && instances.size(2) == 2 && instances.device().is_cpu(),
              "decode_tsp: expected instances [N, n, 2] on the CPU, got ", instances.shape(), " on ",

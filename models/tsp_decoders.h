@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "models/attention_model.h"
+#include "models/tsp_policy.h"
 
 namespace kiln::models {
 
@@ -33,7 +33,7 @@ struct DecodedTours {
 // Tours of instances [N, n, 2] (float64 on the CPU; the model sees them in float32 on its
 // own device), decoded by `spec` in batches of `batch_size` instances without grad and in eval
 // mode (restored after); sampling draws from a generator seeded by `seed`.
-DecodedTours decode_tsp(AttentionModel& model, const Tensor& instances, const TspDecodeSpec& spec,
+DecodedTours decode_tsp(TspPolicy& model, const Tensor& instances, const TspDecodeSpec& spec,
                         uint64_t seed = 1, int64_t batch_size = 1024);
 
 // The eight images of coords [B, n, 2] under the symmetries of the unit square (the
@@ -45,6 +45,6 @@ Tensor unit_square_symmetries(const Tensor& coords);
 // are kept at each step; returns every final beam's tour, [B width, n] (beam j of instance b
 // at row b width + j), and their log-probabilities [B width] (-inf for beams that had too
 // few continuations to be real).
-TourRollout beam_search(AttentionModel& model, const Tensor& coords, int64_t width);
+TourRollout beam_search(TspPolicy& model, const Tensor& coords, int64_t width);
 
 }  // namespace kiln::models

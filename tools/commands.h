@@ -121,10 +121,11 @@ struct BaselinesOptions {
 CLI::App* add_baselines_command(CLI::App& app, BaselinesOptions& options);
 int run_baselines(const BaselinesOptions& options);
 
-// kiln train tsp: a routing model trained by REINFORCE on random Euclidean TSP instances,
-// after Kool et al. 2019's run.py (its defaults: batch 512, epochs of 1,280,000 instances,
-// Adam at 1e-4, gradient norm clipped to 1, the greedy-rollout baseline with an exponential
-// warm-up in the first epoch).
+// kiln train tsp: a routing model trained on random Euclidean TSP instances, by REINFORCE or
+// (the pointer network of Vinyals et al.) supervised, after Kool et al. 2019's run.py (its
+// defaults: batch 512, epochs of 1,280,000 instances, Adam at 1e-4, gradient norm clipped to
+// 1, for the attention model the greedy-rollout baseline with an exponential warm-up in the
+// first epoch, for Bello's pointer network its LSTM critic).
 struct TspTrainOptions {
   std::string model = "am";
   int64_t nodes = 20;
@@ -133,13 +134,14 @@ struct TspTrainOptions {
   int64_t batch_size = 512;
   double lr = 1e-4;
   double lr_decay = 1.0;  // the rate is lr * lr_decay^epoch
+  double lr_critic = 1e-4;
   double clip = 1.0;
-  std::string baseline = "rollout";
+  std::string baseline;  // empty: the model's own (am: rollout, bello: critic, pointer: none)
   double exp_beta = 0.8;
   double bl_alpha = 0.05;
   int64_t bl_warmup_epochs = 1;
   int64_t val_size = 10000;
-  int64_t embedding_dim = 128, layers = 3, heads = 8;
+  int64_t embedding_dim = 128, layers = 3, heads = 8, hidden_dim = 128;
   uint64_t seed = 1234;
   std::string device = "cpu";
   int threads = 0;

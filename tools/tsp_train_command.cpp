@@ -1,13 +1,14 @@
-// kiln train tsp: the attention model of Kool et al. 2019 trained by REINFORCE on random
-// Euclidean TSP instances, with progress, a metrics row and a checkpoint after every epoch
-// (the greedy tours' average length on Kool's validation instances, the baseline's test),
-// exact resumption with --resume, and Ctrl-C saving a checkpoint before it exits.
+// kiln train tsp: a TSP policy (models/tsp_policies.h) trained on random Euclidean TSP
+// instances, with progress, a metrics row and a checkpoint after every epoch (the greedy
+// tours' average length on Kool's validation instances, the rollout baseline's test), exact
+// resumption with --resume, and Ctrl-C saving a checkpoint before it exits.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "models/tasks/tsp_instances.h"
+#include "models/tsp_policies.h"
 #include "tensor/error.h"
 #include "tensor/parallel.h"
 #include "tools/interrupt.h"
@@ -24,8 +25,12 @@ CLI::App* add_train_tsp_command(CLI::App& train, TspTrainOptions& o) {
       "Train a routing model by REINFORCE on random Euclidean TSP instances (Kool et al. "
       "2019's recipe by default); the greedy tours' average length on the validation set of "
       "seed 4321 is measured after every epoch");
-  tsp->add_option("--model", o.model, "am (the attention model)")
-      ->check(CLI::IsMember({"am"}))
+  tsp->add_option("--model", o.model,
+                  "am (the attention model, Kool et al. 2019), bello (the pointer network with "
+                  "a glimpse and its critic, Bello et al. 2016) or pointer (the pointer network "
+                  "of Vinyals et al. 2015, supervised on exact tours up to 13 nodes, else on "
+                  "farthest insertion + 2-opt)")
+      ->check(CLI::IsMember(models::tsp_policy_kinds()))
       ->capture_default_str();
   tsp->add_option("--nodes", o.nodes, "Nodes per instance")
       ->check(CLI::Range(int64_t{2}, int64_t{1000}))
@@ -48,9 +53,13 @@ CLI::App* add_train_tsp_command(CLI::App& train, TspTrainOptions& o) {
       ->check(kNonNegative)
       ->capture_default_str();
   tsp->add_option("--baseline", o.baseline,
-                  "rollout (greedy tours of a frozen copy, replaced when a paired t-test says "
-                  "the policy is better) or exponential (a moving average of the cost)")
-      ->check(CLI::IsMember({"rollout", "exponential"}))
+                  "REINFORCE's baseline: rollout (greedy tours of a frozen copy, replaced when "
+                  "a paired t-test says the policy is better), exponential (a moving average "
+                  "of the cost) or critic (bello's LSTM critic); default: rollout for am, "
+                  "critic for bello")
+      ->check(CLI::IsMember({"rollout", "exponential", "critic"}));
+  tsp->add_option("--lr-critic", o.lr_critic, "Adam's learning rate for the critic")
+      ->check(kPositive)
       ->capture_default_str();
   tsp->add_option("--exp-beta", o.exp_beta, "The exponential baseline's decay")
       ->check(CLI::Range(0.0, 0.999999))
@@ -69,8 +78,15 @@ CLI::App* add_train_tsp_command(CLI::App& train, TspTrainOptions& o) {
   tsp->add_option("--embedding-dim", o.embedding_dim, "Model width")
       ->check(kPositive)
       ->capture_default_str();
-  tsp->add_option("--layers", o.layers, "Encoder layers")->check(kPositive)->capture_default_str();
-  tsp->add_option("--heads", o.heads, "Attention heads")->check(kPositive)->capture_default_str();
+  tsp->add_option("--layers", o.layers, "am: encoder layers")
+      ->check(kPositive)
+      ->capture_default_str();
+  tsp->add_option("--heads", o.heads, "am: attention heads")
+      ->check(kPositive)
+      ->capture_default_str();
+  tsp->add_option("--hidden-dim", o.hidden_dim, "bello, pointer: the LSTMs' hidden size")
+      ->check(kPositive)
+      ->capture_default_str();
   tsp->add_option("--seed", o.seed, "Seed for initialisation, data and sampling")
       ->capture_default_str();
   tsp->add_option("--device", o.device, "cpu or cuda:N")->capture_default_str();
@@ -144,13 +160,13 @@ int run_train_tsp(TspTrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   TspTrainingRun run(o, device);
   Progress progress(stdout, "inst");
-  progress.message("kiln train tsp: " + o.model + " with " +
-                   std::to_string(run.model().parameter_count()) + " parameters on " +
-                   device.str() + ", " + std::to_string(num_threads()) + " threads; TSP" +
-                   std::to_string(o.nodes) + ", " + std::to_string(o.epochs) + " epochs of " +
-                   std::to_string(o.steps_per_epoch()) + " steps of " +
-                   std::to_string(o.batch_size) + " instances, " + o.baseline + " baseline" +
-                   (o.resume ? "; resumed at step " + std::to_string(run.step()) : ""));
+  progress.message(
+      "kiln train tsp: " + o.model + " with " + std::to_string(run.model().parameter_count()) +
+      " parameters on " + device.str() + ", " + std::to_string(num_threads()) + " threads; TSP" +
+      std::to_string(o.nodes) + ", " + std::to_string(o.epochs) + " epochs of " +
+      std::to_string(o.steps_per_epoch()) + " steps of " + std::to_string(o.batch_size) +
+      " instances, " + (o.baseline == "none" ? "supervised" : o.baseline + " baseline") +
+      (o.resume ? "; resumed at step " + std::to_string(run.step()) : ""));
   const Tensor validation =
       models::tsp_validation_set(o.nodes).narrow(0, 0, o.val_size).to(kFloat32).to(device);
   const InterruptRequest interrupt;

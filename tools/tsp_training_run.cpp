@@ -1,7 +1,10 @@
 #include "tools/tsp_training_run.h"
 
 #include "autograd/functions.h"
+#include "models/attention_model.h"
+#include "models/tasks/tsp_held_karp.h"
 #include "models/tasks/tsp_instances.h"
+#include "models/tsp_policies.h"
 #include "nn/containers.h"
 #include "optim/checkpoint.h"
 #include "optim/clip_grad.h"
@@ -13,13 +16,21 @@ namespace kiln::tools {
 namespace {
 
 nlohmann::json settings_json(const TspTrainOptions& o) {
-  return {{"model", o.model},           {"nodes", o.nodes},
-          {"epochs", o.epochs},         {"epoch_size", o.epoch_size},
-          {"batch_size", o.batch_size}, {"lr", o.lr},
-          {"lr_decay", o.lr_decay},     {"clip", o.clip},
-          {"baseline", o.baseline},     {"exp_beta", o.exp_beta},
-          {"bl_alpha", o.bl_alpha},     {"bl_warmup_epochs", o.bl_warmup_epochs},
-          {"val_size", o.val_size},     {"seed", o.seed}};
+  return {{"model", o.model},
+          {"nodes", o.nodes},
+          {"epochs", o.epochs},
+          {"epoch_size", o.epoch_size},
+          {"batch_size", o.batch_size},
+          {"lr", o.lr},
+          {"lr_decay", o.lr_decay},
+          {"lr_critic", o.lr_critic},
+          {"clip", o.clip},
+          {"baseline", o.baseline},
+          {"exp_beta", o.exp_beta},
+          {"bl_alpha", o.bl_alpha},
+          {"bl_warmup_epochs", o.bl_warmup_epochs},
+          {"val_size", o.val_size},
+          {"seed", o.seed}};
 }
 
 // The saved settings replace the options, but for more --epochs given to extend the run.
@@ -32,6 +43,7 @@ void apply_settings(const nlohmann::json& json, TspTrainOptions& o) {
   json.at("batch_size").get_to(o.batch_size);
   json.at("lr").get_to(o.lr);
   json.at("lr_decay").get_to(o.lr_decay);
+  o.lr_critic = json.value("lr_critic", o.lr);
   json.at("clip").get_to(o.clip);
   json.at("baseline").get_to(o.baseline);
   json.at("exp_beta").get_to(o.exp_beta);
@@ -42,16 +54,38 @@ void apply_settings(const nlohmann::json& json, TspTrainOptions& o) {
   if (o.epochs_given) o.epochs = epochs;
 }
 
-models::AttentionModelConfig model_config(const TspTrainOptions& o) {
-  return {.embedding_dim = o.embedding_dim, .n_encode_layers = o.layers, .n_heads = o.heads};
+// The model's own baseline when none was asked for, and the pairs that make no sense refused.
+void settle_baseline(TspTrainOptions& o) {
+  if (o.baseline.empty())
+    o.baseline = o.model == "am" ? "rollout" : o.model == "bello" ? "critic" : "none";
+  KILN_CHECK(o.model != "pointer" || o.baseline == "none",
+             "--model pointer trains supervised: it takes no --baseline, got ", o.baseline);
+  KILN_CHECK(o.model == "pointer" || o.baseline != "none", "--model ", o.model,
+             " trains by REINFORCE: --baseline must be rollout, exponential or critic");
+  KILN_CHECK(o.baseline != "critic" || o.model == "bello",
+             "--baseline critic is Bello et al.'s LSTM critic, for --model bello only");
 }
 
-// The checkpoint's model: the policy as "policy.*" and the frozen baseline as "baseline.*".
+nlohmann::json model_config(const TspTrainOptions& o) {
+  if (o.model == "am")
+    return models::AttentionModelConfig{
+        .embedding_dim = o.embedding_dim, .n_encode_layers = o.layers, .n_heads = o.heads};
+  const bool bello = o.model == "bello";
+  return models::PointerNetworkConfig{.embedding_dim = o.embedding_dim,
+                                      .hidden_dim = o.hidden_dim,
+                                      .tanh_clipping = bello ? 10.0 : 0.0,
+                                      .n_glimpses = bello ? 1 : 0};
+}
+
+// The checkpoint's model: the policy as "policy.*", the frozen baseline as "baseline.*" and
+// the critic as "critic.*", where the run has them.
 std::shared_ptr<nn::ModuleDict> checkpointed_models(
-    const std::shared_ptr<models::AttentionModel>& policy, const models::RolloutBaseline* rollout) {
+    const std::shared_ptr<models::TspPolicy>& policy, const std::shared_ptr<nn::Module>& frozen,
+    const std::shared_ptr<nn::Module>& critic) {
   auto models = std::make_shared<nn::ModuleDict>();
   models->insert("policy", policy);
-  if (rollout != nullptr) models->insert("baseline", rollout->frozen());
+  if (frozen) models->insert("baseline", frozen);
+  if (critic) models->insert("critic", critic);
   return models;
 }
 
@@ -67,7 +101,7 @@ TspTrainingRun::TspTrainingRun(TspTrainOptions& options, Device device)
     options_.out = "runs/tsp" + std::to_string(options_.nodes) + "-" + options_.model;
   directory_ = options_.out;
   checkpoint_file_ = (directory_ / kCheckpointFile).string();
-  nlohmann::json config = nlohmann::json(model_config(options_));
+  nlohmann::json config;
   if (options_.resume) {
     KILN_CHECK(std::filesystem::exists(checkpoint_file_), "nothing to resume: no checkpoint at '",
                checkpoint_file_, "'");
@@ -79,31 +113,45 @@ TspTrainingRun::TspTrainingRun(TspTrainOptions& options, Device device)
   } else {
     KILN_CHECK(!std::filesystem::exists(checkpoint_file_), "'", options_.out,
                "' already holds a run; pass --resume to continue it, or choose another --out");
+    settle_baseline(options_);
+    config = model_config(options_);
   }
-  KILN_CHECK(options_.model == "am", "kiln train tsp: --model ", options_.model,
-             " is not built yet; am (the attention model) is");
   KILN_CHECK(options_.steps_per_epoch() > 0, "--epoch-size ", options_.epoch_size,
              " is smaller than --batch-size ", options_.batch_size);
   std::filesystem::create_directories(directory_);
   manual_seed(options_.seed);
-  model_ = std::make_shared<models::AttentionModel>(config.get<models::AttentionModelConfig>());
+  model_ = models::make_tsp_policy(options_.model, config);
   model_->to(device_);
-  optimizer_ =
-      std::make_unique<optim::Adam>(model_->parameters(), optim::AdamOptions{.lr = options_.lr});
+  build_baseline(config);
+  std::vector<optim::ParamGroup<optim::AdamOptions>> groups = {
+      {model_->parameters(), {.lr = options_.lr}}};
+  if (critic_) groups.push_back({critic_->parameters(), {.lr = options_.lr_critic}});
+  optimizer_ = std::make_unique<optim::Adam>(groups);
   schedule_ = std::make_unique<optim::ExponentialLR>(*optimizer_, options_.lr_decay);
+  if (options_.resume) restore();
+}
+
+void TspTrainingRun::build_baseline(const nlohmann::json& config) {
   if (options_.baseline == "rollout") {
     rollout_ = std::make_unique<models::RolloutBaseline>(
         *model_, options_.seed * 2 + 3,
         models::RolloutBaseline::Options{.nodes = options_.nodes,
                                          .evaluation_size = options_.val_size,
                                          .alpha = options_.bl_alpha});
+  } else if (options_.baseline == "critic") {
+    critic_ = std::make_shared<models::CriticNetworkLSTM>(config.at("hidden_dim").get<int64_t>());
+    critic_->to(device_);
+  } else if (options_.baseline == "none") {
+    // Exact tours where Held-Karp is quick, else farthest insertion improved by 2-opt.
+    teacher_ = models::tsp_baseline(
+        options_.nodes <= models::kHeldKarpMaxNodes ? "held_karp" : "farthest_insertion+2opt",
+        options_.nodes);
   }
-  if (options_.resume) restore();
 }
 
 void TspTrainingRun::save() {
   nlohmann::json extra = {
-      {"config", nlohmann::json(model_->config())},
+      {"config", model_->config_json()},
       {"tsp_settings", settings_json(options_)},
       {"epoch_loss", progress_.loss},
       {"epoch_cost", progress_.cost},
@@ -113,7 +161,7 @@ void TspTrainingRun::save() {
       {"exponential_baseline",
        exponential_.value() ? nlohmann::json(*exponential_.value()) : nlohmann::json(nullptr)}};
   if (rollout_) extra["rollout_instances_offset"] = rollout_->instances_offset();
-  const auto models = checkpointed_models(model_, rollout_.get());
+  const auto models = checkpointed_models(model_, rollout_ ? rollout_->frozen() : nullptr, critic_);
   optim::save_checkpoint(checkpoint_file_, {.model = models.get(),
                                             .optimizer = optimizer_.get(),
                                             .schedule = schedule_.get(),
@@ -125,7 +173,7 @@ void TspTrainingRun::save() {
 }
 
 void TspTrainingRun::restore() {
-  const auto models = checkpointed_models(model_, rollout_.get());
+  const auto models = checkpointed_models(model_, rollout_ ? rollout_->frozen() : nullptr, critic_);
   optim::Checkpoint into{
       .model = models.get(),
       .optimizer = optimizer_.get(),
@@ -153,22 +201,44 @@ Tensor TspTrainingRun::baseline_values(const Tensor& coords, const Tensor& cost)
               {.dtype = cost.dtype(), .device = device_});
 }
 
-TspStepResult TspTrainingRun::train_step() {
-  const Tensor coords =
-      models::tsp_random_instances(options_.batch_size, options_.nodes, data_).to(device_);
-  optimizer_->zero_grad();
+// loss = mean((L - b) log p) (+ mean((b - L)^2) for a critic, whose b is detached in the
+// first term).
+TspStepResult TspTrainingRun::reinforce_step(const Tensor& coords) {
   const models::TourRollout rollout = model_->forward(
       coords, {.kind = models::DecodeStrategy::Kind::Sampling, .generator = &sampling_});
   const Tensor cost = models::tour_lengths(coords, rollout.tours);
-  const Tensor baseline = baseline_values(coords, cost);
-  const Tensor loss = ((cost - baseline) * rollout.log_likelihood).mean();
+  const Tensor baseline = critic_ ? critic_->forward(coords) : baseline_values(coords, cost);
+  Tensor loss = ((cost - baseline.detach()) * rollout.log_likelihood).mean();
+  if (critic_) loss = loss + (baseline - cost).square().mean();
+  optimize(loss);
+  return {loss.item<double>(), cost.mean().item<double>(), baseline.mean().item<double>()};
+}
+
+// loss = -mean(log p(solver's tour)).
+TspStepResult TspTrainingRun::supervised_step(const Tensor& coords) {
+  const models::TspSolutions targets = models::solve_tsp(coords.to(kCPU), *teacher_);
+  const Tensor loss = -model_->log_likelihood(coords, targets.tours.to(device_)).mean();
+  optimize(loss);
+  return {loss.item<double>(), targets.lengths.mean().item<double>(), 0};
+}
+
+// Gradient norms are clipped per parameter group, as the reference does.
+void TspTrainingRun::optimize(const Tensor& loss) {
+  optimizer_->zero_grad();
   loss.backward();
-  if (options_.clip > 0) optim::clip_grad_norm_(model_->parameters(), options_.clip);
+  if (options_.clip > 0) {
+    for (size_t group = 0; group < optimizer_->group_count(); ++group)
+      optim::clip_grad_norm_(optimizer_->params(group), options_.clip);
+  }
   optimizer_->step();
+}
+
+TspStepResult TspTrainingRun::train_step() {
+  const Tensor coords =
+      models::tsp_random_instances(options_.batch_size, options_.nodes, data_).to(device_);
+  model_->train();
+  const TspStepResult result = teacher_ ? supervised_step(coords) : reinforce_step(coords);
   ++step_;
-  const TspStepResult result{.loss = loss.item<double>(),
-                             .cost = cost.mean().item<double>(),
-                             .baseline = baseline.mean().item<double>()};
   progress_.loss += result.loss;
   progress_.cost += result.cost;
   progress_.baseline += result.baseline;
@@ -183,16 +253,19 @@ std::optional<models::RolloutBaseline::EpochResult> TspTrainingRun::end_epoch() 
   return rollout_->epoch_callback(*model_);
 }
 
-std::shared_ptr<models::AttentionModel> load_trained_tsp_model(const std::string& path,
-                                                               Device device) {
+std::shared_ptr<models::TspPolicy> load_trained_tsp_model(const std::string& path, Device device) {
   const nlohmann::json extra = read_checkpoint_extra(path);
   KILN_CHECK(extra.contains("tsp_settings"), "'", path, "' is not a run of kiln train tsp");
-  const auto config = extra.at("config").get<models::AttentionModelConfig>();
-  auto policy = std::make_shared<models::AttentionModel>(config);
-  auto models = std::make_shared<nn::ModuleDict>();
-  models->insert("policy", policy);
-  if (extra.contains("rollout_instances_offset"))
-    models->insert("baseline", std::make_shared<models::AttentionModel>(config));
+  const nlohmann::json& settings = extra.at("tsp_settings");
+  const std::string kind = settings.at("model");
+  const nlohmann::json& config = extra.at("config");
+  auto policy = models::make_tsp_policy(kind, config);
+  const std::string baseline = settings.at("baseline");
+  const auto models = checkpointed_models(
+      policy, baseline == "rollout" ? models::make_tsp_policy(kind, config) : nullptr,
+      baseline == "critic"
+          ? std::make_shared<models::CriticNetworkLSTM>(config.value("hidden_dim", int64_t{128}))
+          : nullptr);
   optim::Checkpoint into{.model = models.get(), .generators = {}};
   optim::load_checkpoint(path, into);
   policy->to(device);

@@ -131,7 +131,7 @@ expect_error "too many instances" "the set holds 10000, not 10001" \
 # The attention model on TSP8: stopped mid-epoch and resumed exactly (the rollout baseline's
 # frozen copy and test instances included), then decoded greedily and by sampling.
 expect_error "train without a task" "task" "$kiln" train
-expect_error "tsp with an unbuilt model" "--model: pointer not in" "$kiln" train tsp --model pointer
+expect_error "tsp with an unknown model" "--model: ptr not in" "$kiln" train tsp --model ptr
 tsp=(--nodes 8 --embedding-dim 16 --layers 1 --heads 2 --epoch-size 96 --batch-size 32 --epochs 2
   --val-size 40)
 "$kiln" train tsp "${tsp[@]}" --out "$work/tsp" >/dev/null || fail "tsp run"
@@ -153,6 +153,25 @@ expect_error "eval tsp bad decode" "expected greedy, sample:K, beam:W or multist
   "$kiln" eval tsp --out "$work/tsp" --decode beam
 expect_error "eval tsp of a sequence run" "not a run of kiln train tsp" \
   "$kiln" eval tsp --out "$work/straight"
+# Bello's pointer network with its critic, and Vinyals's trained supervised on Held-Karp's
+# tours: each stopped and resumed exactly, then decoded.
+for model in bello pointer; do
+  small=(--model "$model" --nodes 8 --embedding-dim 16 --hidden-dim 16 --epoch-size 96
+    --batch-size 32 --epochs 2 --val-size 40)
+  "$kiln" train tsp "${small[@]}" --out "$work/$model" >/dev/null || fail "$model run"
+  "$kiln" train tsp "${small[@]}" --out "$work/$model-resumed" --stop-at-step 4 >/dev/null \
+    || fail "stopped $model run"
+  "$kiln" train tsp --out "$work/$model-resumed" --resume >/dev/null || fail "resumed $model run"
+  diff <(cut -d, -f1-11 "$work/$model/metrics.csv") \
+    <(cut -d, -f1-11 "$work/$model-resumed/metrics.csv") \
+    || fail "resumed $model run differs from the straight one"
+  "$kiln" eval tsp --out "$work/$model" --instances 20 --decode beam:3+aug8 \
+    | grep -q "beam:3+aug8: average" || fail "eval tsp of $model"
+done
+expect_error "supervised with a baseline" "takes no --baseline" \
+  "$kiln" train tsp --model pointer --baseline rollout --out "$work/x"
+expect_error "critic for am" "for --model bello only" \
+  "$kiln" train tsp --model am --baseline critic --out "$work/x"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"

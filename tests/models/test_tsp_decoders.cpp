@@ -1,4 +1,5 @@
-// The TSP decoders of models/tsp_decoders.h on a small untrained attention model: every
+// The TSP decoders of models/tsp_decoders.h on small untrained policies (the attention model
+// and the pointer network, through the same interface): every
 // decoder returns valid tours; the ones that try the greedy tour among others (the eight
 // symmetric images, every start node) are never longer than greedy; beam search of width 1
 // is greedy and, wide enough to keep every partial tour, finds the optimum; 2-opt never
@@ -6,8 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "models/attention_model.h"
+#include "models/pointer_network.h"
 #include "models/tasks/tsp_baselines.h"
 #include "models/tasks/tsp_instances.h"
 #include "models/tsp_decoders.h"
@@ -17,16 +21,20 @@
 namespace kiln::models {
 namespace {
 
-class TspDecoders : public ::testing::Test {
+class TspDecoders : public ::testing::TestWithParam<std::string> {
  protected:
-  TspDecoders() : model_(make_model()) {}
+  TspDecoders() : model_(make_model(GetParam())) {}
 
-  static AttentionModel make_model() {
+  static std::shared_ptr<TspPolicy> make_model(const std::string& kind) {
     manual_seed(7);
-    return AttentionModel({.embedding_dim = 16, .n_encode_layers = 1, .n_heads = 2});
+    if (kind == "attention_model")
+      return std::make_shared<AttentionModel>(
+          AttentionModelConfig{.embedding_dim = 16, .n_encode_layers = 1, .n_heads = 2});
+    return std::make_shared<PointerNetwork>(
+        PointerNetworkConfig{.embedding_dim = 8, .hidden_dim = 8});
   }
   DecodedTours decode(const Tensor& instances, const std::string& spec) {
-    const DecodedTours decoded = decode_tsp(model_, instances, TspDecodeSpec::parse(spec), 3, 7);
+    const DecodedTours decoded = decode_tsp(*model_, instances, TspDecodeSpec::parse(spec), 3, 7);
     check_tours(decoded.tours, instances.size(1));
     return decoded;
   }
@@ -36,10 +44,16 @@ class TspDecoders : public ::testing::Test {
       EXPECT_LE(a[i], b[i] + 1e-12) << what << ", instance " << i;
   }
 
-  AttentionModel model_;
+  std::shared_ptr<TspPolicy> model_;
 };
 
-TEST_F(TspDecoders, EveryDecoderGivesValidToursAndTheSupersetsOfGreedyAreNoLonger) {
+INSTANTIATE_TEST_SUITE_P(Policies, TspDecoders,
+                         ::testing::Values("attention_model", "pointer_network"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+TEST_P(TspDecoders, EveryDecoderGivesValidToursAndTheSupersetsOfGreedyAreNoLonger) {
   const Tensor instances = tsp_numpy_instances(20, 9, 5);
   const DecodedTours greedy = decode(instances, "greedy");
   // decode_tsp's lengths are the tours' lengths on the float64 instances.
@@ -52,7 +66,7 @@ TEST_F(TspDecoders, EveryDecoderGivesValidToursAndTheSupersetsOfGreedyAreNoLonge
   decode(instances, "beam:12+2opt");
 }
 
-TEST_F(TspDecoders, BeamOfWidthOneIsGreedyAndAWideOneIsExhaustive) {
+TEST_P(TspDecoders, BeamOfWidthOneIsGreedyAndAWideOneIsExhaustive) {
   const Tensor instances = tsp_numpy_instances(10, 6, 8);
   const DecodedTours greedy = decode(instances, "greedy");
   EXPECT_EQ(decode(instances, "beam:1").tours.to_vector<int64_t>(),
@@ -64,7 +78,7 @@ TEST_F(TspDecoders, BeamOfWidthOneIsGreedyAndAWideOneIsExhaustive) {
   decode(instances, "beam:1000");
 }
 
-TEST_F(TspDecoders, SymmetriesKeepTourLengths) {
+TEST_P(TspDecoders, SymmetriesKeepTourLengths) {
   const Tensor instances = tsp_numpy_instances(4, 7, 2);
   const Tensor images = unit_square_symmetries(instances);
   ASSERT_EQ(images.shape(), (Shape{32, 7, 2}));
@@ -78,10 +92,10 @@ TEST_F(TspDecoders, SymmetriesKeepTourLengths) {
     EXPECT_GT((images.select(0, k) - images.select(0, 0)).abs().amax().item<double>(), 0);
 }
 
-TEST_F(TspDecoders, DecodingKeepsTheModelsMode) {
-  model_.train();
+TEST_P(TspDecoders, DecodingKeepsTheModelsMode) {
+  model_->train();
   decode(tsp_numpy_instances(3, 5, 1), "greedy");
-  EXPECT_TRUE(model_.is_training());
+  EXPECT_TRUE(model_->is_training());
 }
 
 TEST(TspDecodeSpec, ParsesAndPrints) {
