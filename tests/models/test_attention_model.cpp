@@ -17,6 +17,7 @@
 #include "models/attention_model.h"
 #include "models/reinforce_baselines.h"
 #include "models/tasks/tsp_instances.h"
+#include "optim/adam.h"
 #include "tensor/creation.h"
 #include "tensor/io/safetensors.h"
 #include "tensor/testing.h"
@@ -159,6 +160,50 @@ TEST(ReinforceBaselines, ExponentialMovingAverage) {
   ExponentialBaseline baseline(0.8);
   EXPECT_DOUBLE_EQ(baseline.update(from_vector<float>({2.f, 4.f}, {2})), 3.0);
   EXPECT_DOUBLE_EQ(baseline.update(from_vector<float>({8.f}, {1})), 0.8 * 3 + 0.2 * 8);
+}
+
+// A few REINFORCE steps with the exponential baseline: enough to beat the initial weights.
+void train_briefly(AttentionModel& policy, int64_t nodes) {
+  optim::Adam adam(policy.parameters(), {.lr = 3e-3});
+  ExponentialBaseline baseline;
+  Generator data(17), sampling(18);
+  for (int step = 0; step < 40; ++step) {
+    const Tensor coords = tsp_random_instances(64, nodes, data);
+    const TourRollout rollout =
+        policy.forward(coords, {.kind = DecodeStrategy::Kind::Sampling, .generator = &sampling});
+    const Tensor cost = tour_lengths(coords, rollout.tours);
+    adam.zero_grad();
+    ((cost - baseline.update(cost)) * rollout.log_likelihood).mean().backward();
+    adam.step();
+  }
+}
+
+TEST(ReinforceBaselines, RolloutBaselineReplacesItsCopyOnlyForASignificantlyBetterPolicy) {
+  manual_seed(1);
+  AttentionModel policy({.embedding_dim = 16, .n_encode_layers = 1, .n_heads = 2});
+  RolloutBaseline baseline(policy, 5, {.nodes = 8, .evaluation_size = 500});
+  // Its values are the frozen copy's greedy tour lengths.
+  Generator data(3);
+  const Tensor coords = tsp_random_instances(16, 8, data);
+  testing::expect_same(baseline.eval(coords), greedy_tour_lengths(policy, coords), 0, 0);
+  // The same policy is no better: kept, without a test.
+  const RolloutBaseline::EpochResult same = baseline.epoch_callback(policy);
+  EXPECT_FALSE(same.updated);
+  EXPECT_FALSE(same.test.has_value());
+  EXPECT_EQ(same.candidate_mean, same.baseline_mean);
+  // A trained policy is: replaced, and the copy then decodes as the policy does.
+  train_briefly(policy, 8);
+  const RolloutBaseline::EpochResult better = baseline.epoch_callback(policy);
+  EXPECT_LT(better.candidate_mean, better.baseline_mean);
+  ASSERT_TRUE(better.test.has_value());
+  EXPECT_LT(better.test->p_one_sided, 0.05);
+  EXPECT_TRUE(better.updated);
+  testing::expect_same(baseline.eval(coords), greedy_tour_lengths(policy, coords), 0, 0);
+  // Restoring draws the same evaluation instances again.
+  const uint64_t offset = baseline.instances_offset();
+  const RolloutBaseline::EpochResult before = baseline.epoch_callback(policy);
+  baseline.restore(offset);
+  EXPECT_EQ(baseline.epoch_callback(policy).baseline_mean, before.baseline_mean);
 }
 
 TEST(ReinforceBaselines, PairedTTestMatchesScipy) {
