@@ -11,7 +11,6 @@
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"
 #include "models/tasks/tsp_baselines.h"
-#include "models/tasks/tsp_held_karp.h"
 #include "models/tasks/tsp_instances.h"
 #include "models/tasks/tsp_paper_figures.h"
 #include "models/tsp_decoders.h"
@@ -53,13 +52,6 @@ CLI::App* add_eval_tsp_command(CLI::App& eval, TspEvalOptions& o) {
 
 namespace {
 
-// The best classic baseline that is quick on the whole test set: exact up to 13 nodes, else
-// farthest insertion improved by Or-opt (0.3% above the optimum on TSP20).
-models::TspBaseline best_baseline(int64_t nodes) {
-  return models::tsp_baseline(
-      nodes <= models::kHeldKarpMaxNodes ? "held_karp" : "farthest_insertion+oropt", nodes);
-}
-
 double average(const Tensor& lengths) {
   return lengths.to(kFloat64).mean().item<double>();
 }
@@ -93,7 +85,7 @@ int run_eval_tsp(const TspEvalOptions& o) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   models::check_tours(decoded.tours, nodes);
-  const models::TspBaseline baseline = best_baseline(nodes);
+  const models::TspBaseline baseline = models::tsp_reference_baseline(nodes);
   const models::TspSolutions reference = models::solve_tsp(instances, baseline);
   std::string gap;
   if (const auto optimal = models::kool_2019_average_length("optimal", nodes)) {

@@ -1,12 +1,14 @@
 // kiln train tsp: a TSP policy (models/tsp_policies.h) trained on random Euclidean TSP
 // instances, with progress, a metrics row and a checkpoint after every epoch (the greedy
-// tours' average length on Kool's validation instances, the rollout baseline's test), exact
-// resumption with --resume, and Ctrl-C saving a checkpoint before it exits.
+// tours' average length on Kool's validation instances and its gap to the reference
+// baseline's, the rollout baseline's test), exact resumption with --resume, and Ctrl-C saving
+// a checkpoint before it exits.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
+#include "models/tasks/tsp_baselines.h"
 #include "models/tasks/tsp_instances.h"
 #include "models/tsp_policies.h"
 #include "tensor/error.h"
@@ -110,7 +112,7 @@ double seconds_since(Clock::time_point start) {
 
 struct EpochRow {
   int64_t epoch, step;
-  double loss, cost, baseline, validation_length, lr, instances_per_second, seconds;
+  double loss, cost, baseline, validation_length, validation_gap, lr, instances_per_second, seconds;
   std::optional<models::RolloutBaseline::EpochResult> test;
 };
 
@@ -120,13 +122,13 @@ void append_metrics(const std::filesystem::path& file, const EpochRow& r) {
   std::ofstream out(file, std::ios::app);
   KILN_CHECK(out.good(), "cannot append to '", file.string(), "'");
   if (fresh)
-    out << "epoch,step,loss,cost,baseline,validation_length,candidate_length,baseline_length,"
-           "baseline_p_value,baseline_updated,lr,instances_per_second,seconds\n";
+    out << "epoch,step,loss,cost,baseline,validation_length,validation_gap,candidate_length,"
+           "baseline_length,baseline_p_value,baseline_updated,lr,instances_per_second,seconds\n";
   char row[512];
   const bool tested = r.test && r.test->test;
-  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%s,%s,%s,%d,%.6g,%.1f,%.2f\n",
+  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.6f,%s,%s,%s,%d,%.6g,%.1f,%.2f\n",
                 static_cast<long long>(r.epoch), static_cast<long long>(r.step), r.loss, r.cost,
-                r.baseline, r.validation_length,
+                r.baseline, r.validation_length, r.validation_gap,
                 r.test ? std::to_string(r.test->candidate_mean).c_str() : "",
                 r.test ? std::to_string(r.test->baseline_mean).c_str() : "",
                 tested ? std::to_string(r.test->test->p_one_sided).c_str() : "",
@@ -138,10 +140,10 @@ void append_metrics(const std::filesystem::path& file, const EpochRow& r) {
 std::string epoch_summary(const EpochRow& r, int64_t epochs) {
   char line[512];
   std::snprintf(line, sizeof line,
-                "epoch %lld/%lld  cost %.4f  baseline %.4f  validation (greedy) %.4f  lr %.2e  "
-                "%.0f inst/s  %s elapsed",
+                "epoch %lld/%lld  cost %.4f  baseline %.4f  validation (greedy) %.4f, gap %.2f%%  "
+                "lr %.2e  %.0f inst/s  %s elapsed",
                 static_cast<long long>(r.epoch), static_cast<long long>(epochs), r.cost, r.baseline,
-                r.validation_length, r.lr, r.instances_per_second,
+                r.validation_length, 100 * r.validation_gap, r.lr, r.instances_per_second,
                 format_duration(r.seconds).c_str());
   std::string summary = line;
   if (r.test) {
@@ -167,8 +169,15 @@ int run_train_tsp(TspTrainOptions o) {
       std::to_string(o.steps_per_epoch()) + " steps of " + std::to_string(o.batch_size) +
       " instances, " + (o.baseline == "none" ? "supervised" : o.baseline + " baseline") +
       (o.resume ? "; resumed at step " + std::to_string(run.step()) : ""));
-  const Tensor validation =
-      models::tsp_validation_set(o.nodes).narrow(0, 0, o.val_size).to(kFloat32).to(device);
+  const Tensor validation_set = models::tsp_validation_set(o.nodes).narrow(0, 0, o.val_size);
+  const Tensor validation = validation_set.to(kFloat32).to(device);
+  // The validation gap is to the reference baseline's tours on the same instances.
+  const models::TspBaseline reference = models::tsp_reference_baseline(o.nodes);
+  const double reference_length =
+      models::solve_tsp(validation_set, reference).lengths.mean().item<double>();
+  progress.message("validation: " + std::to_string(o.val_size) +
+                   " instances of seed 4321; the gap is to " + reference.name + "'s " +
+                   std::to_string(reference_length));
   const InterruptRequest interrupt;
   const Clock::time_point started =
       Clock::now() - std::chrono::duration_cast<Clock::duration>(
@@ -197,14 +206,16 @@ int run_train_tsp(TspTrainOptions o) {
     }
     const TspEpochProgress p = run.progress();
     const double count = static_cast<double>(std::max<int64_t>(p.steps, 1));
+    const double validation_length =
+        models::greedy_tour_lengths(run.model(), validation).mean().item<double>();
     EpochRow row{
         .epoch = epoch,
         .step = run.step(),
         .loss = p.loss / count,
         .cost = p.cost / count,
         .baseline = p.baseline / count,
-        .validation_length =
-            models::greedy_tour_lengths(run.model(), validation).mean().item<double>(),
+        .validation_length = validation_length,
+        .validation_gap = validation_length / reference_length - 1,
         .lr = run.lr(),
         .instances_per_second = static_cast<double>((run.step() - first_step) * o.batch_size) /
                                 std::max(seconds_since(epoch_clock), 1e-9),

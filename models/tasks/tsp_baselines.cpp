@@ -61,6 +61,10 @@ TspBaseline tsp_baseline(const std::string& name, int64_t nodes) {
   throw Error("no TSP baseline named '" + name + "'; there are " + names_of(baselines));
 }
 
+TspBaseline tsp_reference_baseline(int64_t nodes) {
+  return tsp_baseline(nodes <= kHeldKarpMaxNodes ? "held_karp" : "farthest_insertion+oropt", nodes);
+}
+
 namespace {
 
 // Each instance's tour from solve(distances, index), in parallel; instances are independent,

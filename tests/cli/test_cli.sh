@@ -138,7 +138,7 @@ tsp=(--nodes 8 --embedding-dim 16 --layers 1 --heads 2 --epoch-size 96 --batch-s
 "$kiln" train tsp "${tsp[@]}" --out "$work/tsp-resumed" --stop-at-step 4 >/dev/null \
   || fail "stopped tsp run"
 "$kiln" train tsp --out "$work/tsp-resumed" --resume >/dev/null || fail "resumed tsp run"
-diff <(cut -d, -f1-11 "$work/tsp/metrics.csv") <(cut -d, -f1-11 "$work/tsp-resumed/metrics.csv") \
+diff <(cut -d, -f1-12 "$work/tsp/metrics.csv") <(cut -d, -f1-12 "$work/tsp-resumed/metrics.csv") \
   || fail "resumed tsp run differs from the straight one"
 "$kiln" eval tsp --out "$work/tsp" --instances 30 \
   | grep -Eq "^tsp8 test set \(seed 1234, 30 instances\), greedy: average length [0-9.]+, [0-9.]+ s$" \
@@ -162,8 +162,8 @@ for model in bello pointer; do
   "$kiln" train tsp "${small[@]}" --out "$work/$model-resumed" --stop-at-step 4 >/dev/null \
     || fail "stopped $model run"
   "$kiln" train tsp --out "$work/$model-resumed" --resume >/dev/null || fail "resumed $model run"
-  diff <(cut -d, -f1-11 "$work/$model/metrics.csv") \
-    <(cut -d, -f1-11 "$work/$model-resumed/metrics.csv") \
+  diff <(cut -d, -f1-12 "$work/$model/metrics.csv") \
+    <(cut -d, -f1-12 "$work/$model-resumed/metrics.csv") \
     || fail "resumed $model run differs from the straight one"
   "$kiln" eval tsp --out "$work/$model" --instances 20 --decode beam:3+aug8 \
     | grep -q "beam:3+aug8: average" || fail "eval tsp of $model"
