@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <limits>
-#include <utility>
 
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"

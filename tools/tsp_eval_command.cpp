@@ -8,13 +8,10 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "autograd/functions.h"
-#include "autograd/grad_mode.h"
 #include "models/tasks/tsp_baselines.h"
 #include "models/tasks/tsp_instances.h"
 #include "models/tasks/tsp_paper_figures.h"
 #include "models/tsp_decoders.h"
-#include "tensor/creation.h"
 #include "tensor/error.h"
 #include "tensor/io/atomic_file.h"
 #include "tensor/io/safetensors.h"
