@@ -25,6 +25,11 @@ const std::vector<std::string>& forecaster_kinds();
 // struct (the shape fields excluded).
 nlohmann::json forecaster_defaults(const std::string& kind);
 
+// The paper's settings for `kind` on `dataset` ("ETTh1", "ETTh2", ...; a dataset the paper
+// did not run gets its ETTh1 settings) at `horizon`.
+ForecastRecipe forecast_recipe(const std::string& kind, const std::string& dataset,
+                               int64_t horizon);
+
 // A forecaster of `kind` for `shape`; `config` overrides the defaults field by field (a
 // field the model does not have is a kiln::Error). Throws kiln::Error for an unknown kind.
 std::shared_ptr<Forecaster> make_forecaster(const std::string& kind, const ForecastShape& shape,
