@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -167,6 +168,57 @@ struct TspEvalOptions {
 // A subcommand of `eval`.
 CLI::App* add_eval_tsp_command(CLI::App& eval, TspEvalOptions& options);
 int run_eval_tsp(const TspEvalOptions& options);
+
+// kiln train forecast: a long-term forecaster (models/forecast/forecasters.h) trained on a
+// CSV time series (or the generated one) with Time-Series-Library's protocol: Adam on the
+// MSE, the paper's schedule, early stopping on the validation MSE, and the best epoch's
+// weights tested. Options left out take the paper's settings for the model, dataset and
+// horizon (models/forecast: each model's paper_recipe).
+struct ForecastTrainOptions {
+  std::string model = "patchtst";
+  std::string data = "generated";  // a CSV file, or "generated"
+  std::optional<int64_t> lookback{};
+  int64_t horizon = 96;
+  std::string features = "M";
+  std::string target = "OT";
+  std::optional<int64_t> epochs{}, batch_size{}, patience{};
+  std::optional<double> lr{}, pct_start{};
+  std::optional<std::string> lradj{};
+  std::optional<bool> test_drop_last{};
+  std::vector<std::string> model_settings{};  // KEY=VALUE overrides of the model's Config
+  uint64_t seed = 2021;                       // Time-Series-Library's fix_seed
+  std::string device = "cpu";
+  int threads = 0;
+  std::string out;
+  bool resume = false;
+  int64_t stop_at_step = 0;  // save and stop there (0: run to the end)
+  bool quiet = false;        // no progress lines (the benchmark prints its own)
+};
+CLI::App* add_train_forecast_command(CLI::App& train, ForecastTrainOptions& options);
+int run_train_forecast(ForecastTrainOptions options);
+
+// kiln eval forecast: a trained forecaster's test MSE and MAE (both drop_last modes), its
+// predictions written as .npy.
+struct ForecastEvalOptions {
+  RunLocation run;
+};
+CLI::App* add_eval_forecast_command(CLI::App& eval, ForecastEvalOptions& options);
+int run_eval_forecast(const ForecastEvalOptions& options);
+
+// kiln forecast benchmark: the matrix of models x datasets x horizons in the papers'
+// settings, resumable, with a results table beside the published figures.
+struct ForecastBenchmarkOptions {
+  std::vector<std::string> models = {"dlinear"};
+  std::vector<std::string> data = {"generated"};
+  std::vector<int64_t> horizons = {96, 192, 336, 720};
+  std::optional<int64_t> epochs{};  // overrides every recipe's (for a quick look)
+  uint64_t seed = 2021;
+  std::string device = "cpu";
+  int threads = 0;
+  std::string out = "runs/forecast-benchmark";
+};
+CLI::App* add_forecast_command(CLI::App& app, ForecastBenchmarkOptions& options);
+int run_forecast_benchmark(const ForecastBenchmarkOptions& options);
 
 CLI::App* add_info_command(CLI::App& app);
 int run_info();

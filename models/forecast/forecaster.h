@@ -41,9 +41,8 @@ struct ForecastTraining {
   // do; Time-Series-Library today does not).
   bool test_drop_last = false;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ForecastTraining, learning_rate, batch_size,
-                                                epochs, patience, lradj, pct_start,
-                                                test_drop_last)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ForecastTraining, learning_rate, batch_size, epochs,
+                                                patience, lradj, pct_start, test_drop_last)
 
 struct ForecastRecipe {
   int64_t lookback = 96;

@@ -62,7 +62,9 @@ const std::vector<std::string>& forecaster_kinds() {
   return kinds;
 }
 
-Json forecaster_defaults(const std::string& kind) { return find_entry(kind).defaults; }
+Json forecaster_defaults(const std::string& kind) {
+  return find_entry(kind).defaults;
+}
 
 ForecastRecipe forecast_recipe(const std::string& kind, const std::string& dataset,
                                int64_t horizon) {
@@ -75,8 +77,8 @@ std::shared_ptr<Forecaster> make_forecaster(const std::string& kind, const Forec
   Json merged = found.defaults;
   for (const auto& [key, value] : config.items()) {
     if (!merged.contains(key))
-      throw Error(kind + " has no hyperparameter '" + key + "' (it has: " +
-                  key_list(found.defaults) + ")");
+      throw Error(kind + " has no hyperparameter '" + key +
+                  "' (it has: " + key_list(found.defaults) + ")");
     merged[key] = value;
   }
   return found.make(shape, merged);

@@ -32,7 +32,8 @@ ForecastRecipe forecast_recipe(const std::string& kind, const std::string& datas
 
 // A forecaster of `kind` for `shape`; `config` overrides the defaults field by field (a
 // field the model does not have is a kiln::Error). Throws kiln::Error for an unknown kind.
-std::shared_ptr<Forecaster> make_forecaster(const std::string& kind, const ForecastShape& shape,
-                                            const nlohmann::json& config = nlohmann::json::object());
+std::shared_ptr<Forecaster> make_forecaster(
+    const std::string& kind, const ForecastShape& shape,
+    const nlohmann::json& config = nlohmann::json::object());
 
 }  // namespace kiln::models

@@ -26,10 +26,10 @@ namespace kiln::models {
 
 // A CSV file as read: its first column timestamps, the rest numeric channels.
 struct TimeSeriesTable {
-  std::string source;                                   // the path, or a generated series' name
-  std::vector<std::string> columns;                     // channel names, the date column excluded
-  std::vector<std::chrono::sys_seconds> timestamps;     // one per row
-  std::vector<double> values;                           // rows x channels, row-major
+  std::string source;                                // the path, or a generated series' name
+  std::vector<std::string> columns;                  // channel names, the date column excluded
+  std::vector<std::chrono::sys_seconds> timestamps;  // one per row
+  std::vector<double> values;                        // rows x channels, row-major
 
   int64_t rows() const { return static_cast<int64_t>(timestamps.size()); }
   int64_t channels() const { return static_cast<int64_t>(columns.size()); }

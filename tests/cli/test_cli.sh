@@ -7,26 +7,7 @@
 # Usage: test_cli.sh path/to/kiln
 set -uo pipefail
 kiln="$1"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-
-# expect_error "what" "regex" command...: non-zero status, one line matching regex, no trace.
-expect_error() {
-  local what="$1" pattern="$2"
-  shift 2
-  local output status
-  output="$("$@" 2>&1)"
-  status=$?
-  [ "$status" -ne 0 ] || fail "$what: exit status 0"
-  grep -Eq -- "$pattern" <<<"$output" || fail "$what: output lacks /$pattern/: $output"
-  ! grep -Eiq "terminate|abort|stack|segmentation" <<<"$output" || fail "$what: crashed: $output"
-}
+source "$(dirname "$0")/cli_checks.sh"
 
 "$kiln" --help | grep -q "train" || fail "kiln --help lists no train"
 for command in train eval sample verify baselines info; do
@@ -173,8 +154,4 @@ expect_error "supervised with a baseline" "takes no --baseline" \
 expect_error "critic for am" "for --model bello only" \
   "$kiln" train tsp --model am --baseline critic --out "$work/x"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures failure(s)"
-  exit 1
-fi
-echo "all kiln command-line checks passed"
+finish_checks "all kiln command-line checks passed"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# kiln's forecasting commands end to end on the generated series: a training run with its
+# metrics, results and best weights; exact resumption after a stop mid-epoch; eval writing
+# the forecasts; the benchmark matrix, skipping finished cells when run again; and bad inputs
+# refused with one clear line and nothing written.
+# Usage: test_forecast_cli.sh path/to/kiln
+set -uo pipefail
+kiln="$1"
+source "$(dirname "$0")/cli_checks.sh"
+
+"$kiln" train forecast --help | grep -q "dlinear" || fail "train forecast --help lists no dlinear"
+"$kiln" forecast benchmark --help >/dev/null || fail "forecast benchmark --help"
+
+small=(--model dlinear --lookback 48 --horizon 24 --epochs 2 --batch-size 256)
+"$kiln" train forecast "${small[@]}" --out "$work/straight" >"$work/straight.log" 2>&1 \
+  || fail "forecast run: $(cat "$work/straight.log")"
+grep -q "model {" "$work/straight.log" || fail "the run does not print its settings"
+[ "$(wc -l <"$work/straight/metrics.csv")" -eq 3 ] || fail "metrics.csv should have a header and 2 rows"
+[ -f "$work/straight/best.safetensors" ] && [ -f "$work/straight/results.json" ] \
+  || fail "no best weights or results"
+grep -q '"reported_mode": "all"' "$work/straight/results.json" || fail "results lack the mode"
+
+# Stopped in the middle of the first epoch and resumed: the same rows and the same test scores.
+"$kiln" train forecast "${small[@]}" --out "$work/resumed" --stop-at-step 20 >/dev/null \
+  || fail "stopped forecast run"
+[ ! -f "$work/resumed/metrics.csv" ] || fail "the stopped run should have no metrics row yet"
+"$kiln" train forecast --out "$work/resumed" --resume >/dev/null || fail "resumed forecast run"
+diff <(cut -d, -f1-9 "$work/straight/metrics.csv") <(cut -d, -f1-9 "$work/resumed/metrics.csv") \
+  || fail "resumed forecast run differs from the straight one"
+diff <(grep -A3 '"test"' "$work/straight/results.json") \
+  <(grep -A3 '"test"' "$work/resumed/results.json") || fail "resumed test scores differ"
+
+"$kiln" eval forecast --out "$work/straight" >"$work/eval.log" || fail "eval forecast"
+grep -Eq "test MSE [0-9.]+, MAE [0-9.]+ over [0-9]+ windows \(all\); drop_last \(batch 256\)" \
+  "$work/eval.log" || fail "eval forecast prints no scores: $(cat "$work/eval.log")"
+[ -f "$work/straight/test_predictions.npy" ] && [ -f "$work/straight/test_truth.npy" ] \
+  || fail "eval forecast wrote no forecasts"
+
+"$kiln" forecast benchmark --models dlinear --horizons 24,48 --epochs 1 --out "$work/bench" \
+  >"$work/bench.log" || fail "forecast benchmark"
+grep -q "| generated | 48 |" "$work/bench/results.md" || fail "results.md lacks a cell"
+[ "$(wc -l <"$work/bench/results.csv")" -eq 3 ] || fail "results.csv should have 2 cells"
+"$kiln" forecast benchmark --models dlinear --horizons 24,48 --epochs 1 --out "$work/bench" \
+  >/dev/null || fail "forecast benchmark again"
+[ "$(wc -l <"$work/bench/generated/dlinear-24/metrics.csv")" -eq 2 ] \
+  || fail "a finished cell was trained again"
+
+printf 'date,a,b\n2016-07-01 00:00:00,1,2\n2016-07-01 01:00:00,3\n' >"$work/ragged.csv"
+expect_error "ragged csv" "ragged.csv.*row 3" \
+  "$kiln" train forecast --model dlinear --data "$work/ragged.csv" --out "$work/x"
+expect_error "horizon past the test split" "window" \
+  "$kiln" train forecast --model dlinear --horizon 5000 --out "$work/x"
+expect_error "unknown hyperparameter" "dlinear has no hyperparameter 'd_modle'" \
+  "$kiln" train forecast --model dlinear --set d_modle=8 --out "$work/x"
+expect_error "unknown model" "--model: arima not in" "$kiln" train forecast --model arima
+expect_error "eval of nothing" "no checkpoint at" "$kiln" eval forecast --out "$work/none"
+[ ! -e "$work/x" ] || fail "a refused run wrote its directory"
+
+finish_checks "all kiln forecasting command-line checks passed"

@@ -1,0 +1,275 @@
+#include "tools/forecast_training_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "models/forecast/forecasters.h"
+#include "optim/checkpoint.h"
+#include "optim/lambda_lr.h"
+#include "optim/one_cycle_lr.h"
+#include "tensor/error.h"
+#include "tools/run_directory.h"
+
+namespace kiln::tools {
+
+namespace {
+
+constexpr const char* kSettingsKey = "forecast_settings";
+
+// "KEY=VALUE" with VALUE as JSON where it parses ("16", "true", "0.1"), else as a string.
+void apply_model_setting(const std::string& setting, nlohmann::json& config) {
+  const size_t equals = setting.find('=');
+  KILN_CHECK(equals != std::string::npos && equals > 0, "--set takes KEY=VALUE, got '", setting,
+             "'");
+  const std::string value = setting.substr(equals + 1);
+  const nlohmann::json parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+  config[setting.substr(0, equals)] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
+}
+
+models::ForecastShape shape_of(const ForecastRunSettings& s, const models::ForecastDataset& data) {
+  return {.lookback = s.lookback,
+          .horizon = s.horizon,
+          .channels = static_cast<int64_t>(data.channels.size()),
+          .mark_features = data.train.mark_features()};
+}
+
+// The learning-rate factor of 0-based epoch k under Time-Series-Library's adjust_learning_rate,
+// which sets epoch k's rate after epoch k - 1: type1 halves it from epoch 2 on; type3
+// (PatchTST) keeps it for three epochs, then multiplies by 0.9 per epoch.
+optim::LRLambda epoch_factor(const std::string& lradj) {
+  if (lradj == "type1") return [](int64_t k) { return std::pow(0.5, std::max<int64_t>(0, k - 1)); };
+  if (lradj == "type3") return [](int64_t k) { return std::pow(0.9, std::max<int64_t>(0, k - 3)); };
+  KILN_CHECK(lradj == "constant", "unknown --lradj '", lradj,
+             "' (known: type1, type3, TST, constant)");
+  return [](int64_t) { return 1.0; };
+}
+
+ForecastRunSettings saved_settings(const std::string& checkpoint_file) {
+  KILN_CHECK(std::filesystem::exists(checkpoint_file), "no run there: no checkpoint at '",
+             checkpoint_file, "'");
+  const nlohmann::json extra = read_checkpoint_extra(checkpoint_file);
+  KILN_CHECK(extra.contains(kSettingsKey), "'", checkpoint_file,
+             "' is not a run of kiln train forecast");
+  return extra.at(kSettingsKey).get<ForecastRunSettings>();
+}
+
+std::string default_out(const ForecastRunSettings& s) {
+  return "runs/forecast-" + s.model + "-" + s.dataset + "-" + std::to_string(s.horizon);
+}
+
+ForecastRunSettings settings_for(ForecastTrainOptions& options) {
+  if (options.resume) {
+    KILN_CHECK(!options.out.empty(), "--resume needs --out, the run directory to continue");
+    return saved_settings((std::filesystem::path(options.out) / kCheckpointFile).string());
+  }
+  ForecastRunSettings settings = resolve_forecast_settings(options);
+  if (options.out.empty()) options.out = default_out(settings);
+  return settings;
+}
+
+nlohmann::json early_stopping_json(const EarlyStopping& s) {
+  return {{"best", s.best ? nlohmann::json(*s.best) : nlohmann::json(nullptr)},
+          {"best_epoch", s.best_epoch},
+          {"bad_epochs", s.bad_epochs},
+          {"stopped", s.stopped}};
+}
+
+EarlyStopping early_stopping_from(const nlohmann::json& json) {
+  EarlyStopping s{.best = std::nullopt,
+                  .best_epoch = json.at("best_epoch"),
+                  .bad_epochs = json.at("bad_epochs"),
+                  .stopped = json.at("stopped")};
+  if (!json.at("best").is_null()) s.best = json.at("best").get<double>();
+  return s;
+}
+
+}  // namespace
+
+std::string forecast_dataset_name(const std::string& data) {
+  return data == "generated" ? data : std::filesystem::path(data).stem().string();
+}
+
+ForecastRunSettings resolve_forecast_settings(const ForecastTrainOptions& o) {
+  const std::string dataset = forecast_dataset_name(o.data);
+  const models::ForecastRecipe recipe = models::forecast_recipe(o.model, dataset, o.horizon);
+  ForecastRunSettings s{.model = o.model,
+                        .data = o.data,
+                        .dataset = dataset,
+                        .features = o.features,
+                        .target = o.target,
+                        .lookback = o.lookback.value_or(recipe.lookback),
+                        .horizon = o.horizon,
+                        .seed = o.seed,
+                        .model_config = recipe.model,
+                        .training = recipe.training};
+  for (const std::string& setting : o.model_settings) apply_model_setting(setting, s.model_config);
+  models::ForecastTraining& t = s.training;
+  t.learning_rate = o.lr.value_or(t.learning_rate);
+  t.batch_size = o.batch_size.value_or(t.batch_size);
+  t.epochs = o.epochs.value_or(t.epochs);
+  t.patience = o.patience.value_or(t.patience);
+  t.lradj = o.lradj.value_or(t.lradj);
+  t.pct_start = o.pct_start.value_or(t.pct_start);
+  t.test_drop_last = o.test_drop_last.value_or(t.test_drop_last);
+  if (t.lradj != "TST") epoch_factor(t.lradj);  // refuses an unknown schedule now
+  return s;
+}
+
+models::ForecastDataset load_forecast_dataset(const ForecastRunSettings& s) {
+  const models::TimeSeriesTable table = s.data == "generated"
+                                            ? models::generated_time_series()
+                                            : models::read_time_series_csv(s.data);
+  return models::make_forecast_dataset(table, {.lookback = s.lookback,
+                                               .horizon = s.horizon,
+                                               .features = models::parse_feature_mode(s.features),
+                                               .target = s.target,
+                                               .split = models::split_rule_for(table.source)});
+}
+
+ForecastTrainingRun::ForecastTrainingRun(ForecastTrainOptions& options, Device device)
+    : options_(options),
+      device_(device),
+      settings_(settings_for(options)),
+      data_(load_forecast_dataset(settings_)),
+      directory_(options.out),
+      checkpoint_file_((directory_ / kCheckpointFile).string()) {
+  KILN_CHECK(options_.resume || !std::filesystem::exists(checkpoint_file_), "'", options_.out,
+             "' already holds a run; pass --resume to continue it, or choose another --out");
+  const models::ForecastTraining& t = settings_.training;
+  steps_per_epoch_ = data_.train.windows() / t.batch_size;
+  KILN_CHECK(steps_per_epoch_ > 0, "the training split of '", settings_.data, "' has ",
+             data_.train.windows(), " windows, fewer than one batch of ", t.batch_size);
+  manual_seed(settings_.seed);
+  model_ =
+      models::make_forecaster(settings_.model, shape_of(settings_, data_), settings_.model_config);
+  model_->to(device_);
+  optimizer_ = std::make_unique<optim::Adam>(model_->parameters(),
+                                             optim::AdamOptions{.lr = t.learning_rate});
+  make_schedule();
+  std::filesystem::create_directories(directory_);
+  if (options_.resume) restore();
+}
+
+void ForecastTrainingRun::make_schedule() {
+  const models::ForecastTraining& t = settings_.training;
+  if (t.lradj == "TST") {
+    schedule_ = std::make_unique<optim::OneCycleLR>(
+        *optimizer_, optim::OneCycleOptions{.max_lr = {t.learning_rate},
+                                            .total_steps = t.epochs * steps_per_epoch_,
+                                            .pct_start = t.pct_start});
+  } else {
+    schedule_ = std::make_unique<optim::LambdaLR>(*optimizer_, epoch_factor(t.lradj));
+  }
+}
+
+// Epoch k's order of the training windows: a shuffle seeded by the run's seed and k, so a run
+// resumed mid-epoch continues the same order.
+const std::vector<int64_t>& ForecastTrainingRun::epoch_order() {
+  if (order_epoch_ != epoch()) {
+    order_.resize(static_cast<size_t>(data_.train.windows()));
+    std::iota(order_.begin(), order_.end(), 0);
+    std::mt19937_64 shuffle(settings_.seed * 1000003 + static_cast<uint64_t>(epoch()));
+    std::ranges::shuffle(order_, shuffle);
+    order_epoch_ = epoch();
+  }
+  return order_;
+}
+
+double ForecastTrainingRun::train_step() {
+  const int64_t batch_size = settings_.training.batch_size;
+  const auto first = epoch_order().begin() + (step_ % steps_per_epoch_) * batch_size;
+  const models::ForecastBatch batch = data_.train.batch({first, first + batch_size});
+  model_->train();
+  const Tensor forecast = model_->forward(batch.x.to(device_), batch.x_mark.to(device_));
+  const Tensor loss = models::forecast_loss(forecast, batch.y.to(device_), data_.target_only());
+  optimizer_->zero_grad();
+  loss.backward();
+  optimizer_->step();
+  if (settings_.training.lradj == "TST") schedule_->step();
+  ++step_;
+  const double value = loss.item<double>();
+  epoch_loss_ += value;
+  ++epoch_steps_;
+  return value;
+}
+
+ForecastEpochResult ForecastTrainingRun::end_epoch() {
+  const models::ForecastEvaluationOptions scoring{.batch_size = settings_.training.batch_size,
+                                                  .target_only = data_.target_only()};
+  ForecastEpochResult result{
+      .epoch = epoch(),
+      .train_loss = epoch_loss(),
+      .validation = models::evaluate_forecaster(*model_, data_.validation, scoring).all,
+      .test = models::evaluate_forecaster(*model_, data_.test, scoring).all,
+      .improved = false,
+      .lr = 0};
+  result.improved = !stopping_.best || result.validation.mse < *stopping_.best;
+  if (result.improved) {
+    stopping_.best = result.validation.mse;
+    stopping_.best_epoch = result.epoch;
+    stopping_.bad_epochs = 0;
+    optim::save_checkpoint((directory_ / kBestWeightsFile).string(),
+                           {.model = model_.get(), .generators = {}});
+  } else {
+    stopping_.stopped = ++stopping_.bad_epochs >= settings_.training.patience;
+  }
+  if (settings_.training.lradj != "TST") schedule_->step();
+  epoch_loss_ = 0;
+  epoch_steps_ = 0;
+  result.lr = lr();
+  return result;
+}
+
+void ForecastTrainingRun::save() {
+  optim::save_checkpoint(checkpoint_file_,
+                         {.model = model_.get(),
+                          .optimizer = optimizer_.get(),
+                          .schedule = schedule_.get(),
+                          .step = step_,
+                          .extra = {{kSettingsKey, settings_},
+                                    {"config", model_->config_json()},
+                                    {"early_stopping", early_stopping_json(stopping_)},
+                                    {"epoch_loss", epoch_loss_},
+                                    {"epoch_steps", epoch_steps_},
+                                    {"elapsed", elapsed_}}});
+}
+
+void ForecastTrainingRun::restore() {
+  optim::Checkpoint into{
+      .model = model_.get(), .optimizer = optimizer_.get(), .schedule = schedule_.get()};
+  optim::load_checkpoint(checkpoint_file_, into);
+  step_ = into.step;
+  stopping_ = early_stopping_from(into.extra.at("early_stopping"));
+  epoch_loss_ = into.extra.at("epoch_loss");
+  epoch_steps_ = into.extra.at("epoch_steps");
+  elapsed_ = into.extra.at("elapsed");
+}
+
+models::ForecastEvaluation ForecastTrainingRun::test_best(bool keep_predictions) {
+  optim::Checkpoint best{.model = model_.get(), .generators = {}};
+  optim::load_checkpoint((directory_ / kBestWeightsFile).string(), best);
+  return models::evaluate_forecaster(*model_, data_.test,
+                                     {.batch_size = settings_.training.batch_size,
+                                      .target_only = data_.target_only(),
+                                      .keep_predictions = keep_predictions});
+}
+
+TrainedForecaster load_trained_forecaster(const std::string& directory, Device device) {
+  const std::filesystem::path dir(directory);
+  const ForecastRunSettings settings = saved_settings((dir / kCheckpointFile).string());
+  const std::string best = (dir / kBestWeightsFile).string();
+  KILN_CHECK(std::filesystem::exists(best), "'", directory,
+             "' has no best.safetensors yet: no epoch of it has finished");
+  models::ForecastDataset data = load_forecast_dataset(settings);
+  auto model =
+      models::make_forecaster(settings.model, shape_of(settings, data), settings.model_config);
+  optim::Checkpoint into{.model = model.get(), .generators = {}};
+  optim::load_checkpoint(best, into);
+  model->to(device);
+  model->eval();
+  return {settings, std::move(data), model};
+}
+
+}  // namespace kiln::tools
