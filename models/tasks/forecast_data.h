@@ -12,14 +12,17 @@
 //  - features M (all channels in, all out), S (the target only), MS (all in, target out:
 //    the model predicts all, the loss and metrics take the last channel); for files other
 //    than ETT the target column is moved last, as Dataset_Custom does;
-//  - calendar features (timeenc=1, gluonts's time_features): for hourly data hour of day,
-//    day of week, day of month, day of year, each scaled to [-0.5, 0.5]; minute data adds
-//    minute of hour first.
+//  - calendar features (timeenc=1, gluonts's time_features; models/tasks/calendar_features.h):
+//    for hourly data hour of day, day of week, day of month, day of year, each scaled to
+//    [-0.5, 0.5]; minute data adds minute of hour first. The frequency is an option whose
+//    default is the reference's --freq h, which its scripts use for ETTm too.
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "models/tasks/calendar_features.h"
 #include "tensor/creation.h"
 
 namespace kiln::models {
@@ -36,14 +39,21 @@ struct TimeSeriesTable {
 };
 
 // Reads "date,c1,c2,..." with timestamps "YYYY-MM-DD HH:MM:SS" (also "YYYY-MM-DD HH:MM",
-// "YYYY-MM-DD", "YYYY/MM/DD HH:MM"). A malformed file (a ragged row, a non-number, a bad
-// timestamp, no rows, duplicate column names) throws kiln::Error naming the file, the row
-// (1-based, as an editor shows it) and the column.
+// "YYYY-MM-DD", "YYYY/MM/DD HH:MM"; models/tasks/timestamps.h), the CSV dialect of
+// models/tasks/csv_table.h. The first column holds the timestamps whatever its name. A
+// malformed file (a ragged row, a non-number, an empty cell, NaN or an infinity, a bad
+// timestamp or a day that does not exist, no rows, an empty or repeated column name) throws
+// kiln::Error naming the file, the row (1-based, as an editor shows it) and the column (its
+// number and name); so does a file that cannot be read.
 TimeSeriesTable read_time_series_csv(const std::string& path);
+// The same from text in memory; `source` names it in messages (the fuzzer's entry point).
+TimeSeriesTable parse_time_series_csv(std::string_view text, const std::string& source);
 
 // The default data of a first run, needing no download: `channels` series of hourly steps
 // from 2016-07-01 00:00, each a trend plus daily and weekly seasons of its own phase and
-// amplitude plus Gaussian noise, from `seed`. The last column is named "OT".
+// amplitude plus Gaussian noise, from `seed` (kiln's Philox generator, so the same on every
+// run; the distributions are in the .cpp). The last column is named "OT", the source
+// "generated(seed=S)".
 TimeSeriesTable generated_time_series(int64_t rows = 17420, int64_t channels = 7,
                                       uint64_t seed = 2021);
 
@@ -61,6 +71,7 @@ struct ForecastDataOptions {
   FeatureMode features = FeatureMode::M;
   std::string target = "OT";
   SplitRule split = SplitRule::Ratio;
+  CalendarFrequency calendar = CalendarFrequency::Hourly;  // the reference's --freq
 };
 
 // The windows of one split, on the standardised scale.
@@ -93,13 +104,16 @@ struct ForecastDataset {
   std::vector<std::string> channels;  // the model's channels, in order (the target last for MS/S)
   std::vector<double> mean, std;      // the scaler, per channel
   ForecastSplit train, validation, test;
-  // 0 for M (every channel counts); for MS and S the loss and metrics take only the last
-  // output channel, as f_dim = -1 does.
+  // False for M (every channel counts); for MS and S the loss and metrics take only the
+  // last output channel, as f_dim = -1 does.
   bool target_only() const { return options.features != FeatureMode::M; }
 };
 
 // Splits, scales and windows `table`. Throws kiln::Error naming the source when a split
-// holds no window (too few rows for L + H) or the target column is absent.
+// holds no window (too few rows for L + H) or the target column is absent (also for M, which
+// does not use it: a misspelt target is caught before a long run). A table shorter than an
+// ETT rule's borders gets shorter splits, as the reference's slicing does. With an ETT rule
+// the columns keep the file's order (Dataset_ETT_hour), so MS needs the target last.
 ForecastDataset make_forecast_dataset(const TimeSeriesTable& table,
                                       const ForecastDataOptions& options);
 
