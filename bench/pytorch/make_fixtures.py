@@ -22,6 +22,7 @@ from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
 from pooling_fixtures import write_pooling_fixtures
 from surface_fixtures import write_surface_fixtures
+from timemixer_lstm_fixtures import write_timemixer_lstm_fixtures
 from transformer_fixtures import write_transformer_fixtures
 from tsp_fixtures import write_tsp_fixtures
 
@@ -286,3 +287,4 @@ if __name__ == "__main__":
     write_mamba_fixtures()
     write_tsp_fixtures()
     write_tsp_model_fixtures()
+    write_timemixer_lstm_fixtures()
