@@ -15,11 +15,13 @@ from safetensors.torch import save_file
 
 from fixture_cases import FIXTURES, leaf, module_case, recurrent_outputs_case, save_case
 from fixture_cases import function_case as loss_case
+from dlinear_fixtures import write_dlinear_fixtures
 from lstm_proj_fixtures import write_lstm_proj_fixtures
 from mamba_fixtures import write_mamba_fixtures
 from tsp_model_fixtures import write_tsp_model_fixtures
 from model_fixtures import write_model_fixtures
 from optim_fixtures import write_optim_fixtures
+from patchtst_fixtures import write_patchtst_fixtures
 from pooling_fixtures import write_pooling_fixtures
 from surface_fixtures import write_surface_fixtures
 from timemixer_lstm_fixtures import write_timemixer_lstm_fixtures
@@ -288,3 +290,5 @@ if __name__ == "__main__":
     write_tsp_fixtures()
     write_tsp_model_fixtures()
     write_timemixer_lstm_fixtures()
+    write_dlinear_fixtures()
+    write_patchtst_fixtures()

@@ -6,6 +6,8 @@
 
 #include "models/forecast/lstm_forecaster.h"
 #include "models/forecast/timemixer.h"
+#include "models/forecast/dlinear.h"
+#include "models/forecast/patchtst.h"
 #include "tensor/error.h"
 
 namespace kiln::models {
@@ -35,6 +37,8 @@ const std::vector<ForecasterEntry>& entries() {
   static const std::vector<ForecasterEntry> table = {
       entry<TimeMixer>("timemixer"),
       entry<LstmForecaster>("lstm"),
+      entry<DLinear>("dlinear"),
+      entry<PatchTST>("patchtst"),
   };
   return table;
 }

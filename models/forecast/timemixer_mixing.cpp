@@ -80,7 +80,7 @@ PastDecomposableMixing::PastDecomposableMixing(const MultiScale& scales, int64_t
 std::vector<Tensor> PastDecomposableMixing::forward(const std::vector<Tensor>& x_list) {
   std::vector<Tensor> season_list, trend_list;
   for (const Tensor& x : x_list) {
-    const SeriesDecomposition parts = series_decomp(x, moving_avg_);
+    const SeriesComponents parts = series_decomp(x, moving_avg_);
     season_list.push_back(parts.seasonal.transpose(1, 2));
     trend_list.push_back(parts.trend.transpose(1, 2));
   }

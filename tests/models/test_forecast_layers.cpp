@@ -14,7 +14,7 @@ TEST(SeriesDecomp, TrendIsTheMovingAverageWithTheEdgesRepeated) {
   // One series 0, 3, 6, 9, 12 with a kernel of 3: the padded series is 0, 0, 3, 6, 9, 12, 12,
   // so the trend is 1, 3, 6, 9, 11 and the seasonal part -1, 0, 0, 0, 1.
   const Tensor x = testing::f64({0, 3, 6, 9, 12}, {1, 5, 1});
-  const SeriesDecomposition parts = series_decomp(x, 3);
+  const SeriesComponents parts = series_decomp(x, 3);
   testing::expect_values(parts.trend, {1, 3, 6, 9, 11});
   testing::expect_values(parts.seasonal, {-1, 0, 0, 0, 1});
   EXPECT_EQ(parts.trend.shape(), x.shape());
