@@ -15,6 +15,7 @@ from safetensors.torch import save_file
 
 from fixture_cases import FIXTURES, leaf, module_case, recurrent_outputs_case, save_case
 from fixture_cases import function_case as loss_case
+from inverted_forecaster_fixtures import write_inverted_forecaster_fixtures
 from lstm_proj_fixtures import write_lstm_proj_fixtures
 from mamba_fixtures import write_mamba_fixtures
 from tsp_model_fixtures import write_tsp_model_fixtures
@@ -286,3 +287,4 @@ if __name__ == "__main__":
     write_mamba_fixtures()
     write_tsp_fixtures()
     write_tsp_model_fixtures()
+    write_inverted_forecaster_fixtures()

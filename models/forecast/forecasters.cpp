@@ -4,6 +4,8 @@
 #include <functional>
 #include <ranges>
 
+#include "models/forecast/itransformer.h"
+#include "models/forecast/smamba.h"
 #include "tensor/error.h"
 
 namespace kiln::models {
@@ -30,7 +32,10 @@ ForecasterEntry entry(std::string kind) {
 }
 
 const std::vector<ForecasterEntry>& entries() {
-  static const std::vector<ForecasterEntry> table = {};
+  static const std::vector<ForecasterEntry> table = {
+      entry<ITransformer>("itransformer"),
+      entry<SMamba>("smamba"),
+  };
   return table;
 }
 
