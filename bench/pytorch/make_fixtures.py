@@ -16,6 +16,7 @@ from safetensors.torch import save_file
 from fixture_cases import FIXTURES, leaf, module_case, recurrent_outputs_case, save_case
 from fixture_cases import function_case as loss_case
 from dlinear_fixtures import write_dlinear_fixtures
+from inverted_forecaster_fixtures import write_inverted_forecaster_fixtures
 from lstm_proj_fixtures import write_lstm_proj_fixtures
 from mamba_fixtures import write_mamba_fixtures
 from tsp_model_fixtures import write_tsp_model_fixtures
@@ -292,3 +293,4 @@ if __name__ == "__main__":
     write_timemixer_lstm_fixtures()
     write_dlinear_fixtures()
     write_patchtst_fixtures()
+    write_inverted_forecaster_fixtures()

@@ -4,10 +4,12 @@
 #include <functional>
 #include <ranges>
 
-#include "models/forecast/lstm_forecaster.h"
-#include "models/forecast/timemixer.h"
 #include "models/forecast/dlinear.h"
+#include "models/forecast/itransformer.h"
+#include "models/forecast/lstm_forecaster.h"
 #include "models/forecast/patchtst.h"
+#include "models/forecast/smamba.h"
+#include "models/forecast/timemixer.h"
 #include "tensor/error.h"
 
 namespace kiln::models {
@@ -35,10 +37,9 @@ ForecasterEntry entry(std::string kind) {
 
 const std::vector<ForecasterEntry>& entries() {
   static const std::vector<ForecasterEntry> table = {
-      entry<TimeMixer>("timemixer"),
-      entry<LstmForecaster>("lstm"),
-      entry<DLinear>("dlinear"),
-      entry<PatchTST>("patchtst"),
+      entry<PatchTST>("patchtst"), entry<ITransformer>("itransformer"),
+      entry<DLinear>("dlinear"),   entry<TimeMixer>("timemixer"),
+      entry<SMamba>("smamba"),     entry<LstmForecaster>("lstm"),
   };
   return table;
 }
