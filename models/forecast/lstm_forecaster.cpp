@@ -1,5 +1,7 @@
 #include "models/forecast/lstm_forecaster.h"
 
+#include <tuple>
+
 namespace kiln::models {
 namespace {
 
@@ -22,8 +24,7 @@ LstmForecaster::LstmForecaster(const ForecastShape& shape, const Config& config)
     : Forecaster("LstmForecaster"), shape_(shape), config_(config) {
   validate(shape, config);
   if (config.revin)
-    revin_layer =
-        register_module("revin_layer", std::make_shared<Normalize>(shape.channels, 1e-5, true));
+    revin_layer = register_module("revin_layer", std::make_shared<RevIN>(shape.channels));
   lstm = register_module(
       "lstm", std::make_shared<nn::LSTM>(shape.channels, config.hidden_size,
                                          nn::RecurrentOptions{.num_layers = config.num_layers,
@@ -37,7 +38,7 @@ Tensor LstmForecaster::forward(const Tensor& x, const Tensor& /*x_mark*/) {
   KILN_CHECK(x.dim() == 3 && x.size(1) == shape_.lookback && x.size(2) == shape_.channels,
              "LstmForecaster: x must be [B, ", shape_.lookback, ", ", shape_.channels, "], got ",
              x.shape());
-  SeriesStatistics statistics;
+  RevINStatistics statistics;
   Tensor input = x;
   if (revin_layer) std::tie(input, statistics) = revin_layer->normalize(x);
   const Tensor last_step = lstm->forward(input).output.select(1, shape_.lookback - 1);

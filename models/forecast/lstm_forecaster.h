@@ -4,7 +4,7 @@
 // a window, C channels in per step, and a Linear maps the last step's hidden state to all
 // H x C forecast values. bench/pytorch/lstm_forecaster_twin.py is the PyTorch twin.
 //
-// Reversible instance normalisation (RevIN, Kim et al. 2022; models/forecast/normalize.h) is
+// Reversible instance normalisation (RevIN, Kim et al. 2022; models/forecast/revin.h) is
 // on by default: the ETT splits drift (on the scaler's standardised scale the test months'
 // mean of ETTh1's OT is -1.34 and ETTh2's channels reach -2.89, their stdevs 0.13 to 1.35),
 // so a model fitted to the training months' levels forecasts the wrong level there;
@@ -15,7 +15,7 @@
 #include <string>
 
 #include "models/forecast/forecaster.h"
-#include "models/forecast/normalize.h"
+#include "models/forecast/revin.h"
 #include "nn/linear.h"
 #include "nn/recurrent.h"
 
@@ -41,7 +41,7 @@ class LstmForecaster : public Forecaster {
   // them) and Time-Series-Library's run.py defaults otherwise.
   static ForecastRecipe paper_recipe(const std::string& dataset, int64_t horizon);
 
-  std::shared_ptr<Normalize> revin_layer;  // null without revin
+  std::shared_ptr<RevIN> revin_layer;  // null without revin
   std::shared_ptr<nn::LSTM> lstm;
   std::shared_ptr<nn::Linear> head;  // hidden_size -> H C
 

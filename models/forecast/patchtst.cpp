@@ -1,5 +1,6 @@
 #include "models/forecast/patchtst.h"
 
+#include <tuple>
 #include <vector>
 
 #include "autograd/functions.h"
@@ -103,8 +104,9 @@ PatchTSTBackbone::PatchTSTBackbone(const PatchTSTBackboneOptions& options)
       padding_end_(options.padding_end) {
   if (options.revin)
     revin_layer = register_module(
-        "revin_layer",
-        std::make_shared<RevIN>(options.c_in, 1e-5, options.affine, options.subtract_last));
+        "revin_layer", std::make_shared<RevIN>(
+                           options.c_in, RevINOptions{.affine = options.affine,
+                                                      .subtract_last = options.subtract_last}));
   // End padding repeats the last step `stride` times: one patch more.
   const int64_t patch_num =
       (options.context_window - options.patch_len) / options.stride + 1 + (padding_end_ ? 1 : 0);
@@ -119,8 +121,10 @@ PatchTSTBackbone::PatchTSTBackbone(const PatchTSTBackboneOptions& options)
 Tensor PatchTSTBackbone::forward(const Tensor& input) {
   Tensor z = input;
   RevINStatistics statistics;
-  if (revin_layer != nullptr)
-    z = revin_layer->normalize(z.permute({0, 2, 1}), statistics).permute({0, 2, 1});
+  if (revin_layer != nullptr) {
+    std::tie(z, statistics) = revin_layer->normalize(z.permute({0, 2, 1}));
+    z = z.permute({0, 2, 1});
+  }
   if (padding_end_) z = nn::functional::pad(z, {{0, stride_}}, nn::functional::PadMode::Replicate);
   const Tensor patches = z.unfold(-1, patch_len_, stride_);  // [B, C, patch_num, patch_len]
   z = head->forward(backbone->forward(patches));

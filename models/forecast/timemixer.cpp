@@ -63,8 +63,8 @@ TimeMixer::TimeMixer(const ForecastShape& shape, const Config& config)
   normalize_layers = register_module("normalize_layers", std::make_shared<nn::ModuleList>());
   predict_layers = register_module("predict_layers", std::make_shared<nn::ModuleList>());
   for (int64_t i = 0; i <= config.down_sampling_layers; ++i) {
-    normalize_layers->push_back(std::make_shared<Normalize>(shape.channels, 1e-5, /*affine=*/true,
-                                                            /*non_norm=*/!config.use_norm));
+    normalize_layers->push_back(
+        std::make_shared<RevIN>(shape.channels, RevINOptions{.non_norm = !config.use_norm}));
     predict_layers->push_back(std::make_shared<nn::Linear>(scales_.length(i), shape.horizon));
   }
   projection_layer =
@@ -119,9 +119,9 @@ Tensor TimeMixer::forward(const Tensor& x, const Tensor& x_mark) {
   const std::vector<Tensor> scales = multi_scale_inputs(x);
   const std::vector<Tensor> marks = with_marks ? multi_scale_marks(x_mark) : std::vector<Tensor>{};
   std::vector<Tensor> enc_out_list;
-  SeriesStatistics finest;
+  RevINStatistics finest;
   for (size_t i = 0; i < scales.size(); ++i) {
-    auto [normed, statistics] = normalize_layers->at<Normalize>(i)->normalize(scales[i]);
+    auto [normed, statistics] = normalize_layers->at<RevIN>(i)->normalize(scales[i]);
     if (i == 0) finest = statistics;
     const int64_t steps = normed.size(1);
     // Row b C + n holds channel n of window b.
@@ -133,8 +133,8 @@ Tensor TimeMixer::forward(const Tensor& x, const Tensor& x_mark) {
   }
   for (size_t i = 0; i < pdm_blocks->size(); ++i)
     enc_out_list = pdm_blocks->at<PastDecomposableMixing>(i)->forward(enc_out_list);
-  return normalize_layers->at<Normalize>(0)->denormalize(future_multi_mixing(enc_out_list, batch),
-                                                         finest);
+  return normalize_layers->at<RevIN>(0)->denormalize(future_multi_mixing(enc_out_list, batch),
+                                                     finest);
 }
 
 nlohmann::json TimeMixer::config_json() const {

@@ -22,7 +22,7 @@
 
 #include "models/forecast/embed.h"
 #include "models/forecast/forecaster.h"
-#include "models/forecast/normalize.h"
+#include "models/forecast/revin.h"
 #include "models/forecast/timemixer_mixing.h"
 
 namespace kiln::models {
@@ -55,7 +55,7 @@ class TimeMixer : public Forecaster {
 
   std::shared_ptr<nn::ModuleList> pdm_blocks;  // of PastDecomposableMixing
   std::shared_ptr<DataEmbeddingWithoutPosition> enc_embedding;
-  std::shared_ptr<nn::ModuleList> normalize_layers;  // of Normalize, one per scale
+  std::shared_ptr<nn::ModuleList> normalize_layers;  // of RevIN, one per scale
   std::shared_ptr<nn::ModuleList> predict_layers;    // of Linear(T_i, H), one per scale
   std::shared_ptr<nn::Linear> projection_layer;      // d_model -> 1
 

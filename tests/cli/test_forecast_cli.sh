@@ -18,7 +18,8 @@ grep -q "model {" "$work/straight.log" || fail "the run does not print its setti
 [ "$(wc -l <"$work/straight/metrics.csv")" -eq 3 ] || fail "metrics.csv should have a header and 2 rows"
 [ -f "$work/straight/best.safetensors" ] && [ -f "$work/straight/results.json" ] \
   || fail "no best weights or results"
-grep -q '"reported_mode": "all"' "$work/straight/results.json" || fail "results lack the mode"
+grep -q '"reported_mode": "drop_last"' "$work/straight/results.json" \
+  || fail "results lack the recipe's drop_last mode"
 
 # Stopped in the middle of the first epoch and resumed: the same rows and the same test scores.
 "$kiln" train forecast "${small[@]}" --out "$work/resumed" --stop-at-step 20 >/dev/null \

@@ -1,8 +1,8 @@
 // The forecasters' shared layers on cases worked by hand: the moving-average decomposition
-// (models/forecast/series_decomp.h) and RevIN (models/forecast/normalize.h).
+// (models/forecast/series_decomp.h) and RevIN (models/forecast/revin.h).
 #include <gtest/gtest.h>
 
-#include "models/forecast/normalize.h"
+#include "models/forecast/revin.h"
 #include "models/forecast/series_decomp.h"
 #include "tensor/creation.h"
 #include "tensor/testing.h"
@@ -21,22 +21,22 @@ TEST(SeriesDecomp, TrendIsTheMovingAverageWithTheEdgesRepeated) {
   EXPECT_NE(testing::error_of([&] { series_decomp(x, 4); }).find("odd"), std::string::npos);
 }
 
-TEST(Normalize, StandardisesEachWindowAndChannelAndMapsBack) {
-  Normalize revin(2, 1e-5, /*affine=*/true);
+TEST(RevIN, StandardisesEachWindowAndChannelAndMapsBack) {
+  RevIN revin(2);
   // Window 0: channel 0 is 1, 3 (mean 2, population stdev 1), channel 1 is 10, 10 (stdev
   // sqrt(eps)).
   const Tensor x = testing::f64({1, 10, 3, 10}, {1, 2, 2}).to(kFloat32);
   const auto [normed, statistics] = revin.normalize(x);
   testing::expect_values(normed, {-1, 0, 1, 0}, 1e-4, 1e-4);
-  testing::expect_values(statistics.mean, {2, 10});
+  testing::expect_values(statistics.center, {2, 10});
   testing::expect_same(revin.denormalize(normed, statistics), x, 1e-6, 1e-6);
   // The statistics are constants: no gradient flows through them to x.
-  EXPECT_FALSE(statistics.mean.requires_grad());
+  EXPECT_FALSE(statistics.center.requires_grad());
   EXPECT_FALSE(statistics.stdev.requires_grad());
 }
 
-TEST(Normalize, NonNormPassesTheSeriesThrough) {
-  Normalize identity(2, 1e-5, /*affine=*/true, /*non_norm=*/true);
+TEST(RevIN, NonNormPassesTheSeriesThrough) {
+  RevIN identity(2, {.non_norm = true});
   const Tensor x = testing::f64({1, 10, 3, 10}, {1, 2, 2}).to(kFloat32);
   const auto [normed, statistics] = identity.normalize(x);
   testing::expect_same(normed, x);
