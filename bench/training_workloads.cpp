@@ -1,10 +1,11 @@
-// Training-step workloads W2, W3 and W6 of WORKLOADS.md on any device and batch.
+// Training-step workloads W2, W3, W5 and W6 of WORKLOADS.md on any device and batch.
 #include "bench/training_workloads.h"
 
 #include <memory>
 
 #include "autograd/functions.h"
 #include "models/attention_model.h"
+#include "models/forecast/forecasters.h"
 #include "models/reinforce_baselines.h"
 #include "models/tasks/tsp_instances.h"
 #include "nn/activation.h"
@@ -106,6 +107,25 @@ std::function<void()> w3_lstm_step(int64_t batch, Device device) {
     optimizer->zero_grad();
     const Tensor last = lstm->forward(x).h_n.select(0, 0);
     nn::mse_loss((*head)(last), y).backward();
+    optimizer->step();
+  };
+}
+
+std::function<void()> w5_patchtst_step(int64_t batch, Device device) {
+  manual_seed(0);
+  const models::ForecastShape shape{.lookback = 336, .horizon = 96, .channels = 7};
+  const Tensor x = randn({batch, shape.lookback, shape.channels}).to(device);
+  const Tensor y = randn({batch, shape.horizon, shape.channels}).to(device);
+  // The ETTh1 model (models::PatchTST::Config's defaults) with WORKLOADS.md's affine RevIN and
+  // without dropout.
+  auto model = models::make_forecaster("patchtst", shape,
+                                       {{"affine", true}, {"dropout", 0.0}, {"head_dropout", 0.0}});
+  model->to(device);
+  auto optimizer =
+      std::make_shared<optim::Adam>(model->parameters(), optim::AdamOptions{.lr = 1e-4});
+  return [=] {
+    optimizer->zero_grad();
+    nn::mse_loss(model->forward(x, Tensor()), y).backward();
     optimizer->step();
   };
 }

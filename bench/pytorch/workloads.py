@@ -1,4 +1,4 @@
-"""Reference workloads W1, W2, W3, W4, W6 and W7 of WORKLOADS.md and the autograd-overhead workloads
+"""Reference workloads W1 to W7 of WORKLOADS.md and the autograd-overhead workloads
 (AG_*) in PyTorch, timed like kiln's.
 
 Run by bench/compare.py, once per thread count, with OMP_NUM_THREADS already set:
@@ -14,7 +14,16 @@ import torch
 
 from attention_model_twin import AttentionModel, tour_lengths
 from mamba_twin import selective_scan_ref
+from patchtst_twin import Model as PatchTST
 from selective_scan import selective_scan_pscan
+
+
+# models::PatchTST::Config's defaults (the ETTh1 scripts') with W5's affine RevIN, no dropout.
+PATCHTST_ETTH1 = {
+    "e_layers": 3, "n_heads": 4, "d_model": 16, "d_ff": 128, "dropout": 0.0, "attn_dropout": 0.0,
+    "head_dropout": 0.0, "patch_len": 16, "stride": 8, "padding_patch": "end", "revin": True,
+    "affine": True, "subtract_last": False, "individual": False, "decomposition": False,
+    "kernel_size": 25, "act": "gelu", "res_attention": True, "pre_norm": False}
 
 
 def make_workloads():
@@ -35,6 +44,7 @@ def make_workloads():
         "AG_mlp_step": mlp_step(),
         "W2_transformer_step": transformer_step(),
         "W3_lstm_step": lstm_step(),
+        "W5_patchtst_step": patchtst_step(),
         "W6_tsp_step": tsp_step(),
         **scan_workloads(),
     }
@@ -126,6 +136,25 @@ def lstm_step():
     return lstm_step_on(32, "cpu")
 
 
+def patchtst_step_on(batch, device):
+    """W5: one PatchTST training step (patchtst_twin.py with the ETTh1 config, affine RevIN, no
+    dropout) on `batch` windows [336, 7] forecasting 96; MSE, Adam(1e-4)."""
+    torch.manual_seed(0)
+    x, y = torch.randn(batch, 336, 7).to(device), torch.randn(batch, 96, 7).to(device)
+    model = PatchTST({**PATCHTST_ETTH1, "seq_len": 336, "pred_len": 96, "enc_in": 7}).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+
+    def step():
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+    return step
+
+
+def patchtst_step():
+    return patchtst_step_on(128, "cpu")
+
+
 def tsp_step_on(batch, device):
     """W6: one REINFORCE step of the attention model (attention_model_twin.py) on `batch` fixed
     TSP20 instances: greedy tours, baseline v = 0.8 v + 0.2 mean(cost) (the first batch's mean
@@ -206,7 +235,7 @@ def main():
         if args.filter not in name:
             continue
         # Only the autograd and training workloads record a graph.
-        recorded = name.startswith(("AG_", "W2", "W3", "W4_scan_forward_backward", "W6"))
+        recorded = name.startswith(("AG_", "W2", "W3", "W4_scan_forward_backward", "W5", "W6"))
         with torch.set_grad_enabled(recorded):
             time_per_call(fn, args.min_time)  # warm-up
             samples = sorted(time_per_call(fn, args.min_time) for _ in range(args.repetitions))
