@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "forecast_golden.h"
+#include "forecaster_golden.h"
 #include "models/forecast/dlinear.h"
 #include "models/forecast/forecasters.h"
 #include "tensor/creation.h"
@@ -22,14 +22,11 @@ using testing::Golden;
 
 // float32 through two linear layers over 24 steps: forecast and loss to 1e-5 relative; the
 // gradients sum over the batch and the horizon, so to 1e-5 relative plus 1e-6 of the largest.
-constexpr testing::ForecastTolerances kTolerances = {
-    .rtol = 1e-5, .atol = 1e-6, .grad_rtol = 1e-5, .grad_atol_of_largest = 1e-6};
-
-std::set<std::string> keys_of(const nn::StateDict& state) {
-  std::set<std::string> keys;
-  for (const auto& [name, value] : state) keys.insert(name);
-  return keys;
-}
+constexpr testing::ForecastTolerances kTolerances = {.rtol = 1e-5,
+                                                     .atol = 1e-6,
+                                                     .grad_rtol = 1e-5,
+                                                     .grad_atol_of_largest = 1e-6,
+                                                     .grad_atol_floor = 1e-6};
 
 class DLinearGolden : public ::testing::TestWithParam<std::string> {};
 
@@ -39,9 +36,9 @@ TEST_P(DLinearGolden, MatchesPyTorch) {
       make_forecaster("dlinear", fixture.shape, fixture.config);
   const Golden golden(GetParam(), "models");
   const nn::StateDict params = golden.with_prefix("param.");
-  EXPECT_EQ(keys_of(model->state_dict()), keys_of(params));
+  EXPECT_EQ(testing::keys_of(model->state_dict()), testing::keys_of(params));
   model->load_state_dict(params);
-  testing::expect_training_pass_matches(*model, golden, kTolerances);
+  testing::expect_training_pass_matches(*model, golden, kTolerances, {.x_mark = "", .target = "y"});
 }
 
 INSTANTIATE_TEST_SUITE_P(SharedAndPerChannel, DLinearGolden,
@@ -55,7 +52,7 @@ TEST(DLinear, PerChannelLayersAreAModuleListOfLinears) {
     for (const std::string c : {"0", "1", "2"})
       for (const std::string tensor : {"weight", "bias"})
         expected.insert(part + "." + c + "." + tensor);
-  EXPECT_EQ(keys_of(model.state_dict()), expected);
+  EXPECT_EQ(testing::keys_of(model.state_dict()), expected);
 }
 
 TEST(DLinear, AverageInitIsTimeSeriesLibrarys) {

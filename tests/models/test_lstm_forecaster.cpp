@@ -18,12 +18,13 @@
 namespace kiln::models {
 namespace {
 
+using testing::expect_error_contains;
 using testing::Golden;
 
 // float32 through two LSTM layers of 12 steps: the forecast and the loss to 1e-5 relative,
 // elements near zero within 1e-5; gradients to 1e-5 relative, elements near zero within 1e-5
 // of the gradient's largest (sums over the batch and the steps round differently).
-constexpr testing::GoldenTolerances kTolerances{
+constexpr testing::ForecastTolerances kTolerances{
     .rtol = 1e-5, .atol = 1e-5, .grad_rtol = 1e-5, .grad_atol_of_largest = 1e-5};
 
 ForecastShape fixture_shape() {
@@ -33,14 +34,11 @@ LstmForecaster::Config fixture_config() {
   return testing::forecaster_twin("lstm_forecaster").at("config").get<LstmForecaster::Config>();
 }
 
-void expect_error_contains(const std::function<void()>& call, const std::string& message) {
-  const std::string error = testing::error_of(call);
-  EXPECT_NE(error.find(message), std::string::npos) << error;
-}
-
 TEST(LstmForecaster, MatchesPyTorch) {
   LstmForecaster model(fixture_shape(), fixture_config());
-  testing::expect_matches_twin(model, Golden("lstm_forecaster", "models"), kTolerances);
+  const Golden golden("lstm_forecaster", "models");
+  model.load_state_dict(golden.with_prefix("param."));
+  testing::expect_training_pass_matches(model, golden, kTolerances);
 }
 
 TEST(LstmForecaster, ParameterNamesAreTheTwins) {

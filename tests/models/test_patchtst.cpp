@@ -10,7 +10,7 @@
 #include <set>
 #include <string>
 
-#include "forecast_golden.h"
+#include "forecaster_golden.h"
 #include "models/forecast/forecasters.h"
 #include "models/forecast/patchtst.h"
 #include "optim/adam.h"
@@ -28,16 +28,13 @@ using testing::Golden;
 // arithmetic and rounding noise (1e-8 to 1e-7) in float32, W_K's bias (softmax ignores a
 // shift shared by a row's scores) and the biases whose shift a batch norm removes (W_V,
 // to_out.0, ff.3).
-constexpr testing::ForecastTolerances kTolerances = {
-    .rtol = 1e-5, .atol = 1e-6, .grad_rtol = 1e-5, .grad_atol_of_largest = 1e-6};
+constexpr testing::ForecastTolerances kTolerances = {.rtol = 1e-5,
+                                                     .atol = 1e-6,
+                                                     .grad_rtol = 1e-5,
+                                                     .grad_atol_of_largest = 1e-6,
+                                                     .grad_atol_floor = 1e-6};
 // The running statistics after one pass: running_var from a float32 variance, to 1e-5.
 constexpr double kBufferRtol = 1e-5, kBufferAtol = 1e-6;
-
-std::set<std::string> keys_of(const nn::StateDict& state) {
-  std::set<std::string> keys;
-  for (const auto& [name, value] : state) keys.insert(name);
-  return keys;
-}
 
 class PatchTSTGolden : public ::testing::TestWithParam<std::string> {};
 
@@ -46,10 +43,10 @@ TEST_P(PatchTSTGolden, MatchesPyTorchInTrainingThenEvalMode) {
   PatchTST model(fixture.shape, fixture.config.get<PatchTST::Config>());
   const Golden golden(GetParam(), "models");
   const nn::StateDict state = golden.with_prefix("param.");
-  EXPECT_EQ(keys_of(model.state_dict()), keys_of(state));
+  EXPECT_EQ(testing::keys_of(model.state_dict()), testing::keys_of(state));
   model.load_state_dict(state);
   model.train();
-  testing::expect_training_pass_matches(model, golden, kTolerances);
+  testing::expect_training_pass_matches(model, golden, kTolerances, {.x_mark = "", .target = "y"});
   // The batch norms' statistics (the attention's fixed scale is a parameter in PyTorch).
   const nn::StateDict after_pass = model.state_dict();
   for (const auto& [name, expected] : golden.with_prefix("buffer."))
