@@ -11,7 +11,8 @@ source "$(dirname "$0")/cli_checks.sh"
 "$kiln" train forecast --help | grep -q "dlinear" || fail "train forecast --help lists no dlinear"
 "$kiln" forecast benchmark --help >/dev/null || fail "forecast benchmark --help"
 
-small=(--model dlinear --lookback 48 --horizon 24 --epochs 2 --batch-size 256)
+base=(--model dlinear --lookback 48 --horizon 24 --batch-size 256)
+small=("${base[@]}" --epochs 2)
 "$kiln" train forecast "${small[@]}" --out "$work/straight" >"$work/straight.log" 2>&1 \
   || fail "forecast run: $(cat "$work/straight.log")"
 grep -q "model {" "$work/straight.log" || fail "the run does not print its settings"
@@ -30,6 +31,17 @@ diff <(cut -d, -f1-9 "$work/straight/metrics.csv") <(cut -d, -f1-9 "$work/resume
   || fail "resumed forecast run differs from the straight one"
 diff <(grep -A3 '"test"' "$work/straight/results.json") \
   <(grep -A3 '"test"' "$work/resumed/results.json") || fail "resumed test scores differ"
+
+# The schedules: the rate each epoch leaves for the next (Time-Series-Library's
+# adjust_learning_rate): type1 halves it from the second epoch on, type3 keeps it for three.
+"$kiln" train forecast "${base[@]}" --epochs 3 --lr 0.01 --patience 9 --out "$work/type1" \
+  >/dev/null || fail "type1 run"
+[ "$(cut -d, -f9 "$work/type1/metrics.csv" | tr '\n' ' ')" = "lr 0.01 0.005 0.0025 " ] \
+  || fail "type1 rates: $(cut -d, -f9 "$work/type1/metrics.csv" | tr '\n' ' ')"
+"$kiln" train forecast "${base[@]}" --epochs 5 --lr 0.01 --patience 9 --lradj type3 \
+  --out "$work/type3" >/dev/null || fail "type3 run"
+[ "$(cut -d, -f9 "$work/type3/metrics.csv" | tr '\n' ' ')" = "lr 0.01 0.01 0.01 0.009 0.0081 " ] \
+  || fail "type3 rates: $(cut -d, -f9 "$work/type3/metrics.csv" | tr '\n' ' ')"
 
 "$kiln" eval forecast --out "$work/straight" >"$work/eval.log" || fail "eval forecast"
 grep -Eq "test MSE [0-9.]+, MAE [0-9.]+ over [0-9]+ windows \(all\); drop_last \(batch 256\)" \
@@ -53,6 +65,8 @@ expect_error "horizon past the test split" "window" \
   "$kiln" train forecast --model dlinear --horizon 5000 --out "$work/x"
 expect_error "unknown hyperparameter" "dlinear has no hyperparameter 'd_modle'" \
   "$kiln" train forecast --model dlinear --set d_modle=8 --out "$work/x"
+expect_error "look-back shorter than a patch" "patch" \
+  "$kiln" train forecast --model patchtst --lookback 8 --horizon 24 --out "$work/x"
 expect_error "unknown model" "--model: arima not in" "$kiln" train forecast --model arima
 expect_error "eval of nothing" "no checkpoint at" "$kiln" eval forecast --out "$work/none"
 [ ! -e "$work/x" ] || fail "a refused run wrote its directory"
