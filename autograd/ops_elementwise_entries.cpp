@@ -80,6 +80,8 @@ void add_entries(std::vector<OpEntry>& entries) {
   entries.push_back(unary_entry(
       Op::gelu_erf, Domain::Real, [](const V& v) { return gelu_erf(v[0]); }, 12));
   entries.push_back(unary_entry(
+      Op::gelu_erf_grad, Domain::Real, [](const V& v) { return gelu_erf_grad(v[0]); }, 14));
+  entries.push_back(unary_entry(
       Op::gelu_tanh, Domain::Real, [](const V& v) { return gelu_tanh(v[0]); }, 12));
   entries.push_back(unary_entry(
       Op::silu, Domain::Real, [](const V& v) { return silu(v[0]); }, 8));

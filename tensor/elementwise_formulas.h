@@ -72,6 +72,12 @@ struct DeviceMath {
   KILN_HOST_DEVICE static T gelu_erf(T x) {
     return T(0.5) * x * std::erfc(-x * T(0.70710678118654752440));
   }
+  // gelu'(x) = Phi(x) + x phi(x), Phi written with erfc as in gelu_erf.
+  template <typename T>
+  KILN_HOST_DEVICE static T gelu_erf_grad(T x) {
+    return T(0.5) * std::erfc(-x * T(0.70710678118654752440)) +
+           x * T(0.39894228040143267794) * std::exp(T(-0.5) * x * x);
+  }
 };
 
 // The value of unary `op` at x. Ops of the Floating kind only see float and double.
@@ -117,6 +123,8 @@ KILN_HOST_DEVICE T unary_value(T x, const UnaryParams& params) {
     return T(1) / (T(1) + Math::exp(-x));
   else if constexpr (op == UnaryOp::GeluErf)
     return Math::gelu_erf(x);
+  else if constexpr (op == UnaryOp::GeluErfGrad)
+    return Math::gelu_erf_grad(x);
   else if constexpr (op == UnaryOp::GeluTanh) {
     // x/2 (1 + tanh(u)) with u = sqrt(2/pi) (x + 0.044715 x^3), written as x sigmoid(2u),
     // which does not cancel for large negative x.

@@ -7,32 +7,33 @@
 // X(function name, enum name, result type rule)
 //   SameType: result has the input's dtype (bool input is rejected).
 //   Floating: integral and bool inputs compute in float32.
-#define KILN_UNARY_OPS(X)               \
-  X(neg, Neg, SameType)                 \
-  X(abs, Abs, SameType)                 \
-  X(square, Square, SameType)           \
-  X(sign, Sign, SameType)               \
-  X(relu, Relu, SameType)               \
-  X(exp, Exp, Floating)                 \
-  X(log, Log, Floating)                 \
-  X(log1p, Log1p, Floating)             \
-  X(expm1, Expm1, Floating)             \
-  X(sqrt, Sqrt, Floating)               \
-  X(rsqrt, Rsqrt, Floating)             \
-  X(sin, Sin, Floating)                 \
-  X(cos, Cos, Floating)                 \
-  X(erf, Erf, Floating)                 \
-  X(tanh, Tanh, Floating)               \
-  X(sigmoid, Sigmoid, Floating)         \
-  X(gelu_erf, GeluErf, Floating)        \
-  X(gelu_tanh, GeluTanh, Floating)      \
-  X(silu, Silu, Floating)               \
-  X(softplus, Softplus, Floating)       \
-  X(selu, Selu, Floating)               \
-  X(hardsigmoid, Hardsigmoid, Floating) \
-  X(hardswish, Hardswish, Floating)     \
-  X(mish, Mish, Floating)               \
-  X(logsigmoid, Logsigmoid, Floating)   \
+#define KILN_UNARY_OPS(X)                 \
+  X(neg, Neg, SameType)                   \
+  X(abs, Abs, SameType)                   \
+  X(square, Square, SameType)             \
+  X(sign, Sign, SameType)                 \
+  X(relu, Relu, SameType)                 \
+  X(exp, Exp, Floating)                   \
+  X(log, Log, Floating)                   \
+  X(log1p, Log1p, Floating)               \
+  X(expm1, Expm1, Floating)               \
+  X(sqrt, Sqrt, Floating)                 \
+  X(rsqrt, Rsqrt, Floating)               \
+  X(sin, Sin, Floating)                   \
+  X(cos, Cos, Floating)                   \
+  X(erf, Erf, Floating)                   \
+  X(tanh, Tanh, Floating)                 \
+  X(sigmoid, Sigmoid, Floating)           \
+  X(gelu_erf, GeluErf, Floating)          \
+  X(gelu_erf_grad, GeluErfGrad, Floating) \
+  X(gelu_tanh, GeluTanh, Floating)        \
+  X(silu, Silu, Floating)                 \
+  X(softplus, Softplus, Floating)         \
+  X(selu, Selu, Floating)                 \
+  X(hardsigmoid, Hardsigmoid, Floating)   \
+  X(hardswish, Hardswish, Floating)       \
+  X(mish, Mish, Floating)                 \
+  X(logsigmoid, Logsigmoid, Floating)     \
   X(softsign, Softsign, Floating)
 
 // Unary ops with parameters; their public functions are written by hand.

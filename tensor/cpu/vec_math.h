@@ -141,12 +141,21 @@ inline float erf_f32(float x) {
   return a < 0.5f ? series * x : tail;
 }
 
-// gelu(x) = x * Phi(x) = x/2 * erfc(-x / sqrt(2)); erfc keeps the relative accuracy for
-// large negative x, where 1 + erf(x) would cancel.
-inline float gelu_erf_f32(float x) {
+// The standard normal CDF Phi(x) = erfc(-x / sqrt(2)) / 2; erfc keeps the relative accuracy
+// for large negative x, where 1 + erf(x) would cancel.
+inline float normal_cdf_f32(float x) {
   const float z = x * 0.70710678118654752f;
   const float tail = erfc_nonnegative_f32(std::fabs(z));
-  const float cdf_doubled = z < 0.0f ? tail : 2.0f - tail;
-  return 0.5f * x * cdf_doubled;
+  return 0.5f * (z < 0.0f ? tail : 2.0f - tail);
+}
+
+// gelu(x) = x Phi(x).
+inline float gelu_erf_f32(float x) {
+  return x * normal_cdf_f32(x);
+}
+
+// gelu'(x) = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
+inline float gelu_erf_grad_f32(float x) {
+  return normal_cdf_f32(x) + x * 0.39894228040143267f * exp_f32(-0.5f * x * x);
 }
 }  // namespace kiln::cpu
