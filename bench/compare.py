@@ -42,15 +42,22 @@ def run_kiln(binary, threads, repetitions, min_time, name_filter):
     return samples
 
 
-def run_torch(threads, repetitions, min_time, name_filter):
+def torch_environment(threads):
+    """PyTorch's best setting on these machines (WORKLOADS.md): glibc malloc kept from
+    returning memory, and OMP_WAIT_POLICY=passive above one thread."""
     big = str(1 << 40)
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
                MALLOC_MMAP_THRESHOLD_=big, MALLOC_TRIM_THRESHOLD_=big)
     if threads > 1:
         env["OMP_WAIT_POLICY"] = "passive"
+    return env
+
+
+def run_torch(threads, repetitions, min_time, name_filter):
     command = [str(PYTHON), str(TORCH_SCRIPT), "--threads", str(threads), "--repetitions",
                str(repetitions), "--min-time", str(min_time), "--filter", name_filter]
-    output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
+    output = subprocess.run(command, check=True, capture_output=True, text=True,
+                            env=torch_environment(threads)).stdout
     return {row["name"]: row["samples_ms"] for row in map(json.loads, output.splitlines())}
 
 
