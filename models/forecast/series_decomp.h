@@ -4,8 +4,8 @@
 // Decomposition Transformers with Auto-Correlation for Long-Term Series Forecasting",
 // section 3.1), as DLinear, PatchTST and TimeMixer use it (Time-Series-Library's
 // layers/Autoformer_EncDec.py, the same code in cure-lab/LTSF-Linear and yuqinie98/PatchTST):
-// trend = AvgPool(k, stride 1) over the series padded by repeating its first and last steps
-// (k - 1) / 2 times, seasonal = x - trend.
+// trend = the mean of every k steps (AvgPool(k, stride 1)) of the series padded by repeating
+// its first and last steps (k - 1) / 2 times, seasonal = x - trend.
 #include <cstdint>
 #include <string>
 
