@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -68,8 +69,8 @@ std::vector<Cell> cells_of(const ForecastBenchmarkOptions& o) {
 }
 
 // Trains the cell (resuming what an earlier benchmark left); a failure is reported and kept
-// in the table, and the matrix goes on.
-nlohmann::json run_cell(const Cell& cell, const ForecastBenchmarkOptions& o) {
+// in the table, and the matrix goes on. Nothing when the run was interrupted.
+std::optional<nlohmann::json> run_cell(const Cell& cell, const ForecastBenchmarkOptions& o) {
   const std::filesystem::path results = cell.directory / kResultsFile;
   if (std::filesystem::exists(results)) return nlohmann::json::parse(read_file(results.string()));
   ForecastTrainOptions train{.model = cell.model,
@@ -82,11 +83,12 @@ nlohmann::json run_cell(const Cell& cell, const ForecastBenchmarkOptions& o) {
                              .out = cell.directory.string(),
                              .resume = std::filesystem::exists(cell.directory / kCheckpointFile)};
   try {
-    run_train_forecast(train);
+    if (run_train_forecast(train) != 0) return std::nullopt;
   } catch (const std::exception& error) {
     std::printf("%s %s H %lld failed: %s\n", cell.dataset.c_str(), cell.model.c_str(),
                 static_cast<long long>(cell.horizon), error.what());
-    return {{"model", cell.model}, {"dataset", cell.dataset}, {"error", error.what()}};
+    return nlohmann::json{
+        {"model", cell.model}, {"dataset", cell.dataset}, {"error", error.what()}};
   }
   return nlohmann::json::parse(read_file(results.string()));
 }
@@ -176,7 +178,12 @@ int run_forecast_benchmark(const ForecastBenchmarkOptions& o) {
     std::printf("[%zu/%zu] %s %s H %lld -> %s\n", i + 1, cells.size(), cell.dataset.c_str(),
                 cell.model.c_str(), static_cast<long long>(cell.horizon), cell.directory.c_str());
     std::fflush(stdout);
-    results.push_back(run_cell(cell, o));
+    std::optional<nlohmann::json> result = run_cell(cell, o);
+    if (!result) {
+      std::printf("interrupted; the same command continues the matrix\n");
+      return 130;
+    }
+    results.push_back(std::move(*result));
   }
   const std::filesystem::path out(o.out);
   std::filesystem::create_directories(out);
