@@ -85,11 +85,16 @@ Tensor conv(const Tensor& input, const Tensor& weight, const Tensor& bias,
   for (int i = 0; i < spatial; ++i) order.push_back(2 + spatial + i);
   int64_t positions = 1;
   for (int64_t size : out_spatial) positions *= size;
+  // [g, N * positions, C/g * prod(kernel)]: the samples folded into the rows, so that the
+  // filters' gradient is one GEMM per group, not one per sample summed afterwards (which
+  // materialised N copies of it: half of iTransformer's training step).
   const Tensor patches =
-      cols.permute(order).reshape({x.size(0), positions, groups, -1}).transpose(1, 2);
+      cols.permute(order).reshape({x.size(0) * positions, groups, -1}).transpose(0, 1);
   const Tensor filters = weight.reshape({groups, out_channels / groups, -1});
-  // [N, g, positions, O/g] -> [N, O, *out]
-  Tensor out = patches.matmul(filters.transpose(-1, -2)).permute({0, 1, 3, 2});
+  // [g, N * positions, O/g] -> [N, g, O/g, positions] -> [N, O, *out]
+  Tensor out = patches.matmul(filters.transpose(-1, -2))
+                   .view({groups, x.size(0), positions, out_channels / groups})
+                   .permute({1, 0, 3, 2});
   Shape shape = {x.size(0), out_channels};
   for (int64_t size : out_spatial) shape.push_back(size);
   out = out.reshape(shape);
