@@ -32,6 +32,15 @@ struct InvertedLayerOptions {
 // Throws kiln::Error naming the first option out of range; `model` prefixes the message.
 void validate(const InvertedLayerOptions& options, const std::string& model);
 
+// The layer options of a model's Config (iTransformer's, S-Mamba's: same field names).
+template <class Config>
+InvertedLayerOptions inverted_layer_options(const Config& config) {
+  return {.d_model = config.d_model,
+          .d_ff = config.d_ff,
+          .dropout = config.dropout,
+          .activation = config.activation};
+}
+
 // DataEmbedding_inverted (layers/Embed.py): x [B, L, C] and x_mark [B, L, F] (or undefined)
 // -> tokens [B, C (+ F), d_model], one value_embedding Linear(L, d_model) applied to each
 // series' look-back, then dropout.

@@ -8,15 +8,8 @@
 namespace kiln::models {
 namespace {
 
-InvertedLayerOptions layer_options(const ITransformer::Config& config) {
-  return {.d_model = config.d_model,
-          .d_ff = config.d_ff,
-          .dropout = config.dropout,
-          .activation = config.activation};
-}
-
 void check_config(const ITransformer::Config& config) {
-  validate(layer_options(config), "iTransformer");
+  validate(inverted_layer_options(config), "iTransformer");
   KILN_CHECK(config.n_heads > 0 && config.n_heads <= config.d_model,
              "iTransformer: n_heads must be in [1, d_model = ", config.d_model, "], got ",
              config.n_heads);
@@ -30,7 +23,7 @@ std::vector<std::shared_ptr<InvertedEncoderLayer>> encoder_layers(
   std::vector<std::shared_ptr<InvertedEncoderLayer>> layers;
   for (int64_t i = 0; i < config.e_layers; ++i)
     layers.push_back(
-        std::make_shared<ITransformerEncoderLayer>(layer_options(config), config.n_heads));
+        std::make_shared<ITransformerEncoderLayer>(inverted_layer_options(config), config.n_heads));
   return layers;
 }
 
@@ -83,7 +76,7 @@ Tensor ITransformerEncoderLayer::forward(const Tensor& x) {
 }
 
 ITransformer::ITransformer(const ForecastShape& shape, const Config& config)
-    : InvertedForecaster("iTransformer", shape, layer_options(config), config.use_norm,
+    : InvertedForecaster("iTransformer", shape, inverted_layer_options(config), config.use_norm,
                          encoder_layers(config)),
       config_(config) {}
 

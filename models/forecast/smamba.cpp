@@ -8,15 +8,8 @@
 namespace kiln::models {
 namespace {
 
-InvertedLayerOptions layer_options(const SMamba::Config& config) {
-  return {.d_model = config.d_model,
-          .d_ff = config.d_ff,
-          .dropout = config.dropout,
-          .activation = config.activation};
-}
-
 void check_config(const SMamba::Config& config) {
-  validate(layer_options(config), "S-Mamba");
+  validate(inverted_layer_options(config), "S-Mamba");
   auto positive = [](const char* field, int64_t value) {
     KILN_CHECK(value > 0, "S-Mamba: ", field, " must be positive, got ", value);
   };
@@ -36,7 +29,7 @@ std::vector<std::shared_ptr<InvertedEncoderLayer>> encoder_layers(const SMamba::
                           .expand = config.expand};
   std::vector<std::shared_ptr<InvertedEncoderLayer>> layers;
   for (int64_t i = 0; i < config.e_layers; ++i)
-    layers.push_back(std::make_shared<SMambaEncoderLayer>(layer_options(config), mixer));
+    layers.push_back(std::make_shared<SMambaEncoderLayer>(inverted_layer_options(config), mixer));
   return layers;
 }
 
@@ -56,7 +49,7 @@ Tensor SMambaEncoderLayer::forward(const Tensor& x) {
 }
 
 SMamba::SMamba(const ForecastShape& shape, const Config& config)
-    : InvertedForecaster("S-Mamba", shape, layer_options(config), config.use_norm,
+    : InvertedForecaster("S-Mamba", shape, inverted_layer_options(config), config.use_norm,
                          encoder_layers(config)),
       config_(config) {}
 
