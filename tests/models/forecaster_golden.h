@@ -70,6 +70,18 @@ struct ForecastTolerances {
   double grad_atol_floor = 0;
 };
 
+// iTransformer and S-Mamba (the inverted skeleton), float32 through two encoder layers and the
+// normalisation: forecasts and losses to 1e-5 relative (they agree to 1e-6); gradients (sums over
+// the batch, tokens and horizon, off by a few 1e-6 relative) to 1e-5 relative, elements near zero
+// within 1e-5 of the gradient's largest or 1e-6, whichever is larger: attention's
+// key_projection.bias has no gradient in exact arithmetic (it shifts every score of a query alike,
+// which softmax ignores), so both sides hold rounding noise of order 1e-8 there.
+inline constexpr ForecastTolerances kInvertedForecasterTolerances{.rtol = 1e-5,
+                                                                  .atol = 1e-5,
+                                                                  .grad_rtol = 1e-5,
+                                                                  .grad_atol_of_largest = 1e-5,
+                                                                  .grad_atol_floor = 1e-6};
+
 // The fixture's names for one pass; an empty x_mark runs without calendar features.
 struct TwinPassKeys {
   std::string x_mark = "x_mark";

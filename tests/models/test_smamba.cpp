@@ -17,28 +17,19 @@ namespace {
 
 using testing::expect_error_contains;
 
-// float32 through two encoder layers and the normalisation: forecasts and losses to 1e-5
-// relative (they agree to 1e-6); gradients (sums over the batch, tokens and horizon, off by a
-// few 1e-6 relative) to 1e-5 relative, elements near zero within 1e-5 of the gradient's
-// largest or 1e-6, whichever is larger: attention's key_projection.bias has no gradient in
-// exact arithmetic (it shifts every score of a query alike, which softmax ignores), so both
-// sides hold rounding noise of order 1e-8 there.
-constexpr testing::ForecastTolerances kTolerances{.rtol = 1e-5,
-                                                  .atol = 1e-5,
-                                                  .grad_rtol = 1e-5,
-                                                  .grad_atol_of_largest = 1e-5,
-                                                  .grad_atol_floor = 1e-6};
-
 TEST(SMamba, MatchesPyTorchWithCalendarFeatureTokens) {
-  testing::expect_matches_twin("smamba", "smamba", /*with_mark=*/true, kTolerances);
+  testing::expect_matches_twin("smamba", "smamba", /*with_mark=*/true,
+                               testing::kInvertedForecasterTolerances);
 }
 
 TEST(SMamba, MatchesPyTorchWithoutCalendarFeatures) {
-  testing::expect_matches_twin("smamba", "smamba", /*with_mark=*/false, kTolerances);
+  testing::expect_matches_twin("smamba", "smamba", /*with_mark=*/false,
+                               testing::kInvertedForecasterTolerances);
 }
 
 TEST(SMamba, MatchesPyTorchWithoutNormalisation) {
-  testing::expect_matches_twin_without_normalisation("smamba", "smamba", kTolerances);
+  testing::expect_matches_twin_without_normalisation("smamba", "smamba",
+                                                     testing::kInvertedForecasterTolerances);
 }
 
 TEST(SMamba, ParameterNamesAreTheReferences) {
