@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace kiln::tools {
 
 // The training recipe's hyperparameters besides the rate: AdamW's, the linear warmup from
@@ -222,5 +224,31 @@ int run_forecast_benchmark(const ForecastBenchmarkOptions& options);
 
 CLI::App* add_info_command(CLI::App& app);
 int run_info();
+// What kiln info prints, as JSON: version, build, BLAS, threads, CUDA devices.
+nlohmann::json machine_json();
+
+// kiln report: one self-contained HTML page (inline SVG and CSS, nothing fetched) drawn from
+// run directories: each run's command, configuration, machine, metrics and charts; overlaid
+// curves and a comparison table for several runs; the forecasting benchmark's matrix beside the
+// published figures.
+struct ReportOptions {
+  std::vector<std::string> runs;  // run directories, sweep directories or benchmark directories
+  std::string out = "report.html";
+  std::string title = "kiln report";
+};
+CLI::App* add_report_command(CLI::App& app, ReportOptions& options);
+int run_report(const ReportOptions& options);
+
+// kiln sweep: a hyperparameter search over `kiln train` options (random or grid, with
+// successive halving / ASHA), trials run as kiln processes in parallel, the state in a journal
+// so an interrupted sweep resumes, and a report at the end.
+struct SweepOptions {
+  std::string spec;  // SPEC.json
+  std::string out;   // the sweep directory (default: runs/sweep-<spec name>)
+  int parallel = 0;  // trials at once (0: cores / each trial's threads)
+  bool resume = false;
+};
+CLI::App* add_sweep_command(CLI::App& app, SweepOptions& options);
+int run_sweep(const SweepOptions& options);
 
 }  // namespace kiln::tools

@@ -1,0 +1,1 @@
+#include "tools/report/svg_chart.h"

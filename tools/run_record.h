@@ -1,0 +1,46 @@
+#pragma once
+
+// What a training run leaves for people and for `kiln report` beside its checkpoint and
+// metrics.csv: run.json (how it was started, its resolved configuration and the machine) and
+// steps.csv (every optimizer step's loss and learning rate).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kiln::tools {
+
+inline constexpr const char* kRunRecordFile = "run.json";
+inline constexpr const char* kStepsFile = "steps.csv";
+
+// The command line this process was started with (kiln's main records it first thing).
+void record_invocation(int argc, const char* const* argv);
+const std::vector<std::string>& invocation();
+
+// Writes DIR/run.json atomically: {"kind", "command" (this process's arguments), "config",
+// "machine" (`machine`: kiln info's JSON), "started" (UTC, ISO 8601)}. A resumed run keeps
+// the first record and appends {"command", "started"} to its "resumed" list.
+void write_run_record(const std::filesystem::path& directory, const std::string& kind,
+                      const nlohmann::json& config, const nlohmann::json& machine);
+// DIR/run.json, or null when the run has none; a malformed file is a kiln::Error.
+nlohmann::json read_run_record(const std::filesystem::path& directory);
+
+// Per-step loss and learning rate, kept in memory during an epoch and appended to
+// DIR/steps.csv ("step,loss,lr") when the epoch's metrics row is written, so a run resumed
+// from its last checkpoint never holds a step twice (rows past the checkpoint's step are
+// dropped when the log reopens).
+class StepLog {
+ public:
+  // Opens DIR/steps.csv for appending, first truncating it to steps <= `resumed_step`.
+  StepLog(std::filesystem::path directory, int64_t resumed_step);
+  void add(int64_t step, double loss, double lr);
+  void flush();
+
+ private:
+  std::filesystem::path file_;
+  std::vector<std::string> pending_;
+};
+
+}  // namespace kiln::tools
