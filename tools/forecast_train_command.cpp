@@ -1,7 +1,9 @@
 // kiln train forecast: a long-term forecaster trained with Time-Series-Library's protocol,
 // with progress, a metrics row and a checkpoint after every epoch, early stopping, exact
 // resumption with --resume and Ctrl-C saving a checkpoint before it exits; at the end the best
-// epoch's weights are tested and OUT/results.json written.
+// epoch's weights are tested and OUT/results.json written. OUT also gets run.json, steps.csv
+// and examples.json: test forecasts of the current model after every epoch, of the best
+// epoch's weights at the end.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +18,8 @@
 #include "tools/interrupt.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
+#include "tools/run_examples.h"
+#include "tools/run_record.h"
 #include "tools/validators.h"
 
 namespace kiln::tools {
@@ -137,11 +141,21 @@ std::string start_line(const ForecastTrainingRun& run, int64_t parameters, const
          (run.step() > 0 ? "; resumed at step " + std::to_string(run.step()) : "");
 }
 
+// examples.json: the test forecasts of the model as it is now, whose weights are `epoch`'s.
+void write_examples(ForecastTrainingRun& run, int64_t epoch, Device device) {
+  write_run_examples(run.directory(),
+                     {.epoch = epoch,
+                      .forecasts = forecast_examples(run.model(), run.data(), device),
+                      .tours = {},
+                      .sequences = {}});
+}
+
 }  // namespace
 
 int run_train_forecast(ForecastTrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   ForecastTrainingRun run(o, device);
+  write_run_record(run.directory(), "forecast", run.resolved_config(), machine_json());
   const bool shown = !o.quiet;
   Progress progress(stdout, "win");
   const auto say = [&](const std::string& line) {
@@ -177,6 +191,7 @@ int run_train_forecast(ForecastTrainOptions o) {
     const double windows_per_second = static_cast<double>((run.step() - first_step) * batch_size) /
                                       std::max(seconds_since(epoch_clock), 1e-9);
     const ForecastEpochResult result = run.end_epoch();
+    write_examples(run, epoch, device);
     run.set_elapsed(seconds_since(started));
     append_metrics(run.directory() / kMetricsFile, result, run.step(), windows_per_second,
                    run.elapsed());
@@ -185,6 +200,7 @@ int run_train_forecast(ForecastTrainOptions o) {
     run.save();
   }
   const models::ForecastEvaluation test = run.test_best(/*keep_predictions=*/false);
+  write_examples(run, run.early_stopping().best_epoch, device);
   const nlohmann::json results = forecast_results_json({.settings = run.settings(),
                                                         .stopping = run.early_stopping(),
                                                         .test = test,

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <random>
 
+#include "autograd/grad_mode.h"
 #include "models/forecast/forecasters.h"
 #include "optim/checkpoint.h"
 #include "optim/lambda_lr.h"
@@ -150,6 +151,11 @@ ForecastTrainingRun::ForecastTrainingRun(ForecastTrainOptions& options, Device d
   make_schedule();
   std::filesystem::create_directories(directory_);
   if (options_.resume) restore();
+  steps_ = std::make_unique<StepLog>(directory_, step_);
+}
+
+nlohmann::json ForecastTrainingRun::resolved_config() const {
+  return {{"model", model_->config_json()}, {"settings", settings_}};
 }
 
 void ForecastTrainingRun::make_schedule() {
@@ -181,6 +187,7 @@ double ForecastTrainingRun::train_step() {
   const int64_t batch_size = settings_.training.batch_size;
   const auto first = epoch_order().begin() + (step_ % steps_per_epoch_) * batch_size;
   const models::ForecastBatch batch = data_.train.batch({first, first + batch_size});
+  const double rate = lr();
   model_->train();
   const Tensor forecast = model_->forward(batch.x.to(device_), batch.x_mark.to(device_));
   const Tensor loss = models::forecast_loss(forecast, batch.y.to(device_), data_.target_only());
@@ -190,6 +197,7 @@ double ForecastTrainingRun::train_step() {
   if (settings_.training.lradj == "TST") schedule_->step();
   ++step_;
   const double value = loss.item<double>();
+  steps_->add(step_, value, rate);
   epoch_loss_ += value;
   ++epoch_steps_;
   return value;
@@ -223,6 +231,7 @@ ForecastEpochResult ForecastTrainingRun::end_epoch() {
 }
 
 void ForecastTrainingRun::save() {
+  steps_->flush();
   optim::save_checkpoint(checkpoint_file_,
                          {.model = model_.get(),
                           .optimizer = optimizer_.get(),
@@ -254,6 +263,51 @@ models::ForecastEvaluation ForecastTrainingRun::test_best(bool keep_predictions)
                                      {.batch_size = settings_.training.batch_size,
                                       .target_only = data_.target_only(),
                                       .keep_predictions = keep_predictions});
+}
+
+namespace {
+
+// The channels drawn, as indices into the model's: the target first, then the first others, up
+// to three; for S and MS only the target, the last.
+std::vector<int64_t> example_channels(const models::ForecastDataset& data) {
+  const int64_t count = static_cast<int64_t>(data.channels.size());
+  if (data.target_only()) return {count - 1};
+  const auto target = std::ranges::find(data.channels, data.options.target);
+  std::vector<int64_t> channels = {target - data.channels.begin()};
+  for (int64_t c = 0; c < count && channels.size() < 3; ++c)
+    if (c != channels.front()) channels.push_back(c);
+  return channels;
+}
+
+// One channel of a window [T, C]: its T values.
+std::vector<double> channel_values(const Tensor& window, int64_t channel) {
+  return window.select(1, channel).to_vector<double>();
+}
+
+}  // namespace
+
+std::vector<ForecastExample> forecast_examples(models::Forecaster& model,
+                                               const models::ForecastDataset& data, Device device) {
+  const int64_t last = data.test.windows() - 1;
+  std::vector<int64_t> windows = {0, last / 2, last};
+  windows.erase(std::unique(windows.begin(), windows.end()), windows.end());
+  const models::ForecastBatch batch = data.test.batch(windows);
+  const bool was_training = model.is_training();
+  model.eval();
+  NoGradGuard no_grad;
+  const Tensor forecast = model.forward(batch.x.to(device), batch.x_mark.to(device)).to(kCPU);
+  model.train(was_training);
+  std::vector<ForecastExample> examples;
+  for (size_t w = 0; w < windows.size(); ++w) {
+    const auto b = static_cast<int64_t>(w);
+    for (const int64_t c : example_channels(data))
+      examples.push_back({.window = windows[w],
+                          .channel = data.channels[static_cast<size_t>(c)],
+                          .lookback = channel_values(batch.x.select(0, b), c),
+                          .truth = channel_values(batch.y.select(0, b), c),
+                          .prediction = channel_values(forecast.select(0, b), c)});
+  }
+  return examples;
 }
 
 TrainedForecaster load_trained_forecaster(const std::string& directory, Device device) {

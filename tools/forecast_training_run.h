@@ -3,8 +3,9 @@
 // One run of `kiln train forecast`, after Time-Series-Library's Exp_Long_Term_Forecast: the
 // forecaster, Adam on the MSE, the paper's learning-rate schedule (per epoch, or OneCycle per
 // step for "TST"), batches of shuffled training windows, early stopping on the validation
-// MSE with the best epoch's weights kept in best.safetensors, and their checkpoint. A run
-// stopped mid-epoch resumes exactly: each epoch's order comes from the seed and the epoch.
+// MSE with the best epoch's weights kept in best.safetensors, and their checkpoint, with every
+// step's loss in steps.csv. A run stopped mid-epoch resumes exactly: each epoch's order comes
+// from the seed and the epoch.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -20,6 +21,8 @@
 #include "optim/adam.h"
 #include "optim/lr_scheduler.h"
 #include "tools/commands.h"
+#include "tools/run_examples.h"
+#include "tools/run_record.h"
 
 namespace kiln::tools {
 
@@ -74,6 +77,8 @@ class ForecastTrainingRun {
   const EarlyStopping& early_stopping() const { return stopping_; }
   const std::filesystem::path& directory() const { return directory_; }
   const std::string& checkpoint_file() const { return checkpoint_file_; }
+  // The model's config and the run's settings, as the checkpoint keeps them (for run.json).
+  nlohmann::json resolved_config() const;
   int64_t step() const { return step_; }
   int64_t steps_per_epoch() const { return steps_per_epoch_; }
   int64_t epoch() const { return step_ / steps_per_epoch_; }  // completed epochs
@@ -87,6 +92,8 @@ class ForecastTrainingRun {
   double train_step();
   // Scores the epoch, updates early stopping (saving the best weights) and the schedule.
   ForecastEpochResult end_epoch();
+  // Appends the steps taken since the last save to steps.csv, then saves the checkpoint: the
+  // file holds exactly the checkpoint's steps.
   void save();
   // The best epoch's weights loaded, then the test split scored.
   models::ForecastEvaluation test_best(bool keep_predictions);
@@ -113,7 +120,14 @@ class ForecastTrainingRun {
   EarlyStopping stopping_;
   std::vector<int64_t> order_;
   int64_t order_epoch_ = -1;
+  std::unique_ptr<StepLog> steps_;
 };
+
+// Three test windows (the first, the middle and the last) of up to three channels (the target,
+// then the first others; only the target for S and MS): look-back, truth and `model`'s
+// forecast on the standardised scale, for examples.json. One small batch.
+std::vector<ForecastExample> forecast_examples(models::Forecaster& model,
+                                               const models::ForecastDataset& data, Device device);
 
 // The forecaster a run directory's best.safetensors holds, with the run's settings and data.
 struct TrainedForecaster {

@@ -1,6 +1,8 @@
 // kiln train: trains a reference model on a synthetic task, with a progress bar, metrics
 // appended to DIR/metrics.csv, a checkpoint in DIR after every epoch (atomic), exact
-// resumption with --resume, and Ctrl-C saving a checkpoint before it exits.
+// resumption with --resume, and Ctrl-C saving a checkpoint before it exits. DIR also gets
+// run.json, steps.csv and, after every epoch, examples.json (tools/run_record.h,
+// tools/run_examples.h).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +13,8 @@
 #include "tools/interrupt.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
+#include "tools/run_examples.h"
+#include "tools/run_record.h"
 #include "tools/training_run.h"
 #include "tools/validators.h"
 
@@ -180,14 +184,19 @@ int stop(const TrainOptions& o, TrainingRun& run, Progress& progress, bool inter
   return interrupted ? 130 : 0;
 }
 
-// After an epoch: held-out scores, a metrics row, the summary line and a checkpoint.
-// `started` is when the run would have started had it never stopped.
+// After an epoch: held-out scores and examples, a metrics row, the summary line and a
+// checkpoint. `started` is when the run would have started had it never stopped.
 void end_epoch(const TrainOptions& o, TrainingRun& run, int64_t epoch, double throughput,
                const std::vector<models::Example>& held_out, Device device,
                Clock::time_point started, Progress& progress) {
   EpochProgress& p = run.progress();
   run.model().module().eval();
   p.scores = run.model().score(held_out, device);
+  write_run_examples(run.directory(),
+                     {.epoch = epoch,
+                      .forecasts = {},
+                      .tours = {},
+                      .sequences = sequence_examples(run.model(), held_out, device)});
   run.model().module().train();
   p.elapsed = seconds_between(started, Clock::now());
   const double mean_loss = p.loss / static_cast<double>(p.steps);
@@ -213,6 +222,7 @@ void end_epoch(const TrainOptions& o, TrainingRun& run, int64_t epoch, double th
 int run_train(TrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   TrainingRun run(o, device);
+  write_run_record(run.directory(), "sequence", run.resolved_config(), machine_json());
   Progress progress(stdout);
   print_header(o, run, device, progress);
   Generator eval_seed(o.seed * 2 + 2);

@@ -97,6 +97,11 @@ TrainingRun::TrainingRun(TrainOptions& options, Device device)
   progress_.scores = {.exact_match = saved_extra.value("accuracy", 0.0),
                       .token_accuracy = saved_extra.value("token_accuracy", 0.0)};
   if (options_.resume) resume(resized);
+  steps_ = std::make_unique<StepLog>(directory_, step_);
+}
+
+nlohmann::json TrainingRun::resolved_config() const {
+  return {{"model", config_}, {"settings", settings_json(options_)}};
 }
 
 int64_t TrainingRun::warmup_steps() const {
@@ -149,6 +154,7 @@ void TrainingRun::resume(bool schedule_resized) {
 }
 
 double TrainingRun::train_step() {
+  const double lr = optimizer_->lr(0);
   int64_t tokens = 0;
   optimizer_->zero_grad();
   const Tensor loss =
@@ -159,6 +165,7 @@ double TrainingRun::train_step() {
   schedule_->step();
   ++step_;
   const double value = loss.item<double>();
+  steps_->add(step_, value, lr);
   ++progress_.steps;
   progress_.loss += value;
   progress_.tokens += tokens;
@@ -166,7 +173,21 @@ double TrainingRun::train_step() {
 }
 
 void TrainingRun::save() {
+  steps_->flush();
   optim::save_checkpoint(checkpoint_file_, checkpoint());
+}
+
+std::vector<SequenceExample> sequence_examples(SequenceModel& model,
+                                               const std::vector<models::Example>& held_out,
+                                               Device device, size_t count) {
+  const size_t shown = std::min(count, held_out.size());
+  std::vector<std::vector<int64_t>> sources;
+  for (size_t i = 0; i < shown; ++i) sources.push_back(held_out[i].source);
+  const std::vector<std::vector<int64_t>> answers = model.answer(sources, device);
+  std::vector<SequenceExample> examples;
+  for (size_t i = 0; i < shown; ++i)
+    examples.push_back({held_out[i].source, held_out[i].target, answers[i]});
+  return examples;
 }
 
 }  // namespace kiln::tools

@@ -2,12 +2,13 @@
 
 // One training run of `kiln train`: the model, its AdamW optimizer (with the model's
 // parameter groups) and warmup-cosine schedule built from the run's config and recipe, the data
-// generator, the progress within the epoch, and their checkpoint. train_command.cpp drives it
-// through the epochs.
+// generator, the progress within the epoch, and their checkpoint, with every step's loss in
+// steps.csv. train_command.cpp drives it through the epochs.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,8 @@
 #include "optim/lr_scheduler.h"
 #include "tensor/random.h"
 #include "tools/commands.h"
+#include "tools/run_examples.h"
+#include "tools/run_record.h"
 #include "tools/sequence_model.h"
 
 namespace kiln::tools {
@@ -42,9 +45,13 @@ class TrainingRun {
   EpochProgress& progress() { return progress_; }
   const std::string& checkpoint_file() const { return checkpoint_file_; }
   const std::filesystem::path& directory() const { return directory_; }
+  // The model's config and the training settings, as the checkpoint keeps them (for run.json).
+  nlohmann::json resolved_config() const;
 
   // One optimizer step on a fresh batch; returns its loss and adds to the epoch's progress.
   double train_step();
+  // Appends the steps taken since the last save to steps.csv, then saves the checkpoint: the
+  // file holds exactly the checkpoint's steps.
   void save();
 
  private:
@@ -64,6 +71,13 @@ class TrainingRun {
   std::unique_ptr<Generator> data_;
   int64_t step_ = 0;
   EpochProgress progress_;
+  std::unique_ptr<StepLog> steps_;
 };
+
+// The first `count` held-out examples beside the model's greedy answers, for examples.json
+// (decoded as `kiln sample` does; the caller puts the model in eval mode).
+std::vector<SequenceExample> sequence_examples(SequenceModel& model,
+                                               const std::vector<models::Example>& held_out,
+                                               Device device, size_t count = 4);
 
 }  // namespace kiln::tools

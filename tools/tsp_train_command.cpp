@@ -2,7 +2,8 @@
 // instances, with progress, a metrics row and a checkpoint after every epoch (the greedy
 // tours' average length on Kool's validation instances and its gap to the reference
 // baseline's, the rollout baseline's test), exact resumption with --resume, and Ctrl-C saving
-// a checkpoint before it exits.
+// a checkpoint before it exits. DIR also gets run.json, steps.csv and, after every epoch,
+// examples.json: the first validation instances' greedy tours beside the reference baseline's.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,8 @@
 #include "tools/interrupt.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
+#include "tools/run_examples.h"
+#include "tools/run_record.h"
 #include "tools/tsp_training_run.h"
 #include "tools/validators.h"
 
@@ -106,6 +109,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Validation instances drawn in examples.json after every epoch.
+constexpr int64_t kExampleInstances = 3;
+
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -161,6 +167,7 @@ std::string epoch_summary(const EpochRow& r, int64_t epochs) {
 int run_train_tsp(TspTrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   TspTrainingRun run(o, device);
+  write_run_record(run.directory(), "tsp", run.resolved_config(), machine_json());
   Progress progress(stdout, "inst");
   progress.message(
       "kiln train tsp: " + o.model + " with " + std::to_string(run.model().parameter_count()) +
@@ -173,8 +180,11 @@ int run_train_tsp(TspTrainOptions o) {
   const Tensor validation = validation_set.to(kFloat32).to(device);
   // The validation gap is to the reference baseline's tours on the same instances.
   const models::TspBaseline reference = models::tsp_reference_baseline(o.nodes);
-  const double reference_length =
-      models::solve_tsp(validation_set, reference).lengths.mean().item<double>();
+  const models::TspSolutions reference_tours = models::solve_tsp(validation_set, reference);
+  const double reference_length = reference_tours.lengths.mean().item<double>();
+  const int64_t shown = std::min(kExampleInstances, o.val_size);
+  const TourSet shown_reference{reference.name, reference_tours.tours.narrow(0, 0, shown),
+                                reference_tours.lengths.narrow(0, 0, shown)};
   progress.message("validation: " + std::to_string(o.val_size) +
                    " instances of seed 4321; the gap is to " + reference.name + "'s " +
                    std::to_string(reference_length));
@@ -223,6 +233,12 @@ int run_train_tsp(TspTrainOptions o) {
         .test = std::nullopt};
     row.test = run.end_epoch();
     row.seconds = run.progress().elapsed = seconds_since(started);
+    write_run_examples(
+        run.directory(),
+        {.epoch = epoch,
+         .forecasts = {},
+         .tours = tsp_examples(run.model(), validation_set.narrow(0, 0, shown), shown_reference),
+         .sequences = {}});
     append_metrics(run.directory() / kMetricsFile, row);
     progress.end_epoch(epoch_summary(row, o.epochs));
     run.save();

@@ -4,6 +4,7 @@
 #include "models/attention_model.h"
 #include "models/tasks/tsp_held_karp.h"
 #include "models/tasks/tsp_instances.h"
+#include "models/tsp_decoders.h"
 #include "models/tsp_policies.h"
 #include "nn/containers.h"
 #include "optim/checkpoint.h"
@@ -129,6 +130,11 @@ TspTrainingRun::TspTrainingRun(TspTrainOptions& options, Device device)
   optimizer_ = std::make_unique<optim::Adam>(groups);
   schedule_ = std::make_unique<optim::ExponentialLR>(*optimizer_, options_.lr_decay);
   if (options_.resume) restore();
+  steps_ = std::make_unique<StepLog>(directory_, step_);
+}
+
+nlohmann::json TspTrainingRun::resolved_config() const {
+  return {{"model", model_->config_json()}, {"settings", settings_json(options_)}};
 }
 
 void TspTrainingRun::build_baseline(const nlohmann::json& config) {
@@ -150,6 +156,7 @@ void TspTrainingRun::build_baseline(const nlohmann::json& config) {
 }
 
 void TspTrainingRun::save() {
+  steps_->flush();
   nlohmann::json extra = {
       {"config", model_->config_json()},
       {"tsp_settings", settings_json(options_)},
@@ -237,8 +244,10 @@ TspStepResult TspTrainingRun::train_step() {
   const Tensor coords =
       models::tsp_random_instances(options_.batch_size, options_.nodes, data_).to(device_);
   model_->train();
+  const double rate = lr();
   const TspStepResult result = teacher_ ? supervised_step(coords) : reinforce_step(coords);
   ++step_;
+  steps_->add(step_, result.loss, rate);
   progress_.loss += result.loss;
   progress_.cost += result.cost;
   progress_.baseline += result.baseline;
@@ -251,6 +260,32 @@ std::optional<models::RolloutBaseline::EpochResult> TspTrainingRun::end_epoch() 
   progress_ = {.elapsed = progress_.elapsed};
   if (!rollout_) return std::nullopt;
   return rollout_->epoch_callback(*model_);
+}
+
+namespace {
+
+TourExample tour_example(const std::string& name, const Tensor& tours, const Tensor& lengths,
+                         int64_t instance) {
+  return {.name = name,
+          .tour = tours.select(0, instance).to_vector<int64_t>(),
+          .length = lengths.select(0, instance).item<double>()};
+}
+
+}  // namespace
+
+std::vector<TspExample> tsp_examples(models::TspPolicy& model, const Tensor& instances,
+                                     const TourSet& baseline) {
+  const models::DecodedTours greedy = models::decode_tsp(model, instances, {});
+  std::vector<TspExample> examples;
+  for (int64_t i = 0; i < instances.size(0); ++i) {
+    TspExample example;
+    const std::vector<double> xy = instances.select(0, i).to_vector<double>();
+    for (size_t p = 0; p + 1 < xy.size(); p += 2) example.points.push_back({xy[p], xy[p + 1]});
+    example.tours = {tour_example("model (greedy)", greedy.tours, greedy.lengths, i),
+                     tour_example(baseline.name, baseline.tours, baseline.lengths, i)};
+    examples.push_back(std::move(example));
+  }
+  return examples;
 }
 
 std::shared_ptr<models::TspPolicy> load_trained_tsp_model(const std::string& path, Device device) {

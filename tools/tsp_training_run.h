@@ -6,12 +6,13 @@
 // pointer network, the solver its targets come from; the data and sampling generators, where
 // the epoch stands, and their checkpoint. The frozen rollout baseline and the critic are saved
 // beside the policy ("baseline.*", "critic.*" next to "policy.*"), so a resumed run continues
-// exactly.
+// exactly. Every step's loss goes to steps.csv.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/pointer_network.h"
 #include "models/reinforce_baselines.h"
@@ -19,6 +20,9 @@
 #include "optim/adam.h"
 #include "optim/lr_scheduler.h"
 #include "tools/commands.h"
+#include "tools/run_examples.h"
+#include "tools/run_record.h"
+#include "tools/tsp_svg.h"
 
 namespace kiln::tools {
 
@@ -49,12 +53,16 @@ class TspTrainingRun {
   TspEpochProgress& progress() { return progress_; }
   const std::filesystem::path& directory() const { return directory_; }
   const std::string& checkpoint_file() const { return checkpoint_file_; }
+  // The policy's config and the training settings, as the checkpoint keeps them (for run.json).
+  nlohmann::json resolved_config() const;
 
   // One optimizer step on a fresh batch.
   TspStepResult train_step();
   // At the end of an epoch: the rate's decay and the rollout baseline's test (whose verdict
   // it returns, when there is one).
   std::optional<models::RolloutBaseline::EpochResult> end_epoch();
+  // Appends the steps taken since the last save to steps.csv, then saves the checkpoint: the
+  // file holds exactly the checkpoint's steps.
   void save();
 
  private:
@@ -80,7 +88,13 @@ class TspTrainingRun {
   Generator data_, sampling_;
   int64_t step_ = 0;
   TspEpochProgress progress_;
+  std::unique_ptr<StepLog> steps_;
 };
+
+// The model's greedy tours of `instances` (float64 on the CPU, [K, n, 2]) beside `baseline`'s
+// tours of the same instances, for examples.json.
+std::vector<TspExample> tsp_examples(models::TspPolicy& model, const Tensor& instances,
+                                     const TourSet& baseline);
 
 // The policy a `kiln train tsp` checkpoint holds, weights loaded, in eval mode on `device`.
 std::shared_ptr<models::TspPolicy> load_trained_tsp_model(const std::string& path, Device device);
