@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The kiln command line end to end: help, bad arguments (one clear line, non-zero status),
-# a tiny training run with metrics and checkpoint, exact resumption after a stop and after
-# Ctrl-C, eval and sample; the same for mamba on induction, evaluated at a longer length; the
+# a tiny training run with metrics, checkpoint and the files reports read (run.json, steps.csv,
+# examples.json), exact resumption after a stop and after Ctrl-C, eval and sample; the same for mamba on induction, evaluated at a longer length; the
 # classic TSP baselines; the TSP attention model, trained by REINFORCE and decoded on the test
 # set.
 # Usage: test_cli.sh path/to/kiln
@@ -29,6 +29,10 @@ tiny=(--d-model 16 --heads 2 --steps-per-epoch 25 --epochs 4 --eval-size 50)
 grep -q "^final: held-out exact match" "$work/straight.log" || fail "no final metrics line"
 grep -q "epoch 1/4 step 25/25" "$work/straight.log" || fail "no plain progress lines"
 [ "$(wc -l <"$work/straight/metrics.csv")" -eq 5 ] || fail "metrics.csv should have a header and 4 rows"
+check_run_files "$work/straight" sequence 100
+grep -q '^{"epoch":4,' "$work/straight/examples.json" || fail "examples.json is not epoch 4's"
+[ "$(count_of '"prediction":' "$work/straight/examples.json")" -eq 4 ] \
+  || fail "examples.json should hold 4 held-out sequences"
 expect_error "existing run" "already holds a run" "$kiln" train copy "${tiny[@]}" --out "$work/straight"
 
 # Stopped at step 37 and resumed: the same metrics, row by row.
@@ -37,12 +41,19 @@ expect_error "existing run" "already holds a run" "$kiln" train copy "${tiny[@]}
 "$kiln" train copy --out "$work/resumed" --resume >/dev/null || fail "resumed run"
 diff <(cut -d, -f1-6 "$work/straight/metrics.csv") <(cut -d, -f1-6 "$work/resumed/metrics.csv") \
   || fail "resumed run differs from the straight one"
+# Every step once, with the straight run's loss and rate; the resumption recorded.
+check_run_files "$work/resumed" sequence 100
+cmp -s "$work/straight/steps.csv" "$work/resumed/steps.csv" || fail "resumed steps.csv differs"
+cmp -s "$work/straight/examples.json" "$work/resumed/examples.json" \
+  || fail "resumed examples.json differs"
+grep -q '^  "resumed": \[' "$work/resumed/run.json" || fail "run.json does not record the resumption"
 
 # More epochs for a finished run: training goes on under the longer schedule, not at the
 # finished schedule's rate of 0.
 cp -r "$work/straight" "$work/extended"
 "$kiln" train copy --out "$work/extended" --resume --epochs 6 >/dev/null || fail "extended run"
 [ "$(wc -l <"$work/extended/metrics.csv")" -eq 7 ] || fail "the extended run should have 6 rows"
+check_run_files "$work/extended" sequence 150
 extended_lr="$(sed -n 6p "$work/extended/metrics.csv" | cut -d, -f6)"
 awk -v lr="$extended_lr" 'BEGIN { exit !(lr > 0) }' || fail "epoch 5 of the extended run has lr $extended_lr"
 
@@ -59,6 +70,13 @@ wait "$pid"
 status=$?
 [ "$status" -eq 130 ] || fail "Ctrl-C: status $status, not 130"
 grep -q "interrupted at step" "$work/interrupted.log" || fail "Ctrl-C: no message"
+# steps.csv holds the steps up to the checkpoint, and a resumed run goes on from there.
+stopped="$(sed -n 's/.*interrupted at step \([0-9]*\);.*/\1/p' "$work/interrupted.log")"
+"$kiln" train copy --out "$work/interrupted" --resume --stop-at-step "$((stopped + 5))" >/dev/null \
+  || fail "Ctrl-C: resumed run"
+[ "$(count_of '"resumed"' "$work/interrupted/run.json")" -eq 1 ] || fail "Ctrl-C: run.json"
+diff <(tail -n +2 "$work/interrupted/steps.csv" | cut -d, -f1) <(seq "$((stopped + 5))") >/dev/null \
+  || fail "Ctrl-C: steps.csv should hold steps 1 .. $((stopped + 5)) once each"
 "$kiln" eval --out "$work/interrupted" --eval-size 10 | grep -q "held-out exact match" \
   || fail "eval of the interrupted run's checkpoint"
 
@@ -84,6 +102,8 @@ mamba=(--model mamba --length 24 --base 8 --d-model 16 --steps-per-epoch 10 --ep
 "$kiln" train induction --out "$work/mamba-resumed" --resume >/dev/null || fail "resumed mamba run"
 diff <(cut -d, -f1-6 "$work/mamba/metrics.csv") <(cut -d, -f1-6 "$work/mamba-resumed/metrics.csv") \
   || fail "resumed mamba run differs from the straight one"
+check_run_files "$work/mamba-resumed" sequence 20
+cmp -s "$work/mamba/steps.csv" "$work/mamba-resumed/steps.csv" || fail "resumed mamba steps.csv differs"
 "$kiln" eval --out "$work/mamba" --eval-size 10 --length 96 \
   | grep -q "mamba on induction at length 96: held-out exact match" || fail "mamba eval --length"
 "$kiln" sample --out "$work/mamba" --input "12?345671?" | grep -Eq "^12\?345671\? +-> " \
@@ -121,6 +141,13 @@ tsp=(--nodes 8 --embedding-dim 16 --layers 1 --heads 2 --epoch-size 96 --batch-s
 "$kiln" train tsp --out "$work/tsp-resumed" --resume >/dev/null || fail "resumed tsp run"
 diff <(cut -d, -f1-12 "$work/tsp/metrics.csv") <(cut -d, -f1-12 "$work/tsp-resumed/metrics.csv") \
   || fail "resumed tsp run differs from the straight one"
+# Three validation instances, each with the model's greedy tour and Held-Karp's (exact at 8 nodes).
+check_run_files "$work/tsp" tsp 6
+check_run_files "$work/tsp-resumed" tsp 6
+cmp -s "$work/tsp/steps.csv" "$work/tsp-resumed/steps.csv" || fail "resumed tsp steps.csv differs"
+[ "$(count_of '"name":"model (greedy)"' "$work/tsp/examples.json")" -eq 3 ] \
+  && [ "$(count_of '"name":"held_karp"' "$work/tsp/examples.json")" -eq 3 ] \
+  || fail "examples.json should hold 3 instances with both tours"
 "$kiln" eval tsp --out "$work/tsp" --instances 30 \
   | grep -Eq "^tsp8 test set \(seed 1234, 30 instances\), greedy: average length [0-9.]+, [0-9.]+ s$" \
   || fail "eval tsp greedy"
@@ -146,6 +173,8 @@ for model in bello pointer; do
   diff <(cut -d, -f1-12 "$work/$model/metrics.csv") \
     <(cut -d, -f1-12 "$work/$model-resumed/metrics.csv") \
     || fail "resumed $model run differs from the straight one"
+  cmp -s "$work/$model/steps.csv" "$work/$model-resumed/steps.csv" \
+    || fail "resumed $model steps.csv differs"
   "$kiln" eval tsp --out "$work/$model" --instances 20 --decode beam:3+aug8 \
     | grep -q "beam:3+aug8: average" || fail "eval tsp of $model"
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # kiln's forecasting commands end to end on the generated series: a training run with its
-# metrics, results and best weights; exact resumption after a stop mid-epoch; eval writing
+# metrics, results, best weights and the files reports read (run.json, steps.csv,
+# examples.json); exact resumption after a stop mid-epoch; eval writing
 # the forecasts; the benchmark matrix, skipping finished cells when run again; and bad inputs
 # refused with one clear line and nothing written.
 # Usage: test_forecast_cli.sh path/to/kiln
@@ -21,12 +22,27 @@ grep -q "model {" "$work/straight.log" || fail "the run does not print its setti
   || fail "no best weights or results"
 grep -q '"reported_mode": "drop_last"' "$work/straight/results.json" \
   || fail "results lack the recipe's drop_last mode"
+steps="$(tail -n 1 "$work/straight/metrics.csv" | cut -d, -f2)"
+check_run_files "$work/straight" forecast "$steps"
+# The best epoch's forecasts: 3 test windows x 3 of the 7 channels, the target first.
+best_epoch="$(grep -o '"best_epoch": [0-9]*' "$work/straight/results.json" | grep -o '[0-9]*$')"
+grep -q "^{\"epoch\":$best_epoch," "$work/straight/examples.json" \
+  || fail "examples.json is not the best epoch's ($best_epoch)"
+[ "$(count_of '"channel":' "$work/straight/examples.json")" -eq 9 ] \
+  && [ "$(count_of '"channel":"OT"' "$work/straight/examples.json")" -eq 3 ] \
+  || fail "examples.json should hold 3 windows of 3 channels"
 
 # Stopped in the middle of the first epoch and resumed: the same rows and the same test scores.
 "$kiln" train forecast "${small[@]}" --out "$work/resumed" --stop-at-step 20 >/dev/null \
   || fail "stopped forecast run"
 [ ! -f "$work/resumed/metrics.csv" ] || fail "the stopped run should have no metrics row yet"
+[ "$(tail -n 1 "$work/resumed/steps.csv" | cut -d, -f1)" = 20 ] \
+  || fail "the stopped run's steps.csv should end at step 20"
 "$kiln" train forecast --out "$work/resumed" --resume >/dev/null || fail "resumed forecast run"
+check_run_files "$work/resumed" forecast "$steps"
+cmp -s "$work/straight/steps.csv" "$work/resumed/steps.csv" || fail "resumed steps.csv differs"
+cmp -s "$work/straight/examples.json" "$work/resumed/examples.json" \
+  || fail "resumed examples.json differs"
 diff <(cut -d, -f1-9 "$work/straight/metrics.csv") <(cut -d, -f1-9 "$work/resumed/metrics.csv") \
   || fail "resumed forecast run differs from the straight one"
 diff <(grep -A3 '"test"' "$work/straight/results.json") \
@@ -52,6 +68,8 @@ grep -Eq "test MSE [0-9.]+, MAE [0-9.]+ over [0-9]+ windows \(all\); drop_last \
 "$kiln" forecast benchmark --models dlinear --horizons 24,48 --epochs 1 --out "$work/bench" \
   >"$work/bench.log" || fail "forecast benchmark"
 grep -q "| generated | 48 |" "$work/bench/results.md" || fail "results.md lacks a cell"
+cell="$work/bench/generated/dlinear-24"
+check_run_files "$cell" forecast "$(tail -n 1 "$cell/metrics.csv" | cut -d, -f2)"
 [ "$(wc -l <"$work/bench/results.csv")" -eq 3 ] || fail "results.csv should have 2 cells"
 "$kiln" forecast benchmark --models dlinear --horizons 24,48 --epochs 1 --out "$work/bench" \
   >/dev/null || fail "forecast benchmark again"

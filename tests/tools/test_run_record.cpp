@@ -1,0 +1,196 @@
+// The files a training run leaves for reports: run.json written once and appended to on every
+// resumption, steps.csv keeping each step once across a resumption from an earlier checkpoint,
+// and examples.json read back as written; malformed files are kiln::Error naming them.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bad_call.h"
+#include "tools/run_examples.h"
+#include "tools/run_record.h"
+
+namespace kiln::tools {
+namespace {
+
+// A run directory of its own, removed after the test.
+class RunDirectory : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("kiln_run_record_" + std::to_string(::getpid()) + "_" + test->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  std::string read(const char* file) const {
+    std::ifstream in(directory_ / file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  void write(const char* file, const std::string& text) const {
+    std::ofstream(directory_ / file) << text;
+  }
+
+  std::filesystem::path directory_;
+};
+
+// Records `arguments` as this process's command line for the test, restoring the real one after.
+class Invocation {
+ public:
+  explicit Invocation(const std::vector<const char*>& arguments) : saved_(invocation()) {
+    record_invocation(static_cast<int>(arguments.size()), arguments.data());
+  }
+  ~Invocation() {
+    std::vector<const char*> saved;
+    for (const std::string& argument : saved_) saved.push_back(argument.c_str());
+    record_invocation(static_cast<int>(saved.size()), saved.data());
+  }
+
+ private:
+  std::vector<std::string> saved_;
+};
+
+using StepLogTest = RunDirectory;
+
+TEST_F(StepLogTest, WritesTheHeaderAndPendingRowsOnFlush) {
+  StepLog log(directory_, 0);
+  log.add(1, 2.5, 0.001);
+  log.add(2, 2.25, 0.002);
+  EXPECT_FALSE(std::filesystem::exists(directory_ / kStepsFile));
+  log.flush();
+  log.add(3, 2, 0.003);
+  log.flush();
+  EXPECT_EQ(read(kStepsFile), "step,loss,lr\n1,2.5,0.001\n2,2.25,0.002\n3,2,0.003\n");
+}
+
+TEST_F(StepLogTest, ResumingDropsTheRowsPastTheCheckpointAndKeepsTheHeader) {
+  {
+    StepLog first(directory_, 0);
+    for (int64_t step = 1; step <= 5; ++step) first.add(step, 1.0 / step, 0.01);
+    first.flush();
+  }
+  // The run flushed steps 4 and 5 but died before saving its checkpoint at step 5: it resumes
+  // from the checkpoint at step 3 and takes steps 4 and 5 again.
+  StepLog resumed(directory_, 3);
+  EXPECT_EQ(read(kStepsFile), "step,loss,lr\n1,1,0.01\n2,0.5,0.01\n3,0.333333,0.01\n");
+  resumed.add(4, 0.2, 0.02);
+  resumed.flush();
+  EXPECT_EQ(read(kStepsFile), "step,loss,lr\n1,1,0.01\n2,0.5,0.01\n3,0.333333,0.01\n4,0.2,0.02\n");
+}
+
+TEST_F(StepLogTest, AFreshRunEmptiesALeftoverFile) {
+  write(kStepsFile, "step,loss,lr\n1,3,0.1\n2,2,0.1\n");
+  StepLog log(directory_, 0);
+  EXPECT_EQ(read(kStepsFile), "step,loss,lr\n");
+  log.add(1, 4, 0.2);
+  log.flush();
+  EXPECT_EQ(read(kStepsFile), "step,loss,lr\n1,4,0.2\n");
+}
+
+using RunRecordTest = RunDirectory;
+
+TEST_F(RunRecordTest, IsNullWhereTheRunHasNone) {
+  EXPECT_TRUE(read_run_record(directory_).is_null());
+}
+
+TEST_F(RunRecordTest, KeepsTheFirstRecordAndAppendsEachResumption) {
+  const nlohmann::json machine = {{"threads", 2}};
+  {
+    const Invocation started({"kiln", "train", "copy", "--lr", "0.01"});
+    write_run_record(directory_, "sequence", {{"settings", {{"lr", 0.01}}}}, machine);
+  }
+  const nlohmann::json first = read_run_record(directory_);
+  EXPECT_EQ(first.at("kind"), "sequence");
+  EXPECT_EQ(first.at("command"),
+            nlohmann::json(std::vector<std::string>{"kiln", "train", "copy", "--lr", "0.01"}));
+  EXPECT_EQ(first.at("config").at("settings").at("lr"), 0.01);
+  EXPECT_EQ(first.at("machine"), machine);
+  EXPECT_EQ(first.at("started").get<std::string>().size(), 20u);  // 2026-01-02T03:04:05Z
+  EXPECT_FALSE(first.contains("resumed"));
+
+  for (const char* epochs : {"6", "8"}) {
+    const Invocation resumed({"kiln", "train", "copy", "--resume", "--epochs", epochs});
+    write_run_record(directory_, "sequence", {{"settings", {{"lr", 0.5}}}}, machine);
+  }
+  const nlohmann::json record = read_run_record(directory_);
+  EXPECT_EQ(record.at("config"), first.at("config"));
+  EXPECT_EQ(record.at("command"), first.at("command"));
+  ASSERT_EQ(record.at("resumed").size(), 2u);
+  EXPECT_EQ(record.at("resumed")[0].at("command").back(), "6");
+  EXPECT_EQ(record.at("resumed")[1].at("command").back(), "8");
+  EXPECT_TRUE(record.at("resumed")[1].contains("started"));
+}
+
+TEST_F(RunRecordTest, AMalformedFileIsAKilnError) {
+  const std::string file = (directory_ / kRunRecordFile).string();
+  write(kRunRecordFile, "{\"kind\": \"tsp\",");
+  expect_kiln_error({"truncated", [&] { read_run_record(directory_); }, {file, "not valid JSON"}});
+  expect_kiln_error({"resumed over it",
+                     [&] { write_run_record(directory_, "tsp", {}, {}); },
+                     {file, "not valid JSON"}});
+  write(kRunRecordFile, "{\"epochs\": 3}");
+  expect_kiln_error({"no kind", [&] { read_run_record(directory_); }, {file, "no \"kind\""}});
+}
+
+using RunExamplesTest = RunDirectory;
+
+TEST_F(RunExamplesTest, ReadsBackWhatWasWritten) {
+  const RunExamples written{
+      .epoch = 7,
+      .forecasts = {{.window = 3,
+                     .channel = "OT",
+                     .lookback = {0.5, -1.25},
+                     .truth = {0.75},
+                     .prediction = {0.625}}},
+      .tours = {{.points = {{0.1, 0.2}, {0.3, 0.4}, {0.5, 0.6}},
+                 .tours = {{.name = "model (greedy)", .tour = {0, 2, 1}, .length = 1.5},
+                           {.name = "held_karp", .tour = {0, 1, 2}, .length = 1.25}}}},
+      .sequences = {{.input = {4, 5, 6}, .target = {6, 5, 4}, .prediction = {6, 5}}}};
+  write_run_examples(directory_, written);
+  const std::optional<RunExamples> read = read_run_examples(directory_);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(nlohmann::json(*read), nlohmann::json(written));
+  EXPECT_EQ(read->epoch, 7);
+  EXPECT_EQ(read->forecasts.at(0).channel, "OT");
+  EXPECT_EQ(read->forecasts.at(0).lookback, (std::vector<double>{0.5, -1.25}));
+  EXPECT_EQ(read->tours.at(0).points.at(2)[1], 0.6);
+  EXPECT_EQ(read->tours.at(0).tours.at(1).name, "held_karp");
+  EXPECT_EQ(read->tours.at(0).tours.at(0).tour, (std::vector<int64_t>{0, 2, 1}));
+  EXPECT_EQ(read->sequences.at(0).prediction, (std::vector<int64_t>{6, 5}));
+}
+
+TEST_F(RunExamplesTest, FieldsLeftOutTakeTheirDefaults) {
+  write(kExamplesFile, "{\"epoch\": 2, \"sequences\": [{\"input\": [1]}]}");
+  const std::optional<RunExamples> read = read_run_examples(directory_);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->epoch, 2);
+  EXPECT_TRUE(read->forecasts.empty());
+  ASSERT_EQ(read->sequences.size(), 1u);
+  EXPECT_TRUE(read->sequences[0].target.empty());
+}
+
+TEST_F(RunExamplesTest, IsNothingWhereTheRunHasNone) {
+  EXPECT_FALSE(read_run_examples(directory_).has_value());
+}
+
+TEST_F(RunExamplesTest, AMalformedFileIsAKilnError) {
+  const std::string file = (directory_ / kExamplesFile).string();
+  write(kExamplesFile, "{\"epoch\": ");
+  expect_kiln_error(
+      {"truncated", [&] { read_run_examples(directory_); }, {file, "not a kiln examples file"}});
+  write(kExamplesFile, "{\"epoch\": \"seven\"}");
+  expect_kiln_error(
+      {"wrong type", [&] { read_run_examples(directory_); }, {file, "not a kiln examples file"}});
+}
+
+}  // namespace
+}  // namespace kiln::tools
