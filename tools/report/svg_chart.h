@@ -43,14 +43,14 @@ std::vector<double> smoothed(const std::vector<double>& values, double weight);
 const std::string& palette_colour(size_t index);
 
 struct Axis {
-  std::string label;  // with its unit: "step", "loss", "time (s)"
+  std::string label{};  // with its unit: "step", "loss", "time (s)"
   Scale scale = Scale::Linear;
   std::optional<double> low{}, high{};  // fixed limits; otherwise from the data
 };
 
 struct Series {
-  std::string name;  // legend entry; empty: not in the legend
-  std::vector<double> x, y;
+  std::string name{};  // legend entry; empty: not in the legend
+  std::vector<double> x{}, y{};
   std::optional<size_t> colour{};  // palette index; default: the series' position
   bool faint = false;              // thin and translucent (raw points under a smoothed curve)
   bool dashed = false;
@@ -61,14 +61,14 @@ struct Series {
 // A shaded span of x, e.g. a forecast's look-back window.
 struct Band {
   double low = 0, high = 0;
-  std::string label;
+  std::string label{};
 };
 
 struct LineChart {
-  std::string title;
-  Axis x, y;
-  std::vector<Series> series;
-  std::vector<Band> bands;
+  std::string title{};
+  Axis x{}, y{};
+  std::vector<Series> series{};
+  std::vector<Band> bands{};
   int width = 560, height = 320;  // px, the whole figure with its axes and legend
 };
 
@@ -81,16 +81,16 @@ std::string line_chart_svg(const LineChart& chart);
 // range (log where `log_scale`), coloured by the last dimension (the metric) on a sequential
 // scale; categorical dimensions are spaced evenly by their labels.
 struct ParallelDimension {
-  std::string name;
-  std::vector<double> values;             // one per item; NaN: missing
+  std::string name{};
+  std::vector<double> values{};           // one per item; NaN: missing
   std::vector<std::string> categories{};  // non-empty: values index these labels
   bool log_scale = false;
 };
 
 struct ParallelCoordinates {
-  std::string title;
-  std::vector<ParallelDimension> dimensions;  // the last one is the metric
-  bool lower_is_better = true;                // the best items are drawn darkest and on top
+  std::string title{};
+  std::vector<ParallelDimension> dimensions{};  // the last one is the metric
+  bool lower_is_better = true;                  // the best items are drawn darkest and on top
   int width = 720, height = 340;
 };
 
