@@ -14,10 +14,6 @@ namespace {
 constexpr double kLineWidth = 1.8, kFaintLineWidth = 1.1, kFaintOpacity = 0.3;
 constexpr double kMarkerRadius = 2.5, kScatterRadius = 3;
 
-struct Point {
-  double x, y;  // px
-};
-
 // The pieces of a series' line between its undrawable points, in px.
 std::vector<std::vector<Point>> pieces_of(const Series& series, const AxisMap& x,
                                           const AxisMap& y) {

@@ -19,6 +19,7 @@ namespace {
 using svg::AxisMap;
 using svg::drawable;
 using svg::kSwatch;
+using svg::Point;
 
 constexpr double kInset = 6;       // px between the data's ends and the frame
 constexpr double kLegendRow = 18;  // px between legend entries
@@ -26,10 +27,6 @@ constexpr double kLegendRow = 18;  // px between legend entries
 constexpr double kBesideShare = 0.3, kAboveShare = 0.6;
 constexpr double kPlotShare = 0.55;  // of the figure's width, at least, beside a legend
 constexpr int kMostLegendRows = 3;   // of a legend across the top
-
-struct Point {
-  double x, y;  // px
-};
 
 // Where the data lies along one axis.
 struct Extent {
