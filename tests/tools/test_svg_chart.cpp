@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cfloat>
 #include <cmath>
@@ -455,6 +456,30 @@ TEST(LineChart, LegendListsWhatFitsAndCountsTheRest) {
   const size_t entries = count_of(svg, "class=\"legend-entry\"");
   EXPECT_LT(entries, 30u);
   EXPECT_NE(svg.find(">and " + std::to_string(30 - entries) + " more</text>"), std::string::npos);
+}
+
+TEST(LineChart, LegendSitsOutsideThePlotBesideItOrAboveANarrowOne) {
+  LineChart chart{.series = {{.name = "train", .x = {0, 1}, .y = {0, 1}},
+                             {.name = "validation", .x = {0, 1}, .y = {1, 0}}}};
+  const auto plot_and_first_entry = [](const std::string& svg) {
+    const std::regex plot(
+        "<clipPath id=\"[^\"]+\"><rect x=\"([0-9.]+)\" y=\"([0-9.]+)\" "
+        "width=\"([0-9.]+)\" height=\"([0-9.]+)\"");
+    const std::regex entry("class=\"legend-entry\"[^>]*><line x1=\"([0-9.]+)\" y1=\"([0-9.]+)\"");
+    std::smatch frame, swatch;
+    EXPECT_TRUE(std::regex_search(svg, frame, plot));
+    EXPECT_TRUE(std::regex_search(svg, swatch, entry));
+    return std::array<double, 6>{std::stod(frame[1]), std::stod(frame[2]),  std::stod(frame[3]),
+                                 std::stod(frame[4]), std::stod(swatch[1]), std::stod(swatch[2])};
+  };
+  const auto [left, top, width, height, entry_x, entry_y] =
+      plot_and_first_entry(line_chart_svg(chart));
+  EXPECT_GT(entry_x, left + width) << "beside the plot";
+  chart.width = 300;
+  const auto [narrow_left, narrow_top, narrow_width, narrow_height, above_x, above_y] =
+      plot_and_first_entry(line_chart_svg(chart));
+  EXPECT_LT(above_y, narrow_top) << "above the plot";
+  EXPECT_GT(narrow_width, 0.6 * chart.width);
 }
 
 ParallelCoordinates sweep_chart() {

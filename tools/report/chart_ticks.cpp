@@ -108,7 +108,8 @@ std::pair<double, double> log_range(double low, double high) {
 
 Ticks ticks_from(std::vector<double> values, std::vector<std::string> labels) {
   Ticks ticks{.values = std::move(values), .labels = std::move(labels)};
-  ticks.low = ticks.values.front(), ticks.high = ticks.values.back();
+  ticks.low = ticks.values.front();
+  ticks.high = ticks.values.back();
   return ticks;
 }
 

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "tensor/error.h"
+#include "tools/report/line_series.h"
 #include "tools/report/markup.h"
 #include "tools/report/svg_elements.h"
 
@@ -16,16 +17,16 @@ namespace kiln::tools::report {
 namespace {
 
 using svg::AxisMap;
+using svg::drawable;
+using svg::kSwatch;
+using svg::Point;
 
-constexpr double kLineWidth = 1.8, kFaintLineWidth = 1.1, kFaintOpacity = 0.3;
-constexpr double kMarkerRadius = 2.5, kScatterRadius = 3;
-constexpr double kInset = 6;                     // px between the data's ends and the frame
-constexpr double kLegendRow = 18, kSwatch = 22;  // px: between entries; a line sample's length
-constexpr double kLegendShare = 0.3;             // of the figure's width, at most
-
-struct Point {
-  double x, y;  // px
-};
+constexpr double kInset = 6;       // px between the data's ends and the frame
+constexpr double kLegendRow = 18;  // px between legend entries
+// Of the figure's width, at most, for a legend name beside the plot and above it.
+constexpr double kBesideShare = 0.3, kAboveShare = 0.6;
+constexpr double kPlotShare = 0.55;  // of the figure's width, at least, beside a legend
+constexpr int kMostLegendRows = 3;   // of a legend across the top
 
 // Where the data lies along one axis.
 struct Extent {
@@ -36,16 +37,14 @@ struct Extent {
   }
 };
 
-// The plot area in px, its ticks, and the widest legend name (0: no legend).
+// The plot area in px, its ticks, the widest legend name shown (0: no legend) and where the
+// legend's entries go: one place per named series, or fewer and the last for "and N more".
 struct Layout {
   double left = 0, top = 0, right = 0, bottom = 0;
   Ticks x, y;
   double legend_text = 0;
+  std::vector<Point> legend_places;
 };
-
-bool drawable(double value, Scale scale) {
-  return std::isfinite(value) && (scale == Scale::Linear || value > 0);
-}
 
 bool drawable(const LineChart& chart, double x, double y) {
   return drawable(x, chart.x.scale) && drawable(y, chart.y.scale);
@@ -155,11 +154,66 @@ Ticks x_ticks(const Axis& axis, const Extent& data, double left, double right) {
   }
 }
 
-double legend_text_width(const LineChart& chart) {
+std::vector<size_t> named_series(const std::vector<Series>& series) {
+  std::vector<size_t> named;
+  for (size_t i = 0; i < series.size(); ++i)
+    if (!series[i].name.empty()) named.push_back(i);
+  return named;
+}
+
+// The widest series name, up to `share` of the figure's width.
+double legend_text_width(const LineChart& chart, double share) {
   double width = 0;
   for (const Series& series : chart.series)
     width = std::max(width, svg::text_width(series.name, svg::kTickFont));
-  return std::min(width, kLegendShare * chart.width);
+  return std::min(width, share * chart.width);
+}
+
+// Down the right of the plot, as many entries as its height holds.
+std::vector<Point> places_on_the_right(size_t count, const Layout& layout) {
+  const auto rows = static_cast<size_t>(std::max(1.0, (layout.bottom - layout.top) / kLegendRow));
+  std::vector<Point> places;
+  for (size_t i = 0; i < std::min(count, rows); ++i)
+    places.push_back({layout.right + 18, layout.top + 8 + kLegendRow * static_cast<double>(i)});
+  return places;
+}
+
+// In rows across the top from `y`, as many entries as kMostLegendRows hold.
+std::vector<Point> places_on_top(const LineChart& chart, double text_width, double y) {
+  std::vector<Point> places;
+  double x = 10;
+  int row = 0;
+  for (const size_t index : named_series(chart.series)) {
+    const std::string shown = svg::fitted(chart.series[index].name, text_width, svg::kTickFont);
+    const double width = kSwatch + 6 + svg::text_width(shown, svg::kTickFont) + 16;
+    if (x > 10 && x + width > chart.width - 10) {
+      if (++row == kMostLegendRows) break;
+      x = 10;
+      y += kLegendRow;
+    }
+    places.push_back({x, y});
+    x += width;
+  }
+  return places;
+}
+
+// The legend right of the plot, or above it where the plot would be left too narrow; the
+// plot's right (and top) edge made room for it.
+void place_legend(const LineChart& chart, Layout& layout) {
+  layout.legend_text = legend_text_width(chart, kBesideShare);
+  const double beside = 18 + kSwatch + 6 + layout.legend_text + 10;
+  if (layout.legend_text == 0) {
+    layout.right = chart.width - 24;
+  } else if (chart.width - beside - layout.left >= kPlotShare * chart.width) {
+    layout.right = chart.width - beside;
+    layout.legend_places = places_on_the_right(named_series(chart.series).size(), layout);
+  } else {
+    layout.right = chart.width - 24;
+    layout.legend_text = legend_text_width(chart, kAboveShare);
+    layout.legend_places = places_on_top(chart, layout.legend_text, layout.top + 2);
+    layout.top = layout.legend_places.back().y + kLegendRow;
+  }
+  layout.right = std::max(layout.right, layout.left + 1);
 }
 
 Layout layout_of(const LineChart& chart, bool with_data) {
@@ -170,28 +224,33 @@ Layout layout_of(const LineChart& chart, bool with_data) {
   layout.y = axis_ticks(chart.y, y_extent(chart), y_target);
   const double y_labels = with_data ? svg::widest(layout.y.labels, svg::kTickFont) : 0;
   layout.left = 10 + (chart.y.label.empty() ? 0 : 20) + y_labels + 8;
-  layout.legend_text = legend_text_width(chart);
-  const double legend = layout.legend_text > 0 ? 18 + kSwatch + 6 + layout.legend_text + 10 : 24;
-  layout.right = std::max(layout.left + 1, chart.width - legend);
+  place_legend(chart, layout);
   layout.x = x_ticks(chart.x, x_extent(chart), layout.left, layout.right);
   return layout;
 }
 
-// Each band a light grey span of the plot's height, its label at the top.
-std::string bands_markup(const LineChart& chart, const Layout& layout, const AxisMap& x) {
-  std::string out;
+// Each band as a light grey span of the plot's height, and its label at the top, drawn over
+// the lines.
+struct BandMarkup {
+  std::string spans, labels;
+};
+
+BandMarkup bands_markup(const LineChart& chart, const Layout& layout, const AxisMap& x) {
+  BandMarkup out;
   for (const Band& band : chart.bands) {
     if (!drawable(band.low, chart.x.scale) || !drawable(band.high, chart.x.scale)) continue;
     const double from = std::clamp(x(std::min(band.low, band.high)), layout.left, layout.right);
     const double to = std::clamp(x(std::max(band.low, band.high)), layout.left, layout.right);
     if (to <= from) continue;
-    out += "<rect class=\"band\" x=\"" + coordinate(from) + "\" y=\"" + coordinate(layout.top) +
-           "\" width=\"" + coordinate(to - from) + "\" height=\"" +
-           coordinate(layout.bottom - layout.top) + "\" fill=\"#000\" fill-opacity=\"0.06\"/>\n";
+    out.spans += "<rect class=\"band\" x=\"" + coordinate(from) + "\" y=\"" +
+                 coordinate(layout.top) + "\" width=\"" + coordinate(to - from) + "\" height=\"" +
+                 coordinate(layout.bottom - layout.top) +
+                 "\" fill=\"#000\" fill-opacity=\"0.06\"/>\n";
     // A narrow band's label may run on over the plot, not past it.
     const double room = std::min(std::max(to - from, 90.0), layout.right - from) - 8;
-    out += svg::text(from + 4, layout.top + kInset + 13, svg::fitted(band.label, room, 10),
-                     "font-size=\"10\" fill=\"#666\"");
+    out.labels += svg::text(from + 4, layout.top + kInset + 13, svg::fitted(band.label, room, 10),
+                            "font-size=\"10\" fill=\"#555\" stroke=\"#fff\" stroke-width=\"3\" "
+                            "stroke-opacity=\"0.8\" paint-order=\"stroke\"");
   }
   return out;
 }
@@ -235,142 +294,37 @@ std::string axes_markup(const LineChart& chart, const Layout& layout) {
   return out;
 }
 
-// The pieces of a series' line between its undrawable points, in px.
-std::vector<std::vector<Point>> pieces_of(const Series& series, const AxisMap& x,
-                                          const AxisMap& y) {
-  std::vector<std::vector<Point>> pieces(1);
-  for (size_t i = 0; i < series.x.size(); ++i) {
-    if (drawable(series.x[i], x.scale) && drawable(series.y[i], y.scale))
-      pieces.back().push_back({x(series.x[i]), y(series.y[i])});
-    else if (!pieces.back().empty())
-      pieces.emplace_back();
-  }
-  if (pieces.back().empty()) pieces.pop_back();
-  return pieces;
-}
-
-// At most four points per pixel column, the first, lowest, highest and last in their order: the
-// line looks the same with far fewer points (Jugel et al. 2014, "M4: A Visualization-Oriented
-// Time Series Data Aggregation").
-std::vector<Point> thinned(const std::vector<Point>& piece) {
-  std::vector<Point> kept;
-  for (size_t start = 0, end = 0; start < piece.size(); start = end) {
-    size_t lowest = start, highest = start;
-    const double column = std::floor(piece[start].x);
-    for (end = start; end < piece.size() && std::floor(piece[end].x) == column; ++end) {
-      if (piece[end].y < piece[lowest].y) lowest = end;
-      if (piece[end].y > piece[highest].y) highest = end;
-    }
-    std::array<size_t, 4> chosen = {start, lowest, highest, end - 1};
-    std::sort(chosen.begin(), chosen.end());
-    for (size_t i = 0; i < chosen.size(); ++i)
-      if (i == 0 || chosen[i] != chosen[i - 1]) kept.push_back(piece[chosen[i]]);
-  }
-  return kept;
-}
-
-std::string point_text(const Point& point) {
-  return coordinate(point.x) + "," + coordinate(point.y);
-}
-
-// "M x,y L x,y x,y ..." for every piece of two points or more.
-std::string path_data(const std::vector<std::vector<Point>>& pieces) {
-  std::string data;
-  for (const std::vector<Point>& piece : pieces) {
-    if (piece.size() < 2) continue;
-    const std::vector<Point> points = thinned(piece);
-    data += data.empty() ? "M" : " M";
-    for (size_t i = 0; i < points.size(); ++i) {
-      data += i == 1 ? " L" : i > 1 ? " " : "";
-      data += point_text(points[i]);
-    }
-  }
-  return data;
-}
-
 // The series' own palette colour, else its position's.
 std::string colour_of(const std::vector<Series>& series, size_t index) {
   return palette_colour(series[index].colour.value_or(index));
 }
 
-std::string stroke_style(const Series& series, const std::string& colour) {
-  std::string style = " stroke=\"" + colour + "\" stroke-width=\"" +
-                      coordinate(series.faint ? kFaintLineWidth : kLineWidth) + "\"";
-  if (series.faint) style += " stroke-opacity=\"" + coordinate(kFaintOpacity) + "\"";
-  if (series.dashed) style += " stroke-dasharray=\"6 3\"";
-  return style;
-}
-
-std::string fill_style(const Series& series, const std::string& colour) {
-  std::string style = " fill=\"" + colour + "\"";
-  if (series.faint) style += " fill-opacity=\"" + coordinate(kFaintOpacity) + "\"";
-  return style;
-}
-
-std::string circle(const Point& at, double radius) {
-  return "<circle cx=\"" + coordinate(at.x) + "\" cy=\"" + coordinate(at.y) + "\" r=\"" +
-         coordinate(radius) + "\"/>";
-}
-
-// The series' line, and a dot at every point where it has markers, else at every point with
-// no line through it (so a one-point series still shows).
-std::string series_markup(const Series& series, const std::string& colour, const AxisMap& x,
-                          const AxisMap& y) {
-  const std::vector<std::vector<Point>> pieces = pieces_of(series, x, y);
-  const std::string name = " data-series=\"" + escaped(series.name) + "\"";
-  std::string out, dots;
-  const std::string data = series.line ? path_data(pieces) : "";
-  if (!data.empty())
-    out += "<path class=\"series\"" + name + " d=\"" + data + "\" fill=\"none\"" +
-           stroke_style(series, colour) + " stroke-linejoin=\"round\" stroke-linecap=\"round\"/>\n";
-  const double radius = series.line ? kMarkerRadius : kScatterRadius;
-  for (const std::vector<Point>& piece : pieces)
-    if (series.markers || (series.line && piece.size() == 1))
-      for (const Point& point : piece) dots += circle(point, radius);
-  if (!dots.empty())
-    out += "<g class=\"markers\"" + name + fill_style(series, colour) + ">" + dots + "</g>\n";
-  return out;
-}
-
-// A named series' line sample (with a dot where it has markers) and its name.
-std::string legend_entry(const Series& series, const std::string& colour, double x, double y,
-                         double text_width) {
-  const std::string shown = svg::fitted(series.name, text_width, svg::kTickFont);
-  std::string out = "<g class=\"legend-entry\" data-series=\"" + escaped(series.name) + "\">";
-  if (shown != series.name) out += "<title>" + escaped(series.name) + "</title>";
-  if (series.line)
-    out += "<line x1=\"" + coordinate(x) + "\" y1=\"" + coordinate(y) + "\" x2=\"" +
-           coordinate(x + kSwatch) + "\" y2=\"" + coordinate(y) + "\"" +
-           stroke_style(series, colour) + "/>";
-  if (series.markers || !series.line)
-    out += "<circle cx=\"" + coordinate(x + kSwatch / 2) + "\" cy=\"" + coordinate(y) + "\" r=\"" +
-           coordinate(kScatterRadius) + "\"" + fill_style(series, colour) + "/>";
-  return out + svg::text(x + kSwatch + 6, y, shown, "dy=\"0.32em\"") + "</g>\n";
-}
-
-// The named series down the right of the plot; those that do not fit counted in a last line.
+// The named series at their places; those without one counted in the last place.
 std::string legend_markup(const std::vector<Series>& series, const Layout& layout) {
-  std::vector<size_t> named;
-  for (size_t i = 0; i < series.size(); ++i)
-    if (!series[i].name.empty()) named.push_back(i);
-  const size_t rows = static_cast<size_t>(std::max(1.0, (layout.bottom - layout.top) / kLegendRow));
-  const size_t shown = named.size() <= rows ? named.size() : rows - 1;
-  const double x = layout.right + 18;
+  const std::vector<size_t> named = named_series(series);
+  const std::vector<Point>& places = layout.legend_places;
+  const size_t shown = named.size() <= places.size() ? named.size() : places.size() - 1;
   std::string out;
   for (size_t i = 0; i < shown; ++i)
-    out += legend_entry(series[named[i]], colour_of(series, named[i]), x,
-                        layout.top + 8 + kLegendRow * static_cast<double>(i), layout.legend_text);
+    out += svg::legend_entry(series[named[i]], colour_of(series, named[i]), places[i].x,
+                             places[i].y, layout.legend_text);
   if (shown < named.size())
-    out += svg::text(x, layout.top + 8 + kLegendRow * static_cast<double>(shown),
+    out += svg::text(places[shown].x, places[shown].y,
                      "and " + std::to_string(named.size() - shown) + " more",
                      "dy=\"0.32em\" fill=\"#666\"");
   return out;
 }
 
-std::string clip_path(const std::string& id, const Layout& layout) {
+// The frame, then the lines clipped to the plot area, by a clipPath whose id is a digest of
+// all the chart draws: charts sharing a page differ in their ids unless they are the same.
+std::string clipped(const std::string& frame, const std::string& lines, const std::string& over,
+                    const Layout& layout) {
+  if (lines.empty()) return frame;
+  const std::string id = "chart-" + svg::digest(frame + lines + over);
   return "<defs><clipPath id=\"" + id + "\"><rect x=\"" + coordinate(layout.left) + "\" y=\"" +
          coordinate(layout.top) + "\" width=\"" + coordinate(layout.right - layout.left) +
-         "\" height=\"" + coordinate(layout.bottom - layout.top) + "\"/></clipPath></defs>\n";
+         "\" height=\"" + coordinate(layout.bottom - layout.top) + "\"/></clipPath></defs>\n" +
+         frame + "<g clip-path=\"url(#" + id + ")\">\n" + lines + "</g>\n";
 }
 
 }  // namespace
@@ -401,24 +355,18 @@ std::string line_chart_svg(const LineChart& chart) {
   const Layout layout = layout_of(chart, with_data);
   const AxisMap x = data_map(chart.x, layout.x, layout.left, layout.right);
   const AxisMap y = data_map(chart.y, layout.y, layout.bottom, layout.top);
-  std::string frame = svg::title(chart.title, chart.width);
-  if (with_data) frame += bands_markup(chart, layout, x) + ticks_markup(layout, x, y);
+  const BandMarkup bands = with_data ? bands_markup(chart, layout, x) : BandMarkup{};
+  std::string frame = svg::title(chart.title, chart.width) + bands.spans;
+  frame += with_data
+               ? ticks_markup(layout, x, y)
+               : svg::no_data((layout.left + layout.right) / 2, (layout.top + layout.bottom) / 2);
   frame += axes_markup(chart, layout);
-  if (!with_data)
-    frame += svg::no_data((layout.left + layout.right) / 2, (layout.top + layout.bottom) / 2);
   std::string lines;
   for (size_t i = 0; i < chart.series.size(); ++i)
-    lines += series_markup(chart.series[i], colour_of(chart.series, i), x, y);
-  const std::string legend = legend_markup(chart.series, layout);
-  std::string svg = svg::open(chart.width, chart.height, chart.title);
-  if (!lines.empty()) {
-    const std::string id = "chart-" + svg::digest(frame + lines + legend);
-    svg +=
-        clip_path(id, layout) + frame + "<g clip-path=\"url(#" + id + ")\">\n" + lines + "</g>\n";
-  } else {
-    svg += frame;
-  }
-  return svg + legend + std::string(svg::kClose);
+    lines += svg::series_markup(chart.series[i], colour_of(chart.series, i), x, y);
+  const std::string over = bands.labels + legend_markup(chart.series, layout);
+  return svg::open(chart.width, chart.height, chart.title) + clipped(frame, lines, over, layout) +
+         over + std::string(svg::kClose);
 }
 
 }  // namespace kiln::tools::report

@@ -82,6 +82,10 @@ std::string no_data(double centre_x, double centre_y) {
               "class=\"no-data\" text-anchor=\"middle\" font-size=\"13\" fill=\"#888\"");
 }
 
+bool drawable(double value, Scale scale) {
+  return std::isfinite(value) && (scale == Scale::Linear || value > 0);
+}
+
 double AxisMap::operator()(double value) const {
   const bool log = scale == Scale::Log;
   const double start = log ? std::log10(low) : low, end = log ? std::log10(high) : high;

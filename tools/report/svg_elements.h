@@ -41,6 +41,13 @@ std::string line(double x1, double y1, double x2, double y2, std::string_view co
 // The centred "no data" note of an empty chart.
 std::string no_data(double centre_x, double centre_y);
 
+// A value an axis of `scale` can place: finite, and positive on a log scale.
+bool drawable(double value, Scale scale);
+
+struct Point {
+  double x, y;  // px
+};
+
 // Where a value lies on an axis drawn from pixel `from` (at `low`) to pixel `to` (at `high`),
 // within a million px.
 struct AxisMap {
