@@ -48,6 +48,7 @@ struct TrainOptions {
   double clip = 1.0;
   TrainRecipe recipe;
   int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
+  int64_t stop_at_epoch = 0;  // save and stop after this epoch (0: run to the end)
   bool epochs_given = false;  // set by the parser: --epochs extends a resumed run
 };
 CLI::App* add_train_command(CLI::App& app, TrainOptions& options);
@@ -151,6 +152,7 @@ struct TspTrainOptions {
   std::string out;
   bool resume = false;
   int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
+  int64_t stop_at_epoch = 0;  // save and stop after this epoch (0: run to the end)
   bool epochs_given = false;  // set by the parser: --epochs extends a resumed run
   int64_t steps_per_epoch() const { return epoch_size / batch_size; }
 };
@@ -193,8 +195,9 @@ struct ForecastTrainOptions {
   int threads = 0;
   std::string out;
   bool resume = false;
-  int64_t stop_at_step = 0;  // save and stop there (0: run to the end)
-  bool quiet = false;        // no progress lines (the benchmark prints its own)
+  int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
+  int64_t stop_at_epoch = 0;  // save and stop after this epoch (0: run to the end)
+  bool quiet = false;         // no progress lines (the benchmark prints its own)
 };
 CLI::App* add_train_forecast_command(CLI::App& train, ForecastTrainOptions& options);
 int run_train_forecast(ForecastTrainOptions options);
