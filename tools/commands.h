@@ -250,6 +250,7 @@ struct SweepOptions {
   std::string out;   // the sweep directory (default: runs/sweep-<spec name>)
   int parallel = 0;  // trials at once (0: cores / each trial's threads)
   bool resume = false;
+  bool dry_run = false;  // check the spec and list its trials, run and write nothing
 };
 CLI::App* add_sweep_command(CLI::App& app, SweepOptions& options);
 int run_sweep(const SweepOptions& options);
