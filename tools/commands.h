@@ -48,6 +48,7 @@ struct TrainOptions {
   double clip = 1.0;
   TrainRecipe recipe;
   int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
+  int64_t stop_at_epoch = 0;  // save and stop after this epoch (0: run to the end)
   bool epochs_given = false;  // set by the parser: --epochs extends a resumed run
 };
 CLI::App* add_train_command(CLI::App& app, TrainOptions& options);
@@ -151,6 +152,7 @@ struct TspTrainOptions {
   std::string out;
   bool resume = false;
   int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
+  int64_t stop_at_epoch = 0;  // save and stop after this epoch (0: run to the end)
   bool epochs_given = false;  // set by the parser: --epochs extends a resumed run
   int64_t steps_per_epoch() const { return epoch_size / batch_size; }
 };
@@ -193,8 +195,9 @@ struct ForecastTrainOptions {
   int threads = 0;
   std::string out;
   bool resume = false;
-  int64_t stop_at_step = 0;  // save and stop there (0: run to the end)
-  bool quiet = false;        // no progress lines (the benchmark prints its own)
+  int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
+  int64_t stop_at_epoch = 0;  // save and stop after this epoch (0: run to the end)
+  bool quiet = false;         // no progress lines (the benchmark prints its own)
 };
 CLI::App* add_train_forecast_command(CLI::App& train, ForecastTrainOptions& options);
 int run_train_forecast(ForecastTrainOptions options);
@@ -247,6 +250,7 @@ struct SweepOptions {
   std::string out;   // the sweep directory (default: runs/sweep-<spec name>)
   int parallel = 0;  // trials at once (0: cores / each trial's threads)
   bool resume = false;
+  bool dry_run = false;  // check the spec and list its trials, run and write nothing
 };
 CLI::App* add_sweep_command(CLI::App& app, SweepOptions& options);
 int run_sweep(const SweepOptions& options);

@@ -82,6 +82,11 @@ CLI::App* add_train_forecast_command(CLI::App& train, ForecastTrainOptions& o) {
                    "Save a checkpoint and stop once the run reaches this step; --resume "
                    "continues it as if it had not stopped")
       ->check(kPositive);
+  forecast
+      ->add_option("--stop-at-epoch", o.stop_at_epoch,
+                   "Save a checkpoint and stop after this epoch; --resume continues it as if "
+                   "it had not stopped (kiln sweep pauses its trials so)")
+      ->check(kPositive);
   return forecast;
 }
 
@@ -174,7 +179,8 @@ int run_train_forecast(ForecastTrainOptions o) {
     const auto epoch_clock = Clock::now();
     const int64_t first_step = run.step();
     while (run.step() < epoch * steps) {
-      if (interrupt.requested() || (o.stop_at_step > 0 && run.step() == o.stop_at_step)) {
+      if (interrupt.requested() ||
+          stop_requested(o.stop_at_step, o.stop_at_epoch, run.step(), steps)) {
         run.set_elapsed(seconds_since(started));
         run.save();
         say((interrupt.requested() ? "interrupted" : "stopped") + std::string(" at step ") +

@@ -1,7 +1,7 @@
 #include "tools/interrupt.h"
 
 #include <atomic>
-#include <csignal>
+#include <utility>
 
 namespace kiln::tools {
 
@@ -9,20 +9,20 @@ namespace {
 
 std::atomic<bool> interrupted = false;
 
-void on_interrupt(int) {
+void on_interrupt(int signal) {
   interrupted = true;
-  std::signal(SIGINT, SIG_DFL);
+  std::signal(signal, SIG_DFL);
 }
 
 }  // namespace
 
-InterruptRequest::InterruptRequest() {
+InterruptRequest::InterruptRequest(std::vector<int> signals) : signals_(std::move(signals)) {
   interrupted = false;
-  std::signal(SIGINT, on_interrupt);
+  for (const int signal : signals_) std::signal(signal, on_interrupt);
 }
 
 InterruptRequest::~InterruptRequest() {
-  std::signal(SIGINT, SIG_DFL);
+  for (const int signal : signals_) std::signal(signal, SIG_DFL);
 }
 
 bool InterruptRequest::requested() const {

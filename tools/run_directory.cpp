@@ -23,6 +23,12 @@ Device setup_device(const std::string& text, int threads) {
   return device;
 }
 
+bool stop_requested(int64_t stop_at_step, int64_t stop_at_epoch, int64_t step,
+                    int64_t steps_per_epoch) {
+  return (stop_at_step > 0 && step == stop_at_step) ||
+         (stop_at_epoch > 0 && step == stop_at_epoch * steps_per_epoch);
+}
+
 std::string checkpoint_path(const RunLocation& run) {
   KILN_CHECK(!run.checkpoint.empty() || !run.out.empty(),
              "say which run: --out DIR (a directory kiln train wrote) or --checkpoint FILE");

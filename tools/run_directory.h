@@ -2,6 +2,7 @@
 
 // What the train, eval and sample commands share: where a run keeps its files, the device
 // and thread setup, and rebuilding a trained model from its checkpoint.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,11 @@ inline constexpr const char* kMetricsFile = "metrics.csv";
 // Parses the device and checks that it exists ("cuda:1" on a machine with one GPU is an
 // error naming what there is); applies a positive thread count.
 Device setup_device(const std::string& device, int threads);
+
+// Whether a training loop about to take the step after `step` stops there, told to by
+// --stop-at-step or --stop-at-epoch (0: not told).
+bool stop_requested(int64_t stop_at_step, int64_t stop_at_epoch, int64_t step,
+                    int64_t steps_per_epoch);
 
 // The checkpoint a command reads: --checkpoint FILE, else DIR/checkpoint.safetensors.
 std::string checkpoint_path(const RunLocation& run);

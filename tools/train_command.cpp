@@ -152,6 +152,11 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
                    "Save a checkpoint and stop once the run reaches this step; --resume "
                    "continues it as if it had not stopped")
       ->check(kPositive);
+  train
+      ->add_option("--stop-at-epoch", o.stop_at_epoch,
+                   "Save a checkpoint and stop after this epoch; --resume continues it as if "
+                   "it had not stopped (kiln sweep pauses its trials so)")
+      ->check(kPositive);
   return train;
 }
 
@@ -245,7 +250,8 @@ int run_train(TrainOptions o) {
              std::max(seconds_between(epoch_clock, Clock::now()), 1e-9);
     };
     while (run.step() < epoch * o.steps_per_epoch) {
-      if (interrupt.requested() || (o.stop_at_step > 0 && run.step() == o.stop_at_step)) {
+      if (interrupt.requested() ||
+          stop_requested(o.stop_at_step, o.stop_at_epoch, run.step(), o.steps_per_epoch)) {
         run.progress().elapsed = seconds_between(started, Clock::now());
         return stop(o, run, progress, interrupt.requested());
       }

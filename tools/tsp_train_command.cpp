@@ -102,6 +102,10 @@ CLI::App* add_train_tsp_command(CLI::App& train, TspTrainOptions& o) {
                   "Save a checkpoint and stop once the run reaches this step; --resume "
                   "continues it as if it had not stopped")
       ->check(kPositive);
+  tsp->add_option("--stop-at-epoch", o.stop_at_epoch,
+                  "Save a checkpoint and stop after this epoch; --resume continues it as if "
+                  "it had not stopped (kiln sweep pauses its trials so)")
+      ->check(kPositive);
   return tsp;
 }
 
@@ -199,7 +203,8 @@ int run_train_tsp(TspTrainOptions o) {
     const auto epoch_clock = Clock::now();
     const int64_t first_step = run.step();
     while (run.step() < epoch * steps) {
-      if (interrupt.requested() || (o.stop_at_step > 0 && run.step() == o.stop_at_step)) {
+      if (interrupt.requested() ||
+          stop_requested(o.stop_at_step, o.stop_at_epoch, run.step(), steps)) {
         run.progress().elapsed = seconds_since(started);
         run.save();
         progress.message((interrupt.requested() ? "interrupted" : "stopped") +

@@ -39,7 +39,7 @@ struct RungResult {
 struct TrialRecord {
   int64_t id = 0;
   std::string directory;               // its run directory, relative to the sweep's
-  nlohmann::json parameters;           // {"--lr": 0.001, "--set": "dropout=0.1", ...}
+  nlohmann::json parameters;           // {"--lr": 0.001, "--set dropout": 0.1, ...}
   std::vector<std::string> arguments;  // the `kiln` arguments it runs with, budget aside
   TrialState state = TrialState::Pending;
   std::string reason;             // why it failed or stopped
