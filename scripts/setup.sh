@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config libopenblas-dev libtbb-dev
-          libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libboost-context-dev)
+          libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libboost-context-dev
+          libpng-dev)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -18,31 +18,31 @@ inline constexpr const char* kExamplesFile = "examples.json";
 
 // One test window of one channel, on the standardised scale.
 struct ForecastExample {
-  int64_t window = 0;                               // index of the test window
-  std::string channel;                              // the CSV column's name
-  std::vector<double> lookback, truth, prediction;  // L, H and H values
+  int64_t window = 0;                                     // index of the test window
+  std::string channel;                                    // the CSV column's name
+  std::vector<double> lookback{}, truth{}, prediction{};  // L, H and H values
 };
 
 struct TourExample {
-  std::string name;  // "model (greedy)", "farthest insertion + 2-opt"
-  std::vector<int64_t> tour;
+  std::string name{};  // "model (greedy)", "farthest insertion + 2-opt"
+  std::vector<int64_t> tour{};
   double length = 0;
 };
 
 struct TspExample {
-  std::vector<std::array<double, 2>> points;
-  std::vector<TourExample> tours;  // the model's first, then the best baseline's
+  std::vector<std::array<double, 2>> points{};
+  std::vector<TourExample> tours{};  // the model's first, then the best baseline's
 };
 
 struct SequenceExample {
-  std::vector<int64_t> input, target, prediction;
+  std::vector<int64_t> input{}, target{}, prediction{};
 };
 
 struct RunExamples {
   int64_t epoch = 0;
-  std::vector<ForecastExample> forecasts;
-  std::vector<TspExample> tours;
-  std::vector<SequenceExample> sequences;
+  std::vector<ForecastExample> forecasts{};
+  std::vector<TspExample> tours{};
+  std::vector<SequenceExample> sequences{};
 };
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ForecastExample, window, channel, lookback, truth,

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "tensor/error.h"
+#include "tools/report/markup.h"
 
 namespace kiln::tools {
 
@@ -32,7 +33,7 @@ void draw_panel(std::ostringstream& svg, const std::vector<double>& xy,
                 double left, double top) {
   const double side = kPanel - 2 * kMargin;
   svg << "<text x=\"" << number(left + kPanel / 2) << "\" y=\"" << number(top + 16)
-      << "\" text-anchor=\"middle\">" << title << "</text>\n";
+      << "\" text-anchor=\"middle\">" << report::escaped(title) << "</text>\n";
   svg << "<rect x=\"" << number(left + kMargin) << "\" y=\"" << number(top + kTitle + kMargin)
       << "\" width=\"" << number(side) << "\" height=\"" << number(side)
       << "\" fill=\"none\" stroke=\"#bbb\"/>\n";

@@ -3,8 +3,6 @@
 // and examples.json read back as written; malformed files are kiln::Error naming them.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "bad_call.h"
+#include "scratch_directory.h"
 #include "tools/run_examples.h"
 #include "tools/run_record.h"
 
@@ -21,15 +20,6 @@ namespace {
 // A run directory of its own, removed after the test.
 class RunDirectory : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ = std::filesystem::temp_directory_path() /
-                 ("kiln_run_record_" + std::to_string(::getpid()) + "_" + test->name());
-    std::filesystem::remove_all(directory_);
-    std::filesystem::create_directories(directory_);
-  }
-  void TearDown() override { std::filesystem::remove_all(directory_); }
-
   std::string read(const char* file) const {
     std::ifstream in(directory_ / file);
     std::ostringstream text;
@@ -40,7 +30,8 @@ class RunDirectory : public ::testing::Test {
     std::ofstream(directory_ / file) << text;
   }
 
-  std::filesystem::path directory_;
+  const kiln::testing::ScratchDirectory scratch_{"run_record"};
+  const std::filesystem::path& directory_ = scratch_.path();
 };
 
 // Records `arguments` as this process's command line for the test, restoring the real one after.

@@ -146,13 +146,14 @@ int rounded_up(int value, int multiple) {
 
 }  // namespace
 
-Ticks linear_ticks(double low, double high, int target) {
+Ticks linear_ticks(double low, double high, int target, double smallest_step) {
   const auto [first_value, last_value] = linear_range(low, high);
   // The finest step whose ticks, widened to cover the range, number at most target + 2.
   const int most = std::max(target, 2) + 2;
   for (int decade = decade_of((last_value - first_value) / most) - 1;; ++decade) {
     for (const int mantissa : {1, 2, 5}) {
       const double step = scaled(mantissa, decade);
+      if (step < smallest_step) continue;
       const double first = std::floor(first_value / step + kRounding);
       const double last = std::ceil(last_value / step - kRounding);
       if (last - first + 1 > most) continue;

@@ -131,8 +131,10 @@ Ticks axis_ticks(const Axis& axis, const Extent& data, int target) {
   double low = axis.low.value_or(data.low), high = axis.high.value_or(data.high);
   if (axis.low && !axis.high && !(high > low)) high = low;
   if (axis.high && !axis.low && !(low < high)) low = high;
-  return within_limits(
-      axis.scale == Scale::Log ? log_ticks(low, high) : linear_ticks(low, high, target), axis);
+  return within_limits(axis.scale == Scale::Log
+                           ? log_ticks(low, high)
+                           : linear_ticks(low, high, target, axis.whole_numbers ? 1 : 0),
+                       axis);
 }
 
 // Neighbouring labels, centred on their ticks, at least 10 px apart.

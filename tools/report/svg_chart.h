@@ -17,15 +17,16 @@ enum class Scale { Linear, Log };
 // Tick positions on one axis with their labels, and the axis range they cover (the data's
 // range widened to the outer ticks).
 struct Ticks {
-  std::vector<double> values;
-  std::vector<std::string> labels;
+  std::vector<double> values{};
+  std::vector<std::string> labels{};
   double low = 0, high = 1;
 };
 
 // About `target` ticks at 1, 2 or 5 x 10^k between `low` and `high` (an empty or one-value
 // range is widened around the value). Labels drop trailing zeros and switch to exponents
 // ("1e-05") for very small or large magnitudes.
-Ticks linear_ticks(double low, double high, int target = 5);
+// `smallest_step` 1 keeps ticks on whole numbers (epochs, steps).
+Ticks linear_ticks(double low, double high, int target = 5, double smallest_step = 0);
 // Ticks at powers of ten covering [low, high] (both > 0), with 2 and 5 added when the range
 // spans fewer than three decades.
 Ticks log_ticks(double low, double high);
@@ -46,6 +47,7 @@ struct Axis {
   std::string label{};  // with its unit: "step", "loss", "time (s)"
   Scale scale = Scale::Linear;
   std::optional<double> low{}, high{};  // fixed limits; otherwise from the data
+  bool whole_numbers = false;           // ticks only at integers: epochs, steps
 };
 
 struct Series {
