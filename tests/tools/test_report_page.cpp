@@ -112,6 +112,20 @@ TEST(ReportPage, ComparesSeveralRunsAndMarksTheBest) {
   EXPECT_NE(html.find("<td>dlinear</td><td>ETTh1</td><td>96</td><td>1</td>"), std::string::npos);
 }
 
+TEST(ReportPage, TellsApartRunsOfTheSameName) {
+  const ScratchDirectory scratch("report");
+  write_forecast_run(scratch.path() / "ETTh1" / "dlinear-96", {0.5});
+  write_forecast_run(scratch.path() / "ETTh2" / "dlinear-96", {0.4});
+  write_forecast_run(scratch.path() / "ETTh2" / "patchtst-96", {0.3});
+  const std::string html =
+      report_html({scratch.path() / "ETTh1" / "dlinear-96", scratch.path() / "ETTh2" / "dlinear-96",
+                   scratch.path() / "ETTh2" / "patchtst-96"},
+                  "names");
+  EXPECT_NE(html.find(">ETTh1/dlinear-96<"), std::string::npos);
+  EXPECT_NE(html.find(">ETTh2/dlinear-96<"), std::string::npos);
+  EXPECT_NE(html.find(">patchtst-96<"), std::string::npos);
+}
+
 TEST(ReportPage, ReportsARunWithoutTheNewerFiles) {
   const ScratchDirectory scratch("report");
   write(scratch.path() / "old/metrics.csv",

@@ -54,6 +54,17 @@ void add_input(const std::filesystem::path& input, Page& page) {
   page.runs.push_back(read_run(input));
 }
 
+// Runs named alike (dlinear-96 of ETTh1 and of ETTh2) are told apart by their parent folder.
+void name_apart(std::vector<RunData>& runs) {
+  std::map<std::string, int> count;
+  for (const RunData& run : runs) ++count[run.name];
+  for (RunData& run : runs)
+    if (count[run.name] > 1)
+      run.name =
+          std::filesystem::weakly_canonical(run.directory).parent_path().filename().string() + "/" +
+          run.name;
+}
+
 std::string anchor_of(size_t index) {
   return "run-" + std::to_string(index + 1);
 }
@@ -90,6 +101,7 @@ std::string report_html(const std::vector<std::filesystem::path>& inputs,
   KILN_CHECK(!inputs.empty(), "kiln report: no run directories given");
   Page page;
   for (const std::filesystem::path& input : inputs) add_input(input, page);
+  name_apart(page.runs);
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"

@@ -46,14 +46,6 @@ std::string guessed_kind(const Columns& metrics) {
   return "sequence";
 }
 
-std::string run_name(const std::filesystem::path& directory) {
-  const std::filesystem::path absolute = std::filesystem::weakly_canonical(directory);
-  const std::string name = absolute.filename().string();
-  const std::string parent = absolute.parent_path().filename().string();
-  const bool generic = name.rfind("trial-", 0) == 0 || name.find('-') == std::string::npos;
-  return generic && !parent.empty() ? parent + "/" + name : name;
-}
-
 }  // namespace
 
 const std::vector<double>* Columns::find(const std::string& name) const {
@@ -92,7 +84,8 @@ bool is_run_directory(const std::filesystem::path& directory) {
 RunData read_run(const std::filesystem::path& directory) {
   KILN_CHECK(is_run_directory(directory), "'", directory.string(),
              "' is not a kiln run directory (no ", kMetricsFile, ")");
-  RunData run{.directory = directory, .name = run_name(directory)};
+  RunData run{.directory = directory,
+              .name = std::filesystem::weakly_canonical(directory).filename().string()};
   run.metrics = keep_last_of_each(read_numeric_csv(directory / kMetricsFile), "epoch");
   if (std::filesystem::exists(directory / kStepsFile))
     run.steps = keep_last_of_each(read_numeric_csv(directory / kStepsFile), "step");

@@ -33,7 +33,7 @@ Columns keep_last_of_each(const Columns& table, const std::string& key);
 
 struct RunData {
   std::filesystem::path directory{};
-  std::string name{};       // the directory's name, or "parent/name" when the name alone is generic
+  std::string name{};       // the directory's name ("parent/name" where names repeat on a page)
   std::string kind{};       // "sequence", "tsp", "forecast" (from run.json, else guessed)
   nlohmann::json record{};  // run.json, or null
   nlohmann::json results{};  // results.json (forecasting), or null
