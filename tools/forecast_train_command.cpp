@@ -160,7 +160,7 @@ void write_examples(ForecastTrainingRun& run, int64_t epoch, Device device) {
 int run_train_forecast(ForecastTrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   ForecastTrainingRun run(o, device);
-  write_run_record(run.directory(), "forecast", run.resolved_config(), machine_json());
+  write_run_record(run.directory(), "forecast", run.resolved_config(), machine_json(), o.resume);
   const bool shown = !o.quiet;
   Progress progress(stdout, "win");
   const auto say = [&](const std::string& line) {

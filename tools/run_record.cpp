@@ -52,8 +52,8 @@ const std::vector<std::string>& invocation() {
 }
 
 void write_run_record(const std::filesystem::path& directory, const std::string& kind,
-                      const nlohmann::json& config, const nlohmann::json& machine) {
-  nlohmann::json record = read_run_record(directory);
+                      const nlohmann::json& config, const nlohmann::json& machine, bool resumed) {
+  nlohmann::json record = resumed ? read_run_record(directory) : nlohmann::json();
   const nlohmann::json start = {{"command", invocation()}, {"started", utc_now()}};
   if (record.is_object()) {
     record["resumed"].push_back(start);

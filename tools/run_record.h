@@ -20,10 +20,11 @@ void record_invocation(int argc, const char* const* argv);
 const std::vector<std::string>& invocation();
 
 // Writes DIR/run.json atomically: {"kind", "command" (this process's arguments), "config",
-// "machine" (`machine`: kiln info's JSON), "started" (UTC, ISO 8601)}. A resumed run keeps
-// the first record and appends {"command", "started"} to its "resumed" list.
+// "machine" (`machine`: kiln info's JSON), "started" (UTC, ISO 8601)}. A `resumed` run keeps
+// the first record and appends {"command", "started"} to its "resumed" list; a fresh run
+// replaces whatever record a run killed before its first checkpoint left.
 void write_run_record(const std::filesystem::path& directory, const std::string& kind,
-                      const nlohmann::json& config, const nlohmann::json& machine);
+                      const nlohmann::json& config, const nlohmann::json& machine, bool resumed);
 // DIR/run.json, or null when the run has none; a malformed file is a kiln::Error.
 nlohmann::json read_run_record(const std::filesystem::path& directory);
 

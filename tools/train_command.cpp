@@ -227,7 +227,7 @@ void end_epoch(const TrainOptions& o, TrainingRun& run, int64_t epoch, double th
 int run_train(TrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   TrainingRun run(o, device);
-  write_run_record(run.directory(), "sequence", run.resolved_config(), machine_json());
+  write_run_record(run.directory(), "sequence", run.resolved_config(), machine_json(), o.resume);
   Progress progress(stdout);
   print_header(o, run, device, progress);
   Generator eval_seed(o.seed * 2 + 2);

@@ -171,7 +171,7 @@ std::string epoch_summary(const EpochRow& r, int64_t epochs) {
 int run_train_tsp(TspTrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   TspTrainingRun run(o, device);
-  write_run_record(run.directory(), "tsp", run.resolved_config(), machine_json());
+  write_run_record(run.directory(), "tsp", run.resolved_config(), machine_json(), o.resume);
   Progress progress(stdout, "inst");
   progress.message(
       "kiln train tsp: " + o.model + " with " + std::to_string(run.model().parameter_count()) +

@@ -97,7 +97,7 @@ TEST_F(RunRecordTest, KeepsTheFirstRecordAndAppendsEachResumption) {
   const nlohmann::json machine = {{"threads", 2}};
   {
     const Invocation started({"kiln", "train", "copy", "--lr", "0.01"});
-    write_run_record(directory_, "sequence", {{"settings", {{"lr", 0.01}}}}, machine);
+    write_run_record(directory_, "sequence", {{"settings", {{"lr", 0.01}}}}, machine, false);
   }
   const nlohmann::json first = read_run_record(directory_);
   EXPECT_EQ(first.at("kind"), "sequence");
@@ -110,7 +110,7 @@ TEST_F(RunRecordTest, KeepsTheFirstRecordAndAppendsEachResumption) {
 
   for (const char* epochs : {"6", "8"}) {
     const Invocation resumed({"kiln", "train", "copy", "--resume", "--epochs", epochs});
-    write_run_record(directory_, "sequence", {{"settings", {{"lr", 0.5}}}}, machine);
+    write_run_record(directory_, "sequence", {{"settings", {{"lr", 0.5}}}}, machine, true);
   }
   const nlohmann::json record = read_run_record(directory_);
   EXPECT_EQ(record.at("config"), first.at("config"));
@@ -121,12 +121,21 @@ TEST_F(RunRecordTest, KeepsTheFirstRecordAndAppendsEachResumption) {
   EXPECT_TRUE(record.at("resumed")[1].contains("started"));
 }
 
+TEST_F(RunRecordTest, AFreshRunReplacesARecordLeftWithoutACheckpoint) {
+  write_run_record(directory_, "sequence", {{"settings", {{"lr", 0.01}}}}, {}, false);
+  write_run_record(directory_, "tsp", {{"settings", {{"lr", 0.5}}}}, {}, false);
+  const nlohmann::json record = read_run_record(directory_);
+  EXPECT_EQ(record.at("kind"), "tsp");
+  EXPECT_EQ(record.at("config").at("settings").at("lr"), 0.5);
+  EXPECT_FALSE(record.contains("resumed"));
+}
+
 TEST_F(RunRecordTest, AMalformedFileIsAKilnError) {
   const std::string file = (directory_ / kRunRecordFile).string();
   write(kRunRecordFile, "{\"kind\": \"tsp\",");
   expect_kiln_error({"truncated", [&] { read_run_record(directory_); }, {file, "not valid JSON"}});
   expect_kiln_error({"resumed over it",
-                     [&] { write_run_record(directory_, "tsp", {}, {}); },
+                     [&] { write_run_record(directory_, "tsp", {}, {}, true); },
                      {file, "not valid JSON"}});
   write(kRunRecordFile, "{\"epochs\": 3}");
   expect_kiln_error({"no kind", [&] { read_run_record(directory_); }, {file, "no \"kind\""}});
