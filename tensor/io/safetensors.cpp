@@ -16,12 +16,7 @@ namespace kiln {
 static_assert(std::endian::native == std::endian::little,
               "safetensors data is little-endian; kiln copies it as is");
 
-namespace {
-
-// The safetensors reference implementation refuses headers above 100 MB.
-constexpr uint64_t kMaxHeaderBytes = 100'000'000;
-
-const char* dtype_code(DType dtype) {
+const char* safetensors_dtype_code(DType dtype) {
   switch (dtype) {
     case DType::Bool:
       return "BOOL";
@@ -35,9 +30,14 @@ const char* dtype_code(DType dtype) {
   return "?";
 }
 
+namespace {
+
+// The safetensors reference implementation refuses headers above 100 MB.
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+
 bool parse_dtype(const std::string& code, DType* dtype) {
   for (DType candidate : {kBool, kInt64, kFloat32, kFloat64}) {
-    if (code == dtype_code(candidate)) {
+    if (code == safetensors_dtype_code(candidate)) {
       *dtype = candidate;
       return true;
     }
@@ -75,7 +75,7 @@ std::string safetensors_bytes(const std::map<std::string, Tensor>& tensors,
     const Tensor host = raw::contiguous(raw::to(tensor, kCPU));
     const uint64_t nbytes = static_cast<uint64_t>(host.numel()) * itemsize(host.dtype());
     std::vector<int64_t> shape(host.shape().begin(), host.shape().end());
-    header[name] = {{"dtype", dtype_code(host.dtype())},
+    header[name] = {{"dtype", safetensors_dtype_code(host.dtype())},
                     {"shape", shape},
                     {"data_offsets", {offset, offset + nbytes}}};
     offset += nbytes;

@@ -30,4 +30,7 @@ std::string safetensors_bytes(const std::map<std::string, Tensor>& tensors,
 Safetensors load_safetensors(const std::string& path);
 Safetensors parse_safetensors(std::string_view bytes, const std::string& source = "buffer");
 
+// The header's name for a dtype: "F32", "F64", "I64", "BOOL".
+const char* safetensors_dtype_code(DType dtype);
+
 }  // namespace kiln
