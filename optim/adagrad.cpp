@@ -7,18 +7,20 @@
 namespace kiln::optim {
 
 namespace {
+void check(const AdagradOptions& o) {
+  KILN_CHECK(o.lr >= 0, "Adagrad: lr must be non-negative, got ", o.lr);
+  KILN_CHECK(o.lr_decay >= 0, "Adagrad: lr_decay must be non-negative, got ", o.lr_decay);
+  KILN_CHECK(o.weight_decay >= 0, "Adagrad: weight_decay must be non-negative, got ",
+             o.weight_decay);
+  KILN_CHECK(o.initial_accumulator_value >= 0,
+             "Adagrad: initial_accumulator_value must be non-negative, got ",
+             o.initial_accumulator_value);
+  KILN_CHECK(o.eps >= 0, "Adagrad: eps must be non-negative, got ", o.eps);
+}
+
 const std::vector<ParamGroup<AdagradOptions>>& checked(
     const std::vector<ParamGroup<AdagradOptions>>& groups) {
-  for (const auto& [params, o] : groups) {
-    KILN_CHECK(o.lr >= 0, "Adagrad: lr must be non-negative, got ", o.lr);
-    KILN_CHECK(o.lr_decay >= 0, "Adagrad: lr_decay must be non-negative, got ", o.lr_decay);
-    KILN_CHECK(o.weight_decay >= 0, "Adagrad: weight_decay must be non-negative, got ",
-               o.weight_decay);
-    KILN_CHECK(o.initial_accumulator_value >= 0,
-               "Adagrad: initial_accumulator_value must be non-negative, got ",
-               o.initial_accumulator_value);
-    KILN_CHECK(o.eps >= 0, "Adagrad: eps must be non-negative, got ", o.eps);
-  }
+  for (const ParamGroup<AdagradOptions>& group : groups) check(group.options);
   return groups;
 }
 }  // namespace
@@ -33,6 +35,10 @@ Adagrad::Adagrad(const std::vector<ParamGroup<AdagradOptions>>& groups,
   KILN_CHECK(initial_accumulator_value >= 0,
              "Adagrad: initial_accumulator_value must be non-negative, got ",
              initial_accumulator_value);
+}
+
+void Adagrad::check_options(const AdagradOptions& options) const {
+  check(options);
 }
 
 void Adagrad::step() {

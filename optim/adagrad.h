@@ -23,6 +23,8 @@ class Adagrad final : public OptimizerWith<AdagradOptions> {
   void step() override;
 
  private:
+  void check_options(const AdagradOptions& options) const override;
+
   double initial_accumulator_value_;
 };
 

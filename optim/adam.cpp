@@ -8,16 +8,18 @@ namespace kiln::optim {
 
 namespace {
 
+void check(const AdamOptions& o, const char* name) {
+  KILN_CHECK(o.lr >= 0, name, ": lr must be non-negative, got ", o.lr);
+  KILN_CHECK(o.eps >= 0, name, ": eps must be non-negative, got ", o.eps);
+  KILN_CHECK(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1, name,
+             ": betas must be in [0, 1), got (", o.beta1, ", ", o.beta2, ")");
+  KILN_CHECK(o.weight_decay >= 0, name, ": weight_decay must be non-negative, got ",
+             o.weight_decay);
+}
+
 const std::vector<ParamGroup<AdamOptions>>& checked(
     const std::vector<ParamGroup<AdamOptions>>& groups, const char* name) {
-  for (const auto& [params, o] : groups) {
-    KILN_CHECK(o.lr >= 0, name, ": lr must be non-negative, got ", o.lr);
-    KILN_CHECK(o.eps >= 0, name, ": eps must be non-negative, got ", o.eps);
-    KILN_CHECK(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1, name,
-               ": betas must be in [0, 1), got (", o.beta1, ", ", o.beta2, ")");
-    KILN_CHECK(o.weight_decay >= 0, name, ": weight_decay must be non-negative, got ",
-               o.weight_decay);
-  }
+  for (const ParamGroup<AdamOptions>& group : groups) check(group.options, name);
   return groups;
 }
 
@@ -46,6 +48,10 @@ Adam::Adam(const std::vector<Tensor>& params, const AdamOptions& options)
 Adam::Adam(const std::vector<ParamGroup<AdamOptions>>& groups)
     : OptimizerWith(checked(groups, "Adam")) {}
 
+void Adam::check_options(const AdamOptions& options) const {
+  check(options, name());
+}
+
 void Adam::step() {
   for (size_t g = 0; g < group_count(); ++g) {
     const AdamOptions& o = options(g);
@@ -69,5 +75,11 @@ AdamW::AdamW(const std::vector<Tensor>& params, const AdamWOptions& options)
     : AdamW(std::vector<ParamGroup<AdamWOptions>>{{params, options}}) {}
 
 AdamW::AdamW(const std::vector<ParamGroup<AdamWOptions>>& groups) : Adam(decoupled(groups)) {}
+
+void AdamW::check_options(const AdamOptions& options) const {
+  Adam::check_options(options);
+  // Without it the update is Adam's: an AdamW that silently became Adam.
+  KILN_CHECK(options.decoupled_weight_decay, "AdamW: decoupled_weight_decay must be true");
+}
 
 }  // namespace kiln::optim

@@ -17,6 +17,9 @@ class Adam : public OptimizerWith<AdamOptions> {
   bool has_momentum() const override { return true; }
   double momentum(size_t group) const override { return options(group).beta1; }
   void set_momentum(size_t group, double beta1) override { options(group).beta1 = beta1; }
+
+ protected:
+  void check_options(const AdamOptions& options) const override;
 };
 
 // AdamW's options: Adam's, with PyTorch's AdamW default weight decay of 1e-2.
@@ -37,6 +40,9 @@ class AdamW final : public Adam {
   AdamW(const std::vector<Tensor>& params, const AdamWOptions& options);
   explicit AdamW(const std::vector<ParamGroup<AdamWOptions>>& groups);
   const char* name() const override { return "AdamW"; }
+
+ private:
+  void check_options(const AdamOptions& options) const override;
 };
 
 }  // namespace kiln::optim

@@ -38,12 +38,12 @@ void ChainedScheduler::undo_initial_steps() {
   for (const auto& scheduler : schedulers_) scheduler->undo_initial_steps();
 }
 
-nlohmann::json ChainedScheduler::state_dict() const {
+nlohmann::json ChainedScheduler::own_state() const {
   return state_with(schedulers_);
 }
 
-void ChainedScheduler::load_state_dict(const nlohmann::json& state) {
-  load_state_with(state, "ChainedScheduler", schedulers_);
+Commit ChainedScheduler::prepare_own_state(const nlohmann::json& state) {
+  return prepare_state_with(state, schedulers_);
 }
 
 }  // namespace kiln::optim

@@ -11,11 +11,12 @@ namespace kiln::optim {
 class ChainedScheduler final : public LRScheduler {
  public:
   explicit ChainedScheduler(std::vector<std::shared_ptr<LRScheduler>> schedulers);
+  const char* name() const override { return "ChainedScheduler"; }
   void step() override;
-  nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
 
  private:
+  nlohmann::json own_state() const override;
+  Commit prepare_own_state(const nlohmann::json& state) override;
   static Optimizer& shared_optimizer(const std::vector<std::shared_ptr<LRScheduler>>& schedulers);
   std::vector<double> get_lr() override;
   void undo_initial_steps() override;

@@ -4,7 +4,8 @@
 // caller's own values in one safetensors file, written atomically (temporary file, then
 // rename), so a crash mid-save leaves the previous checkpoint whole. Tensors are named
 // "model.<state_dict name>" and "optimizer.<index>.<name>"; the rest is JSON in the
-// file's metadata.
+// file's metadata, with "kiln_checksum", the tensors' checksum (tensor/io/checksum.h). It
+// covers the tensors only: the JSON state may be edited by hand, and is validated on load.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -31,12 +32,14 @@ struct Checkpoint {
 
 void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);
 
-// Restores every part `checkpoint` names, and sets its step and extra. Throws kiln::Error
-// naming the file and the problem when the file is not a readable kiln checkpoint or a
-// part does not fit what was saved: a missing part, missing or unexpected names, shapes,
-// dtypes, another kind of optimizer. The whole file is parsed and the model's tensors
-// checked before anything is loaded; the optimizer then loads all or nothing, but a
-// schedule state that does not fit is only found after the model and optimizer loaded.
+// Restores every part `checkpoint` names, and sets its step and extra, all or nothing:
+// every part is parsed and checked before any is assigned (optim/commit.h), so on failure
+// every object is as it was. Throws kiln::Error naming the file and the problem when the
+// file is not a readable kiln checkpoint, its tensors do not match its checksum ("checksum
+// mismatch"; files written before checkpoints had one load unchecked), or a part does not
+// fit: a missing part, missing or unexpected names, shapes, dtypes, another kind of
+// optimizer or schedule, options the optimizer's constructor would refuse, generator states
+// that are not non-negative integers.
 void load_checkpoint(const std::string& path, Checkpoint& checkpoint);
 
 }  // namespace kiln::optim

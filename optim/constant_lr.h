@@ -8,6 +8,7 @@ namespace kiln::optim {
 class ConstantLR final : public LRScheduler {
  public:
   ConstantLR(Optimizer& optimizer, double factor = 1.0 / 3, int64_t total_iters = 5);
+  const char* name() const override { return "ConstantLR"; }
 
  private:
   std::vector<double> get_lr() override;

@@ -69,20 +69,29 @@ std::vector<double> CosineAnnealingWarmRestarts::get_lr() {
   return lrs;
 }
 
-nlohmann::json CosineAnnealingWarmRestarts::state_dict() const {
-  nlohmann::json state = LRScheduler::state_dict();
+nlohmann::json CosineAnnealingWarmRestarts::own_state() const {
+  nlohmann::json state = LRScheduler::own_state();
   state["T_i"] = t_i_;
   state["T_cur"] = t_cur_;
   return state;
 }
 
-void CosineAnnealingWarmRestarts::load_state_dict(const nlohmann::json& state) {
+Commit CosineAnnealingWarmRestarts::prepare_own_state(const nlohmann::json& state) {
   KILN_CHECK(state.contains("T_i") && state["T_i"].is_number_integer() && state.contains("T_cur") &&
                  state["T_cur"].is_number(),
              "CosineAnnealingWarmRestarts load_state_dict: the state has no T_i and T_cur");
-  LRScheduler::load_state_dict(state);
-  t_i_ = state["T_i"].get<int64_t>();
-  t_cur_ = state["T_cur"].get<double>();
+  const auto t_i = state["T_i"].get<int64_t>();
+  const auto t_cur = state["T_cur"].get<double>();
+  KILN_CHECK(t_i > 0 && std::isfinite(t_cur),
+             "CosineAnnealingWarmRestarts load_state_dict: needs a positive T_i and a finite "
+             "T_cur, got ",
+             t_i, " and ", t_cur);
+  Commit base = LRScheduler::prepare_own_state(state);
+  return [this, base, t_i, t_cur]() {
+    base();
+    t_i_ = t_i;
+    t_cur_ = t_cur;
+  };
 }
 
 }  // namespace kiln::optim

@@ -12,15 +12,17 @@ class CosineAnnealingWarmRestarts final : public LRScheduler {
  public:
   CosineAnnealingWarmRestarts(Optimizer& optimizer, int64_t t_0, int64_t t_mult = 1,
                               double eta_min = 0);
+  const char* name() const override { return "CosineAnnealingWarmRestarts"; }
   // The next epoch.
   void step() override;
   // Jumps to `epoch`, which may be fractional (e.g. epoch + batch / batches_per_epoch, to
   // anneal within an epoch) and may go back; last_epoch becomes floor(epoch).
   void step(double epoch);
-  nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
 
  private:
+  // The base fields, with the period T_i and the position T_cur in it.
+  nlohmann::json own_state() const override;
+  Commit prepare_own_state(const nlohmann::json& state) override;
   std::vector<double> get_lr() override;
   int64_t t_0_, t_mult_;
   double eta_min_;

@@ -34,6 +34,7 @@ struct CyclicOptions {
 class CyclicLR final : public LRScheduler {
  public:
   CyclicLR(Optimizer& optimizer, CyclicOptions options);
+  const char* name() const override { return "CyclicLR"; }
 
  private:
   std::vector<double> get_lr() override;

@@ -18,6 +18,7 @@ class LambdaLR final : public LRScheduler {
  public:
   LambdaLR(Optimizer& optimizer, LRLambda lr_lambda);
   LambdaLR(Optimizer& optimizer, std::vector<LRLambda> lr_lambdas);
+  const char* name() const override { return "LambdaLR"; }
 
  private:
   std::vector<double> get_lr() override;
@@ -30,6 +31,7 @@ class MultiplicativeLR final : public LRScheduler {
  public:
   MultiplicativeLR(Optimizer& optimizer, LRLambda lr_lambda);
   MultiplicativeLR(Optimizer& optimizer, std::vector<LRLambda> lr_lambdas);
+  const char* name() const override { return "MultiplicativeLR"; }
 
  private:
   std::vector<double> get_lr() override;

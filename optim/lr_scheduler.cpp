@@ -27,6 +27,38 @@ std::vector<double> scaled(std::vector<double> lrs, double factor) {
 
 }  // namespace
 
+nlohmann::json Schedule::state_dict() const {
+  nlohmann::json state = own_state();
+  state["type"] = name();
+  return state;
+}
+
+Commit Schedule::prepare_load_state_dict(const nlohmann::json& state) {
+  KILN_CHECK(state.is_object(), name(), " load_state_dict: the state is not a JSON object");
+  if (state.contains("type")) {
+    KILN_CHECK(state["type"] == name(), name(), " load_state_dict: the state was saved by ",
+               state["type"].is_string() ? state["type"].get<std::string>() : "an unnamed schedule",
+               ", not ", name());
+  }
+  try {
+    return prepare_own_state(state);
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(std::string(name()) + " load_state_dict: " + error.what());
+  }
+}
+
+std::vector<double> Schedule::read_rates(const nlohmann::json& state, const char* key,
+                                         size_t group_count) const {
+  const auto rates = state.at(key).get<std::vector<double>>();
+  KILN_CHECK(rates.size() == group_count, name(), " load_state_dict: ", key, " holds ",
+             rates.size(), " rates, the optimizer has ", group_count, " parameter groups");
+  for (double rate : rates) {
+    KILN_CHECK(std::isfinite(rate) && rate >= 0, name(), " load_state_dict: ", key,
+               " holds the rate ", rate, "; rates are finite and non-negative");
+  }
+  return rates;
+}
+
 LRScheduler::LRScheduler(Optimizer& optimizer) : optimizer_(optimizer) {
   for (size_t g = 0; g < optimizer.group_count(); ++g) {
     std::optional<double>& initial = optimizer.initial_lr(g);
@@ -71,43 +103,49 @@ std::vector<double> LRScheduler::current_lrs() const {
   return lrs;
 }
 
-nlohmann::json LRScheduler::state_dict() const {
+nlohmann::json LRScheduler::own_state() const {
   return {{"last_epoch", last_epoch_},
           {"step_count", step_count_},
           {"base_lrs", base_lrs_},
           {"last_lr", last_lr_}};
 }
 
-void LRScheduler::load_state_dict(const nlohmann::json& state) {
-  try {
-    const auto base_lrs = state.at("base_lrs").get<std::vector<double>>();
-    KILN_CHECK(base_lrs.size() == base_lrs_.size(), "scheduler state for ", base_lrs.size(),
-               " parameter groups, the optimizer has ", base_lrs_.size());
-    last_epoch_ = state.at("last_epoch").get<int64_t>();
-    step_count_ = state.at("step_count").get<int64_t>();
-    base_lrs_ = base_lrs;
-    last_lr_ = state.at("last_lr").get<std::vector<double>>();
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(std::string("scheduler load_state_dict: ") + error.what());
-  }
+Commit LRScheduler::prepare_own_state(const nlohmann::json& state) {
+  std::vector<double> base_lrs = read_rates(state, "base_lrs", base_lrs_.size());
+  std::vector<double> last_lr = read_rates(state, "last_lr", base_lrs_.size());
+  const auto last_epoch = state.at("last_epoch").get<int64_t>();
+  const auto step_count = state.at("step_count").get<int64_t>();
+  KILN_CHECK(step_count >= 0, name(), " load_state_dict: step_count must be non-negative, got ",
+             step_count);
+  return [this, base_lrs = std::move(base_lrs), last_lr = std::move(last_lr), last_epoch,
+          step_count]() mutable {
+    base_lrs_ = std::move(base_lrs);
+    last_lr_ = std::move(last_lr);
+    last_epoch_ = last_epoch;
+    step_count_ = step_count;
+  };
 }
 
 nlohmann::json LRScheduler::state_with(
     const std::vector<std::shared_ptr<LRScheduler>>& schedulers) const {
-  nlohmann::json state = LRScheduler::state_dict();
+  nlohmann::json state = LRScheduler::own_state();
   state["schedulers"] = nlohmann::json::array();
   for (const auto& scheduler : schedulers) state["schedulers"].push_back(scheduler->state_dict());
   return state;
 }
 
-void LRScheduler::load_state_with(const nlohmann::json& state, const char* owner,
-                                  const std::vector<std::shared_ptr<LRScheduler>>& schedulers) {
-  LRScheduler::load_state_dict(state);
+Commit LRScheduler::prepare_state_with(
+    const nlohmann::json& state, const std::vector<std::shared_ptr<LRScheduler>>& schedulers) {
   KILN_CHECK(state.contains("schedulers") && state["schedulers"].is_array() &&
                  state["schedulers"].size() == schedulers.size(),
-             owner, " load_state_dict: the state does not hold ", schedulers.size(), " schedulers");
+             name(), " load_state_dict: the state does not hold ", schedulers.size(),
+             " schedulers");
+  std::vector<Commit> commits = {LRScheduler::prepare_own_state(state)};
   for (size_t i = 0; i < schedulers.size(); ++i)
-    schedulers[i]->load_state_dict(state["schedulers"][i]);
+    commits.push_back(schedulers[i]->prepare_load_state_dict(state["schedulers"][i]));
+  return [commits = std::move(commits)]() {
+    for (const Commit& commit : commits) commit();
+  };
 }
 
 StepLR::StepLR(Optimizer& optimizer, int64_t step_size, double gamma)
@@ -264,12 +302,12 @@ std::vector<double> SequentialLR::get_lr() {
   return current_lrs();
 }
 
-nlohmann::json SequentialLR::state_dict() const {
+nlohmann::json SequentialLR::own_state() const {
   return state_with(schedulers_);
 }
 
-void SequentialLR::load_state_dict(const nlohmann::json& state) {
-  load_state_with(state, "SequentialLR", schedulers_);
+Commit SequentialLR::prepare_own_state(const nlohmann::json& state) {
+  return prepare_state_with(state, schedulers_);
 }
 
 std::shared_ptr<SequentialLR> linear_warmup_cosine(Optimizer& optimizer, int64_t warmup_steps,

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "optim/commit.h"
 #include "optim/optimizer.h"
 
 namespace kiln::optim {
@@ -18,8 +19,25 @@ namespace kiln::optim {
 class Schedule {
  public:
   virtual ~Schedule() = default;
-  virtual nlohmann::json state_dict() const = 0;
-  virtual void load_state_dict(const nlohmann::json& state) = 0;
+  // The class name, as PyTorch's ("StepLR").
+  virtual const char* name() const = 0;
+  // The schedule's own fields, with its name under "type" so that a state loads into the
+  // same kind of schedule only.
+  nlohmann::json state_dict() const;
+  // Checks a state whole, changing nothing: its type (states saved before kiln recorded it
+  // have none, and load into any kind) and every field, and returns the Commit that
+  // restores it; throws kiln::Error naming what does not fit.
+  Commit prepare_load_state_dict(const nlohmann::json& state);
+  void load_state_dict(const nlohmann::json& state) { prepare_load_state_dict(state)(); }
+
+ protected:
+  virtual nlohmann::json own_state() const = 0;
+  // Parses and checks the fields of own_state() into staged values; throws kiln::Error or
+  // nlohmann::json::exception.
+  virtual Commit prepare_own_state(const nlohmann::json& state) = 0;
+  // A list of one learning rate per parameter group: finite and non-negative.
+  std::vector<double> read_rates(const nlohmann::json& state, const char* key,
+                                 size_t group_count) const;
 };
 
 class LRScheduler : public Schedule {
@@ -29,8 +47,6 @@ class LRScheduler : public Schedule {
   virtual void step();
   const std::vector<double>& last_lr() const { return last_lr_; }
   int64_t last_epoch() const { return last_epoch_; }
-  nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
 
  protected:
   // Records each group's initial rate (once per optimizer) as the base rates. Derived
@@ -45,11 +61,14 @@ class LRScheduler : public Schedule {
   // PyTorch's recursive_undo, which SequentialLR runs on the schedules it holds: a schedule
   // steps back over its initial step; one that holds schedules passes it on to them.
   virtual void undo_initial_steps() { --last_epoch_; }
+  // last_epoch, step_count, base_lrs and last_lr.
+  nlohmann::json own_state() const override;
+  Commit prepare_own_state(const nlohmann::json& state) override;
   // A composite schedule's state: its own, with the states of the schedules it holds under
   // "schedulers".
   nlohmann::json state_with(const std::vector<std::shared_ptr<LRScheduler>>& schedulers) const;
-  void load_state_with(const nlohmann::json& state, const char* owner,
-                       const std::vector<std::shared_ptr<LRScheduler>>& schedulers);
+  Commit prepare_state_with(const nlohmann::json& state,
+                            const std::vector<std::shared_ptr<LRScheduler>>& schedulers);
   // The rates for last_epoch_ from the current ones; is_initial_ during initial_step().
   virtual std::vector<double> get_lr() = 0;
   virtual std::optional<std::vector<double>> closed_form_lr() const { return std::nullopt; }
@@ -70,6 +89,7 @@ class LRScheduler : public Schedule {
 class StepLR final : public LRScheduler {
  public:
   StepLR(Optimizer& optimizer, int64_t step_size, double gamma = 0.1);
+  const char* name() const override { return "StepLR"; }
 
  private:
   std::vector<double> get_lr() override;
@@ -82,6 +102,7 @@ class StepLR final : public LRScheduler {
 class MultiStepLR final : public LRScheduler {
  public:
   MultiStepLR(Optimizer& optimizer, std::vector<int64_t> milestones, double gamma = 0.1);
+  const char* name() const override { return "MultiStepLR"; }
 
  private:
   std::vector<double> get_lr() override;
@@ -94,6 +115,7 @@ class MultiStepLR final : public LRScheduler {
 class ExponentialLR final : public LRScheduler {
  public:
   ExponentialLR(Optimizer& optimizer, double gamma);
+  const char* name() const override { return "ExponentialLR"; }
 
  private:
   std::vector<double> get_lr() override;
@@ -106,6 +128,7 @@ class LinearLR final : public LRScheduler {
  public:
   LinearLR(Optimizer& optimizer, double start_factor = 1.0 / 3, double end_factor = 1.0,
            int64_t total_iters = 5);
+  const char* name() const override { return "LinearLR"; }
 
  private:
   std::vector<double> get_lr() override;
@@ -119,6 +142,7 @@ class LinearLR final : public LRScheduler {
 class CosineAnnealingLR final : public LRScheduler {
  public:
   CosineAnnealingLR(Optimizer& optimizer, int64_t t_max, double eta_min = 0);
+  const char* name() const override { return "CosineAnnealingLR"; }
 
  private:
   std::vector<double> get_lr() override;
@@ -133,11 +157,12 @@ class SequentialLR final : public LRScheduler {
  public:
   SequentialLR(Optimizer& optimizer, std::vector<std::shared_ptr<LRScheduler>> schedulers,
                std::vector<int64_t> milestones);
+  const char* name() const override { return "SequentialLR"; }
   void step() override;
-  nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
 
  private:
+  nlohmann::json own_state() const override;
+  Commit prepare_own_state(const nlohmann::json& state) override;
   std::vector<double> get_lr() override;
   void undo_initial_steps() override;
   std::vector<std::shared_ptr<LRScheduler>> schedulers_;

@@ -25,6 +25,7 @@ struct OneCycleOptions {
 class OneCycleLR final : public LRScheduler {
  public:
   OneCycleLR(Optimizer& optimizer, OneCycleOptions options);
+  const char* name() const override { return "OneCycleLR"; }
 
  private:
   // A rate is an index into GroupRates::lr: the initial, maximum and final rates.

@@ -45,6 +45,7 @@ int64_t Optimizer::count_step(State& state) {
 
 OptimizerState Optimizer::state_dict() const {
   OptimizerState out;
+  out.type = name();
   out.groups = nlohmann::json::array();
   size_t index = 0;
   for (size_t g = 0; g < group_params_.size(); ++g) {
@@ -80,24 +81,48 @@ std::pair<size_t, std::string> parse_state_key(const std::string& key, size_t pa
 
 }  // namespace
 
-void Optimizer::load_state_dict(const OptimizerState& state) {
+Commit Optimizer::prepare_load_state_dict(const OptimizerState& state) {
+  KILN_CHECK(state.type == name(), name(), ".load_state_dict: the state was saved by ",
+             state.type.empty() ? "an unnamed optimizer" : state.type, ", not ", name());
   KILN_CHECK(state.groups.is_array() && state.groups.size() == group_params_.size(), name(),
              ".load_state_dict: ", state.groups.is_array() ? state.groups.size() : 0,
              " parameter groups saved, the optimizer has ", group_params_.size());
   std::vector<const Tensor*> params;
+  std::vector<nlohmann::json> options;
   for (size_t g = 0; g < group_params_.size(); ++g) {
     const nlohmann::json& group = state.groups[g];
-    const size_t saved =
-        group.contains("params") && group["params"].is_array() ? group["params"].size() : 0;
+    const size_t saved = group.is_object() && group.contains("params") && group["params"].is_array()
+                             ? group["params"].size()
+                             : 0;
     KILN_CHECK(saved == group_params_[g].size(), name(), ".load_state_dict: group ", g, " has ",
                saved, " parameters saved and ", group_params_[g].size(), " in the optimizer");
     for (const Tensor& param : group_params_[g]) params.push_back(&param);
+    options.push_back(group);
+    if (group.is_object()) options.back().erase("params");
   }
-  std::map<size_t, std::map<std::string, Tensor>> restored;
-  for (const auto& [key, value] : state.tensors) {
+  std::map<size_t, State> restored = restore_state(state.tensors, params);
+  Commit install_options;
+  try {
+    install_options = prepare_group_options(options);
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(std::string(name()) +
+                ".load_state_dict: unreadable group options: " + error.what());
+  }
+  return [this, install_options, restored = std::move(restored)]() mutable {
+    install_options();
+    state_ = std::move(restored);
+  };
+}
+
+std::map<size_t, Optimizer::State> Optimizer::restore_state(
+    const std::map<std::string, Tensor>& tensors, const std::vector<const Tensor*>& params) const {
+  std::map<size_t, State> restored;
+  for (const auto& [key, value] : tensors) {
     const auto [index, entry] = parse_state_key(key, params.size(), name());
     const Tensor& param = *params[index];
     const bool counter = entry == "step";
+    KILN_CHECK(is_floating(value.dtype()), name(), ".load_state_dict: state '", key, "' is ",
+               value.dtype(), ", not floating");
     KILN_CHECK(counter ? value.numel() == 1 : value.shape() == param.shape(), name(),
                ".load_state_dict: state '", key, "' has shape ", value.shape(),
                counter ? ", not a single value" : " but the parameter has shape ",
@@ -108,18 +133,7 @@ void Optimizer::load_state_dict(const OptimizerState& state) {
         counter ? raw::clone(raw::to(raw::reshape(value, {}), kFloat32))
                 : raw::clone(raw::to(raw::to(value, param.device()), param.dtype()));
   }
-  std::vector<nlohmann::json> options;
-  for (const nlohmann::json& group : state.groups) {
-    options.push_back(group);
-    options.back().erase("params");
-  }
-  try {
-    set_group_options(options);
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(std::string(name()) +
-                ".load_state_dict: unreadable group options: " + error.what());
-  }
-  state_ = std::move(restored);
+  return restored;
 }
 
 }  // namespace kiln::optim

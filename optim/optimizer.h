@@ -11,15 +11,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "optim/commit.h"
 #include "optim/options_json.h"
 #include "tensor/tensor.h"
 
 namespace kiln::optim {
 
-// An optimizer's state as a checkpoint holds it: per-parameter tensors named
-// "<index>.<name>" (index counting parameters across groups in order, as PyTorch numbers
-// them) and each group's options with its parameters' indices.
+// An optimizer's state as a checkpoint holds it: the optimizer's kind, per-parameter
+// tensors named "<index>.<name>" (index counting parameters across groups in order, as
+// PyTorch numbers them) and each group's options with its parameters' indices.
 struct OptimizerState {
+  std::string type;  // the optimizer's name(): "AdamW"
   std::map<std::string, Tensor> tensors;
   nlohmann::json groups;
 };
@@ -49,9 +51,13 @@ class Optimizer {
   std::optional<double>& initial_lr(size_t group) { return initial_lrs_.at(group); }
 
   OptimizerState state_dict() const;
-  // Restores options and state saved from an optimizer of the same kind over parameters of
-  // the same shapes; throws kiln::Error naming what does not fit.
-  void load_state_dict(const OptimizerState& state);
+  // Checks a state saved from an optimizer of the same kind over parameters of the same
+  // shapes, changing nothing: its type, the group and parameter counts, each state tensor's
+  // shape, and each group's options by the constructor's checks (a negative lr from an
+  // edited file is an error). Returns the Commit that restores it; throws kiln::Error naming
+  // what does not fit.
+  Commit prepare_load_state_dict(const OptimizerState& state);
+  void load_state_dict(const OptimizerState& state) { prepare_load_state_dict(state)(); }
 
  protected:
   explicit Optimizer(std::vector<std::vector<Tensor>> group_params);
@@ -73,11 +79,17 @@ class Optimizer {
   // the new count, 1 on the first step.
   static int64_t count_step(State& state);
   virtual nlohmann::json group_options(size_t group) const = 0;
-  // Replaces every group's options; throws nlohmann::json::exception, changing nothing, when
-  // one does not parse.
-  virtual void set_group_options(const std::vector<nlohmann::json>& options) = 0;
+  // Parses and checks every group's options, changing nothing, and returns the Commit that
+  // installs them; throws kiln::Error or nlohmann::json::exception on the first that does
+  // not fit.
+  virtual Commit prepare_group_options(const std::vector<nlohmann::json>& options) = 0;
 
  private:
+  // The saved state tensors as this optimizer keeps them, checked against `params` (every
+  // parameter, in index order).
+  std::map<size_t, State> restore_state(const std::map<std::string, Tensor>& tensors,
+                                        const std::vector<const Tensor*>& params) const;
+
   std::vector<std::vector<Tensor>> group_params_;
   std::vector<std::optional<double>> initial_lrs_;
   std::map<size_t, State> state_;
@@ -105,10 +117,16 @@ class OptimizerWith : public Optimizer {
     for (const ParamGroup<Options>& group : groups) options_.push_back(group.options);
   }
   nlohmann::json group_options(size_t group) const override { return options_.at(group); }
-  void set_group_options(const std::vector<nlohmann::json>& options) override {
+  // The constructor's checks of one group's options, run again on options loaded from a
+  // file; throws kiln::Error.
+  virtual void check_options(const Options& options) const = 0;
+  Commit prepare_group_options(const std::vector<nlohmann::json>& options) override {
     std::vector<Options> parsed;
-    for (const nlohmann::json& group : options) parsed.push_back(group.get<Options>());
-    options_ = std::move(parsed);
+    for (const nlohmann::json& group : options) {
+      parsed.push_back(group.get<Options>());
+      check_options(parsed.back());
+    }
+    return [this, parsed = std::move(parsed)]() mutable { options_ = std::move(parsed); };
   }
 
  private:

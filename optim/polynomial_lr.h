@@ -9,6 +9,7 @@ namespace kiln::optim {
 class PolynomialLR final : public LRScheduler {
  public:
   PolynomialLR(Optimizer& optimizer, int64_t total_iters = 5, double power = 1);
+  const char* name() const override { return "PolynomialLR"; }
 
  private:
   std::vector<double> get_lr() override;

@@ -64,26 +64,43 @@ void ReduceLROnPlateau::step(double metric) {
   for (size_t g = 0; g < optimizer_.group_count(); ++g) last_lr_[g] = optimizer_.lr(g);
 }
 
-nlohmann::json ReduceLROnPlateau::state_dict() const {
-  // JSON has no infinity: the best of a run that has seen no metric is saved as null.
-  return {{"best", std::isfinite(best_) ? nlohmann::json(best_) : nlohmann::json(nullptr)},
+nlohmann::json ReduceLROnPlateau::own_state() const {
+  const nlohmann::json best =
+      std::isfinite(best_) ? nlohmann::json(best_) : nlohmann::json(best_ > 0 ? "inf" : "-inf");
+  return {{"best", best},
           {"last_epoch", last_epoch_},
           {"num_bad_epochs", num_bad_epochs_},
           {"cooldown_counter", cooldown_counter_},
           {"last_lr", last_lr_}};
 }
 
-void ReduceLROnPlateau::load_state_dict(const nlohmann::json& state) {
-  try {
-    const nlohmann::json& best = state.at("best");
-    best_ = best.is_null() ? worst() : best.get<double>();
-    last_epoch_ = state.at("last_epoch").get<int64_t>();
-    num_bad_epochs_ = state.at("num_bad_epochs").get<int64_t>();
-    cooldown_counter_ = state.at("cooldown_counter").get<int64_t>();
-    last_lr_ = state.at("last_lr").get<std::vector<double>>();
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(std::string("ReduceLROnPlateau load_state_dict: ") + error.what());
-  }
+double ReduceLROnPlateau::read_best(const nlohmann::json& best) const {
+  if (best.is_null()) return worst();
+  if (best == "inf") return std::numeric_limits<double>::infinity();
+  if (best == "-inf") return -std::numeric_limits<double>::infinity();
+  KILN_CHECK(best.is_number(), "ReduceLROnPlateau load_state_dict: best must be a number, \"inf\" ",
+             "or \"-inf\", got ", best.is_primitive() ? best.dump() : best.type_name());
+  return best.get<double>();
+}
+
+Commit ReduceLROnPlateau::prepare_own_state(const nlohmann::json& state) {
+  const double best = read_best(state.at("best"));
+  const auto last_epoch = state.at("last_epoch").get<int64_t>();
+  const auto num_bad_epochs = state.at("num_bad_epochs").get<int64_t>();
+  const auto cooldown_counter = state.at("cooldown_counter").get<int64_t>();
+  KILN_CHECK(last_epoch >= 0 && num_bad_epochs >= 0 && cooldown_counter >= 0,
+             "ReduceLROnPlateau load_state_dict: last_epoch, num_bad_epochs and cooldown_counter ",
+             "must be non-negative, got ", last_epoch, ", ", num_bad_epochs, " and ",
+             cooldown_counter);
+  std::vector<double> last_lr = read_rates(state, "last_lr", optimizer_.group_count());
+  return [this, best, last_epoch, num_bad_epochs, cooldown_counter,
+          last_lr = std::move(last_lr)]() mutable {
+    best_ = best;
+    last_epoch_ = last_epoch;
+    num_bad_epochs_ = num_bad_epochs;
+    cooldown_counter_ = cooldown_counter;
+    last_lr_ = std::move(last_lr);
+  };
 }
 
 }  // namespace kiln::optim

@@ -22,12 +22,17 @@ struct PlateauOptions {
 class ReduceLROnPlateau final : public Schedule {
  public:
   ReduceLROnPlateau(Optimizer& optimizer, PlateauOptions options = {});
+  const char* name() const override { return "ReduceLROnPlateau"; }
   void step(double metric);
   const std::vector<double>& last_lr() const { return last_lr_; }
-  nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
 
  private:
+  // "best" is a number, or the string "inf" or "-inf" (JSON has no infinities; a run that
+  // has seen no metric yet has an infinite best). A null best, as kiln wrote before, means
+  // the mode's starting best.
+  nlohmann::json own_state() const override;
+  Commit prepare_own_state(const nlohmann::json& state) override;
+  double read_best(const nlohmann::json& best) const;
   bool is_better(double metric) const;
   double worst() const;
 

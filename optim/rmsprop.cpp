@@ -7,16 +7,18 @@
 namespace kiln::optim {
 
 namespace {
+void check(const RMSpropOptions& o) {
+  KILN_CHECK(o.lr >= 0, "RMSprop: lr must be non-negative, got ", o.lr);
+  KILN_CHECK(o.alpha >= 0, "RMSprop: alpha must be non-negative, got ", o.alpha);
+  KILN_CHECK(o.eps >= 0, "RMSprop: eps must be non-negative, got ", o.eps);
+  KILN_CHECK(o.momentum >= 0, "RMSprop: momentum must be non-negative, got ", o.momentum);
+  KILN_CHECK(o.weight_decay >= 0, "RMSprop: weight_decay must be non-negative, got ",
+             o.weight_decay);
+}
+
 const std::vector<ParamGroup<RMSpropOptions>>& checked(
     const std::vector<ParamGroup<RMSpropOptions>>& groups) {
-  for (const auto& [params, o] : groups) {
-    KILN_CHECK(o.lr >= 0, "RMSprop: lr must be non-negative, got ", o.lr);
-    KILN_CHECK(o.alpha >= 0, "RMSprop: alpha must be non-negative, got ", o.alpha);
-    KILN_CHECK(o.eps >= 0, "RMSprop: eps must be non-negative, got ", o.eps);
-    KILN_CHECK(o.momentum >= 0, "RMSprop: momentum must be non-negative, got ", o.momentum);
-    KILN_CHECK(o.weight_decay >= 0, "RMSprop: weight_decay must be non-negative, got ",
-               o.weight_decay);
-  }
+  for (const ParamGroup<RMSpropOptions>& group : groups) check(group.options);
   return groups;
 }
 }  // namespace
@@ -26,6 +28,10 @@ RMSprop::RMSprop(const std::vector<Tensor>& params, const RMSpropOptions& option
 
 RMSprop::RMSprop(const std::vector<ParamGroup<RMSpropOptions>>& groups)
     : OptimizerWith(checked(groups)) {}
+
+void RMSprop::check_options(const RMSpropOptions& options) const {
+  check(options);
+}
 
 void RMSprop::step() {
   for (size_t g = 0; g < group_count(); ++g) {

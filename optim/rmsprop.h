@@ -17,6 +17,9 @@ class RMSprop final : public OptimizerWith<RMSpropOptions> {
   bool has_momentum() const override { return true; }
   double momentum(size_t group) const override { return options(group).momentum; }
   void set_momentum(size_t group, double momentum) override { options(group).momentum = momentum; }
+
+ private:
+  void check_options(const RMSpropOptions& options) const override;
 };
 
 }  // namespace kiln::optim

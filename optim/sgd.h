@@ -17,6 +17,9 @@ class SGD final : public OptimizerWith<SGDOptions> {
   bool has_momentum() const override { return true; }
   double momentum(size_t group) const override { return options(group).momentum; }
   void set_momentum(size_t group, double momentum) override { options(group).momentum = momentum; }
+
+ private:
+  void check_options(const SGDOptions& options) const override;
 };
 
 }  // namespace kiln::optim
