@@ -7,12 +7,11 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include "models/forecast/forecasters.h"
-#include "tensor/error.h"
 #include "tensor/io/atomic_file.h"
 #include "tensor/parallel.h"
+#include "tools/csv_log.h"
 #include "tools/forecast_results.h"
 #include "tools/forecast_training_run.h"
 #include "tools/interrupt.h"
@@ -98,21 +97,19 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void append_metrics(const std::filesystem::path& file, const ForecastEpochResult& r, int64_t step,
-                    double windows_per_second, double seconds) {
-  const bool fresh = !std::filesystem::exists(file) || std::filesystem::file_size(file) == 0;
-  std::ofstream out(file, std::ios::app);
-  KILN_CHECK(out.good(), "cannot append to '", file.string(), "'");
-  if (fresh)
-    out << "epoch,step,loss,validation_mse,validation_mae,test_mse,test_mae,improved,lr,"
-           "windows_per_second,seconds\n";
+constexpr const char* kMetricsHeader =
+    "epoch,step,loss,validation_mse,validation_mae,test_mse,test_mae,improved,lr,"
+    "windows_per_second,seconds";
+
+// One row of OUT/metrics.csv.
+std::string metrics_row(const ForecastEpochResult& r, int64_t step, double windows_per_second,
+                        double seconds) {
   char row[512];
-  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%.6g,%.1f,%.2f\n",
+  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%.6g,%.1f,%.2f",
                 static_cast<long long>(r.epoch), static_cast<long long>(step), r.train_loss,
                 r.validation.mse, r.validation.mae, r.test.mse, r.test.mae, r.improved ? 1 : 0,
                 r.lr, windows_per_second, seconds);
-  out << row;
-  KILN_CHECK(out.good(), "cannot append to '", file.string(), "'");
+  return row;
 }
 
 std::string epoch_summary(const ForecastEpochResult& r, int64_t epochs, const EarlyStopping& s,
@@ -160,6 +157,7 @@ void write_examples(ForecastTrainingRun& run, int64_t epoch, Device device) {
 int run_train_forecast(ForecastTrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   ForecastTrainingRun run(o, device);
+  const CsvLog metrics(run.directory() / kMetricsFile, kMetricsHeader, run.epoch());
   write_run_record(run.directory(), "forecast", run.resolved_config(), machine_json(), o.resume);
   const bool shown = !o.quiet;
   Progress progress(stdout, "win");
@@ -199,8 +197,7 @@ int run_train_forecast(ForecastTrainOptions o) {
     const ForecastEpochResult result = run.end_epoch();
     write_examples(run, epoch, device);
     run.set_elapsed(seconds_since(started));
-    append_metrics(run.directory() / kMetricsFile, result, run.step(), windows_per_second,
-                   run.elapsed());
+    metrics.append({metrics_row(result, run.step(), windows_per_second, run.elapsed())});
     if (shown)
       progress.end_epoch(epoch_summary(result, epochs, run.early_stopping(), run.elapsed()));
     run.save();

@@ -149,7 +149,7 @@ ForecastTrainingRun::ForecastTrainingRun(ForecastTrainOptions& options, Device d
   optimizer_ = std::make_unique<optim::Adam>(model_->parameters(),
                                              optim::AdamOptions{.lr = t.learning_rate});
   make_schedule();
-  std::filesystem::create_directories(directory_);
+  prepare_run_directory(directory_);
   if (options_.resume) restore();
   steps_ = std::make_unique<StepLog>(directory_, step_);
 }

@@ -1,14 +1,37 @@
 #include "tools/run_directory.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "optim/checkpoint.h"
 #include "tensor/cuda/cuda.h"
 #include "tensor/error.h"
+#include "tensor/io/atomic_file.h"
 #include "tensor/io/safetensors.h"
 #include "tensor/parallel.h"
 
 namespace kiln::tools {
+
+namespace {
+
+// Writes a few bytes to disk in `directory` and removes them; the errno of the system's refusal
+// (no permission, a read-only or full file system), or 0. Named as a temporary, so a probe a
+// kill left is cleared with the others.
+int write_refused(const std::filesystem::path& directory) {
+  std::string probe = (directory / ".kiln-write-probe.tmp.XXXXXX").string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) return errno;
+  const bool written = ::write(fd, "kiln\n", 5) == 5 && ::fsync(fd) == 0;
+  const int refusal = written ? 0 : errno;
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return refusal;
+}
+
+}  // namespace
 
 Device setup_device(const std::string& text, int threads) {
   const Device device = Device::parse(text);
@@ -21,6 +44,16 @@ Device setup_device(const std::string& text, int threads) {
   KILN_CHECK(threads >= 0, "--threads must be positive, got ", threads);
   if (threads > 0) set_num_threads(threads);
   return device;
+}
+
+void prepare_run_directory(const std::filesystem::path& directory) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  KILN_CHECK(!error, "cannot create the run directory '", directory.string(),
+             "': ", error.message());
+  const int refusal = write_refused(directory);
+  KILN_CHECK(refusal == 0, "cannot write to '", directory.string(), "': ", std::strerror(refusal));
+  remove_stale_temporaries(directory.string());
 }
 
 bool stop_requested(int64_t stop_at_step, int64_t stop_at_epoch, int64_t step,

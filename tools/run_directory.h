@@ -3,6 +3,7 @@
 // What the train, eval and sample commands share: where a run keeps its files, the device
 // and thread setup, and rebuilding a trained model from its checkpoint.
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,11 @@ inline constexpr const char* kMetricsFile = "metrics.csv";
 // Parses the device and checks that it exists ("cuda:1" on a machine with one GPU is an
 // error naming what there is); applies a positive thread count.
 Device setup_device(const std::string& device, int threads);
+
+// Makes DIR ready for a training run: created if missing, checked writable by writing a file
+// into it (a read-only or full file system is a kiln::Error "cannot write to 'DIR': ..." before
+// any training), and cleared of the temporary files writes killed mid-way left.
+void prepare_run_directory(const std::filesystem::path& directory);
 
 // Whether a training loop about to take the step after `step` stops there, told to by
 // --stop-at-step or --stop-at-epoch (0: not told).

@@ -2,9 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "tensor/error.h"
 #include "tensor/io/atomic_file.h"
@@ -76,18 +74,8 @@ nlohmann::json read_run_record(const std::filesystem::path& directory) {
   return record;
 }
 
-StepLog::StepLog(std::filesystem::path directory, int64_t resumed_step)
-    : file_(std::move(directory) / kStepsFile) {
-  if (!std::filesystem::exists(file_)) return;
-  std::ifstream in(file_);
-  std::ostringstream kept;
-  std::string line;
-  while (std::getline(in, line)) {
-    const bool header = line.rfind("step,", 0) == 0;
-    if (header || (!line.empty() && std::atoll(line.c_str()) <= resumed_step)) kept << line << "\n";
-  }
-  write_file_atomically(file_.string(), kept.str());
-}
+StepLog::StepLog(const std::filesystem::path& directory, int64_t resumed_step)
+    : log_(directory / kStepsFile, "step,loss,lr", resumed_step) {}
 
 void StepLog::add(int64_t step, double loss, double lr) {
   char row[96];
@@ -96,12 +84,7 @@ void StepLog::add(int64_t step, double loss, double lr) {
 }
 
 void StepLog::flush() {
-  const bool fresh = !std::filesystem::exists(file_) || std::filesystem::file_size(file_) == 0;
-  std::ofstream out(file_, std::ios::app);
-  KILN_CHECK(out.good(), "cannot append to '", file_.string(), "'");
-  if (fresh) out << "step,loss,lr\n";
-  for (const std::string& row : pending_) out << row << "\n";
-  KILN_CHECK(out.good(), "cannot append to '", file_.string(), "'");
+  log_.append(pending_);
   pending_.clear();
 }
 

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tools/csv_log.h"
+
 namespace kiln::tools {
 
 inline constexpr const char* kRunRecordFile = "run.json";
@@ -28,19 +30,18 @@ void write_run_record(const std::filesystem::path& directory, const std::string&
 // DIR/run.json, or null when the run has none; a malformed file is a kiln::Error.
 nlohmann::json read_run_record(const std::filesystem::path& directory);
 
-// Per-step loss and learning rate, kept in memory during an epoch and appended to
-// DIR/steps.csv ("step,loss,lr") when the epoch's metrics row is written, so a run resumed
-// from its last checkpoint never holds a step twice (rows past the checkpoint's step are
-// dropped when the log reopens).
+// Per-step loss and learning rate, kept in memory between checkpoints and appended to
+// DIR/steps.csv ("step,loss,lr") just before each, so a run resumed from its last checkpoint
+// never holds a step twice (rows past the checkpoint's step are dropped when the log reopens).
 class StepLog {
  public:
   // Opens DIR/steps.csv for appending, first truncating it to steps <= `resumed_step`.
-  StepLog(std::filesystem::path directory, int64_t resumed_step);
+  StepLog(const std::filesystem::path& directory, int64_t resumed_step);
   void add(int64_t step, double loss, double lr);
   void flush();
 
  private:
-  std::filesystem::path file_;
+  CsvLog log_;
   std::vector<std::string> pending_;
 };
 

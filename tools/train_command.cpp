@@ -6,10 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
-#include "tensor/error.h"
 #include "tensor/parallel.h"
+#include "tools/csv_log.h"
 #include "tools/interrupt.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
@@ -22,21 +21,17 @@ namespace kiln::tools {
 
 namespace {
 
-// Appends one row to DIR/metrics.csv, writing the header to a new file.
-void append_metrics(const std::filesystem::path& file, int64_t epoch, int64_t step, double loss,
-                    const Scores& scores, double lr, double tokens_per_second, double seconds) {
-  const bool fresh = !std::filesystem::exists(file) || std::filesystem::file_size(file) == 0;
-  std::ofstream out(file, std::ios::app);
-  KILN_CHECK(out.good(), "cannot append to '", file.string(), "'");
-  if (fresh)
-    out << "epoch,step,loss,heldout_exact_match,heldout_token_accuracy,lr,tokens_per_second,"
-           "seconds\n";
+constexpr const char* kMetricsHeader =
+    "epoch,step,loss,heldout_exact_match,heldout_token_accuracy,lr,tokens_per_second,seconds";
+
+// One row of DIR/metrics.csv.
+std::string metrics_row(int64_t epoch, int64_t step, double loss, const Scores& scores, double lr,
+                        double tokens_per_second, double seconds) {
   char row[256];
-  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.4f,%.4f,%.6g,%.1f,%.2f\n",
+  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.4f,%.4f,%.6g,%.1f,%.2f",
                 static_cast<long long>(epoch), static_cast<long long>(step), loss,
                 scores.exact_match, scores.token_accuracy, lr, tokens_per_second, seconds);
-  out << row;
-  KILN_CHECK(out.good(), "cannot append to '", file.string(), "'");
+  return row;
 }
 
 }  // namespace
@@ -191,8 +186,8 @@ int stop(const TrainOptions& o, TrainingRun& run, Progress& progress, bool inter
 
 // After an epoch: held-out scores and examples, a metrics row, the summary line and a
 // checkpoint. `started` is when the run would have started had it never stopped.
-void end_epoch(const TrainOptions& o, TrainingRun& run, int64_t epoch, double throughput,
-               const std::vector<models::Example>& held_out, Device device,
+void end_epoch(const TrainOptions& o, TrainingRun& run, const CsvLog& metrics, int64_t epoch,
+               double throughput, const std::vector<models::Example>& held_out, Device device,
                Clock::time_point started, Progress& progress) {
   EpochProgress& p = run.progress();
   run.model().module().eval();
@@ -206,8 +201,7 @@ void end_epoch(const TrainOptions& o, TrainingRun& run, int64_t epoch, double th
   p.elapsed = seconds_between(started, Clock::now());
   const double mean_loss = p.loss / static_cast<double>(p.steps);
   const double lr = run.optimizer().lr(0);
-  append_metrics(run.directory() / kMetricsFile, epoch, run.step(), mean_loss, p.scores, lr,
-                 throughput, p.elapsed);
+  metrics.append({metrics_row(epoch, run.step(), mean_loss, p.scores, lr, throughput, p.elapsed)});
   char summary[256];
   std::snprintf(summary, sizeof summary,
                 "epoch %lld/%lld  loss %.4f  held-out exact match %.4f  token accuracy %.4f  "
@@ -227,6 +221,8 @@ void end_epoch(const TrainOptions& o, TrainingRun& run, int64_t epoch, double th
 int run_train(TrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   TrainingRun run(o, device);
+  const CsvLog metrics(run.directory() / kMetricsFile, kMetricsHeader,
+                       run.step() / o.steps_per_epoch);
   write_run_record(run.directory(), "sequence", run.resolved_config(), machine_json(), o.resume);
   Progress progress(stdout);
   print_header(o, run, device, progress);
@@ -260,7 +256,7 @@ int run_train(TrainOptions o) {
                       run.progress().loss / static_cast<double>(run.progress().steps),
                       throughput());
     }
-    end_epoch(o, run, epoch, throughput(), held_out, device, started, progress);
+    end_epoch(o, run, metrics, epoch, throughput(), held_out, device, started, progress);
     if (o.target_accuracy > 0 &&
         run.progress().scores.headline(run.model().task()) >= o.target_accuracy) {
       reached = true;

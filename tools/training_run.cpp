@@ -82,7 +82,7 @@ TrainingRun::TrainingRun(TrainOptions& options, Device device)
   config_ = run_config(options_, checkpoint_file_, saved_extra);
   const bool resized =
       options_.resume && saved_extra.at("settings").at("epochs").get<int64_t>() != options_.epochs;
-  std::filesystem::create_directories(directory_);
+  prepare_run_directory(directory_);
 
   manual_seed(options_.seed);
   model_ = std::make_unique<SequenceModel>(config_);

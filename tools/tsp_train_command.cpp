@@ -7,13 +7,12 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include "models/tasks/tsp_baselines.h"
 #include "models/tasks/tsp_instances.h"
 #include "models/tsp_policies.h"
-#include "tensor/error.h"
 #include "tensor/parallel.h"
+#include "tools/csv_log.h"
 #include "tools/interrupt.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
@@ -126,25 +125,22 @@ struct EpochRow {
   std::optional<models::RolloutBaseline::EpochResult> test;
 };
 
-// Appends one row to DIR/metrics.csv, writing the header to a new file.
-void append_metrics(const std::filesystem::path& file, const EpochRow& r) {
-  const bool fresh = !std::filesystem::exists(file) || std::filesystem::file_size(file) == 0;
-  std::ofstream out(file, std::ios::app);
-  KILN_CHECK(out.good(), "cannot append to '", file.string(), "'");
-  if (fresh)
-    out << "epoch,step,loss,cost,baseline,validation_length,validation_gap,candidate_length,"
-           "baseline_length,baseline_p_value,baseline_updated,lr,instances_per_second,seconds\n";
+constexpr const char* kMetricsHeader =
+    "epoch,step,loss,cost,baseline,validation_length,validation_gap,candidate_length,"
+    "baseline_length,baseline_p_value,baseline_updated,lr,instances_per_second,seconds";
+
+// One row of DIR/metrics.csv.
+std::string metrics_row(const EpochRow& r) {
   char row[512];
   const bool tested = r.test && r.test->test;
-  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.6f,%s,%s,%s,%d,%.6g,%.1f,%.2f\n",
+  std::snprintf(row, sizeof row, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.6f,%s,%s,%s,%d,%.6g,%.1f,%.2f",
                 static_cast<long long>(r.epoch), static_cast<long long>(r.step), r.loss, r.cost,
                 r.baseline, r.validation_length, r.validation_gap,
                 r.test ? std::to_string(r.test->candidate_mean).c_str() : "",
                 r.test ? std::to_string(r.test->baseline_mean).c_str() : "",
                 tested ? std::to_string(r.test->test->p_one_sided).c_str() : "",
                 r.test && r.test->updated ? 1 : 0, r.lr, r.instances_per_second, r.seconds);
-  out << row;
-  KILN_CHECK(out.good(), "cannot append to '", file.string(), "'");
+  return row;
 }
 
 std::string epoch_summary(const EpochRow& r, int64_t epochs) {
@@ -171,6 +167,7 @@ std::string epoch_summary(const EpochRow& r, int64_t epochs) {
 int run_train_tsp(TspTrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
   TspTrainingRun run(o, device);
+  const CsvLog metrics(run.directory() / kMetricsFile, kMetricsHeader, run.epoch());
   write_run_record(run.directory(), "tsp", run.resolved_config(), machine_json(), o.resume);
   Progress progress(stdout, "inst");
   progress.message(
@@ -244,7 +241,7 @@ int run_train_tsp(TspTrainOptions o) {
          .forecasts = {},
          .tours = tsp_examples(run.model(), validation_set.narrow(0, 0, shown), shown_reference),
          .sequences = {}});
-    append_metrics(run.directory() / kMetricsFile, row);
+    metrics.append({metrics_row(row)});
     progress.end_epoch(epoch_summary(row, o.epochs));
     run.save();
   }

@@ -119,7 +119,7 @@ TspTrainingRun::TspTrainingRun(TspTrainOptions& options, Device device)
   }
   KILN_CHECK(options_.steps_per_epoch() > 0, "--epoch-size ", options_.epoch_size,
              " is smaller than --batch-size ", options_.batch_size);
-  std::filesystem::create_directories(directory_);
+  prepare_run_directory(directory_);
   manual_seed(options_.seed);
   model_ = models::make_tsp_policy(options_.model, config);
   model_->to(device_);

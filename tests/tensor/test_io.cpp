@@ -1,8 +1,6 @@
 // safetensors and .npy: files written by PyTorch and NumPy read here, files written here
 // checked by bench/pytorch/make_fixtures.py, round trips, and every way a file can lie.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -201,34 +199,6 @@ TEST(Npy, HeaderByteFlipsNeverCrash) {
     } catch (const Error&) {
     }
   }
-}
-
-TEST(AtomicFile, NewFilesFollowTheUmaskAndReplacedFilesKeepTheirMode) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("kiln_atomic_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string path = (dir / "file.bin").string();
-  const mode_t mask = ::umask(022);
-  ::umask(mask);
-  write_file_atomically(path, "first");
-  const auto mode = [&] { return fs::status(path).permissions() & fs::perms::all; };
-  EXPECT_EQ(static_cast<mode_t>(mode()), 0666 & ~mask);
-  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
-  write_file_atomically(path, "second");
-  EXPECT_EQ(mode(), fs::perms::owner_read | fs::perms::owner_write);
-  EXPECT_EQ(read_file(path), "second");
-  // No temporary file is left beside it.
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
-  fs::remove_all(dir);
-}
-
-TEST(AtomicFile, MissingDirectoryIsAnErrorNamingThePath) {
-  EXPECT_NE(error_of([] {
-              write_file_atomically("/nonexistent/dir/file.bin", "x");
-            }).find("/nonexistent/dir/file.bin"),
-            std::string::npos);
-  EXPECT_NE(error_of([] { read_file("/nonexistent/file.bin"); }).find("cannot open"),
-            std::string::npos);
 }
 
 }  // namespace
