@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "autograd/anomaly_mode.h"
 #include "tensor/error.h"
 #include "tensor/parallel.h"
+#include "tools/divergence_checks.h"
 #include "tools/interrupt.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
@@ -73,6 +75,7 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
                     "Run directory for checkpoints and metrics "
                     "(default: runs/TASK-MODEL)");
   train->add_flag("--resume", o.resume, "Continue the run in --out exactly where it stopped");
+  train->add_flag("--detect-anomaly", o.detect_anomaly, kDetectAnomalyHelp);
   train->add_option("--min-length", o.min_length, "Shortest sequence (digits per operand for add)")
       ->check(kPositive)
       ->capture_default_str();
@@ -226,6 +229,7 @@ void end_epoch(const TrainOptions& o, TrainingRun& run, int64_t epoch, double th
 
 int run_train(TrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
+  const DetectAnomalyGuard anomaly(o.detect_anomaly);
   TrainingRun run(o, device);
   write_run_record(run.directory(), "sequence", run.resolved_config(), machine_json(), o.resume);
   Progress progress(stdout);
