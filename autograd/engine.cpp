@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "autograd/anomaly_mode.h"
 #include "autograd/autograd_meta.h"
 #include "autograd/formulas.h"
 #include "autograd/functions.h"
@@ -182,6 +183,8 @@ std::vector<Tensor> GraphTask::run(const std::vector<Edge>& roots, std::vector<T
     if (grad.defined() && leads_on) {
       RunningNode running(node.get());
       input_grads = node->apply(node, grad);
+      if (AnomalyMode::is_enabled()) [[unlikely]]
+        check_backward_grads(*node, input_grads);
       if (!retain_graph_) node->release();
     }
     const std::vector<Edge>& edges = node->next_edges();

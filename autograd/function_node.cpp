@@ -1,5 +1,7 @@
 #include "autograd/function_node.h"
 
+#include "autograd/anomaly_mode.h"
+
 namespace kiln::autograd {
 
 Tensor BackwardContext::result() const {
@@ -38,6 +40,8 @@ Tensor attach(std::shared_ptr<FunctionNode> node, Tensor result, std::span<const
               Save save) {
   // Integer and bool results (indices, comparisons) carry no gradient.
   if (!is_floating(result.dtype())) return result;
+  if (AnomalyMode::is_enabled()) [[unlikely]]
+    check_recorded_output(*node, result);
   std::vector<Edge>& edges = node->mutable_next_edges();
   edges.reserve(inputs.size());
   for (const Tensor& input : inputs) {

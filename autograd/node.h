@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "tensor/tensor.h"
@@ -67,11 +68,17 @@ class Node {
   virtual Tensor run_hooks(Tensor grad);
   void add_hook(TensorHook hook) { hooks_.push_back(std::move(hook)); }
 
+  // The path of the module whose forward recorded this node, kept in anomaly mode only
+  // (autograd/anomaly_mode.h), so that a fault found in backward names it; null otherwise.
+  const std::string* module_path() const { return module_path_.get(); }
+  void set_module_path(std::shared_ptr<const std::string> path) { module_path_ = std::move(path); }
+
  private:
   const char* name_;
   uint64_t sequence_nr_;
   std::vector<Edge> edges_;
   std::vector<TensorHook> hooks_;
+  std::shared_ptr<const std::string> module_path_;
 };
 
 // The sink of a leaf tensor: adds the incoming gradient into the leaf's grad(). It holds the

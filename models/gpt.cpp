@@ -6,6 +6,7 @@
 #include "autograd/grad_mode.h"
 #include "nn/init.h"
 #include "nn/loss.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::models {
@@ -89,6 +90,7 @@ std::string GPT::extra_repr() const {
 }
 
 Tensor GPT::forward(const Tensor& tokens) {
+  const nn::ModuleScope scope(*this);
   KILN_CHECK(tokens.dim() == 2, "GPT: tokens must be [N, T], got ", tokens.shape());
   const int64_t length = tokens.size(1);
   KILN_CHECK(length <= config_.context, "GPT: a sequence of ", length,

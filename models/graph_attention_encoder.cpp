@@ -6,6 +6,7 @@
 #include "nn/activation.h"
 #include "nn/init.h"
 #include "nn/linear.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::models {
@@ -95,6 +96,7 @@ GraphAttentionEncoder::GraphAttentionEncoder(int64_t n_heads, int64_t embed_dim,
 }
 
 GraphEncoding GraphAttentionEncoder::forward(const Tensor& h) {
+  const nn::ModuleScope scope(*this);
   const Tensor node_embeddings = layers->forward(h);
   return {node_embeddings, node_embeddings.mean({1})};
 }

@@ -7,6 +7,7 @@
 #include "autograd/grad_mode.h"
 #include "nn/init.h"
 #include "nn/loss.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 #include "tensor/ops_selective_scan.h"
 
@@ -108,6 +109,7 @@ Tensor Mamba::forward(const Tensor& hidden_states) {
 }
 
 Tensor Mamba::forward(const Tensor& hidden_states, MambaLayerState& state) {
+  const nn::ModuleScope scope(*this);
   return mix(hidden_states, &state);
 }
 
@@ -163,6 +165,7 @@ MambaBlock::MambaBlock(const MambaConfig& config) : Module("Block") {
 
 std::pair<Tensor, Tensor> MambaBlock::forward(const Tensor& hidden_states, const Tensor& residual,
                                               MambaLayerState* state) {
+  const nn::ModuleScope scope(*this);
   const Tensor sum = residual.defined() ? hidden_states + residual : hidden_states;
   const Tensor normed = (*norm)(sum);
   return {state != nullptr ? mixer->forward(normed, *state) : mixer->forward(normed), sum};
@@ -185,6 +188,7 @@ MambaMixerModel::MambaMixerModel(const MambaConfig& config) : Module("MixerModel
 }
 
 Tensor MambaMixerModel::forward(const Tensor& tokens, MambaInferenceCache* cache) {
+  const nn::ModuleScope scope(*this);
   Tensor hidden = (*embedding)(tokens), residual;
   for (size_t i = 0; i < layers->size(); ++i) {
     MambaLayerState* state = cache != nullptr ? &cache->layers.at(i) : nullptr;
@@ -229,11 +233,13 @@ std::string MambaLMHeadModel::extra_repr() const {
 }
 
 Tensor MambaLMHeadModel::forward(const Tensor& tokens) {
+  const nn::ModuleScope scope(*this);
   KILN_CHECK(tokens.dim() == 2, "MambaLMHeadModel: tokens must be [B, L], got ", tokens.shape());
   return (*lm_head)(backbone->forward(tokens));
 }
 
 Tensor MambaLMHeadModel::forward(const Tensor& tokens, MambaInferenceCache& cache) {
+  const nn::ModuleScope scope(*this);
   KILN_CHECK(tokens.dim() == 2, "MambaLMHeadModel: tokens must be [B, L], got ", tokens.shape());
   cache.layers.resize(backbone->layers->size());
   return (*lm_head)(backbone->forward(tokens, &cache));

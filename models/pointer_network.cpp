@@ -7,6 +7,7 @@
 #include "autograd/functions.h"
 #include "nn/activation.h"
 #include "nn/init.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::models {
@@ -190,6 +191,7 @@ CriticNetworkLSTM::CriticNetworkLSTM(int64_t hidden_dim, int64_t n_process_block
 }
 
 Tensor CriticNetworkLSTM::forward(const Tensor& coords) {
+  const nn::ModuleScope scope(*this);
   KILN_CHECK(coords.dim() == 3 && coords.size(2) == 2 && coords.size(1) > 0,
              "CriticNetworkLSTM: expected coordinates [B, n, 2] with n > 0, got ", coords.shape());
   const int64_t batch = coords.size(0), hidden = encoder->init_hx.size(0);

@@ -8,6 +8,7 @@
 #include "autograd/grad_mode.h"
 #include "nn/init.h"
 #include "nn/loss.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::models {
@@ -99,6 +100,7 @@ Tensor Transformer::decode(const Tensor& target_in, const Tensor& memory, const 
 }
 
 Tensor Transformer::forward(const Tensor& source, const Tensor& target_in) {
+  const nn::ModuleScope scope(*this);
   return decode(target_in, encode(source), source);
 }
 

@@ -1,6 +1,7 @@
 #include "models/tsp_policy.h"
 
 #include "autograd/functions.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::models {
@@ -26,6 +27,7 @@ TourRollout rollout(TspDecoding& decoding, const DecodeStrategy& strategy, const
 }
 
 TourRollout TspPolicy::forward(const Tensor& coords, const DecodeStrategy& strategy) {
+  const nn::ModuleScope scope(*this);
   return rollout(*begin(coords), strategy);
 }
 

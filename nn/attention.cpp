@@ -6,6 +6,7 @@
 #include "autograd/functions.h"
 #include "nn/functional.h"
 #include "nn/init.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::nn {
@@ -124,6 +125,7 @@ AttentionResult multi_head_attention(const Tensor& query, const Tensor& key, con
 
 AttentionResult MultiheadAttention::forward(const Tensor& query, const Tensor& key,
                                             const Tensor& value, const AttentionOptions& options) {
+  const ModuleScope scope(*this);
   auto batch_major = [this](const Tensor& x) { return batch_first_ ? x : x.transpose(0, 1); };
   AttentionResult result =
       functional::multi_head_attention(batch_major(query), batch_major(key), batch_major(value),

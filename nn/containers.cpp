@@ -18,7 +18,7 @@ const std::shared_ptr<UnaryModule>& Sequential::operator[](size_t index) const {
 
 Tensor Sequential::forward(const Tensor& input) {
   Tensor x = input;
-  for (const auto& module : modules_) x = module->forward(x);
+  for (const auto& module : modules_) x = (*module)(x);
   return x;
 }
 

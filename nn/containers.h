@@ -6,15 +6,20 @@
 #include <vector>
 
 #include "nn/module.h"
+#include "nn/module_scope.h"
 
 namespace kiln::nn {
 
-// A module with one tensor in and one out: what Sequential chains.
+// A module with one tensor in and one out: what Sequential chains. Calling it names it in
+// anomaly messages (nn/module_scope.h); calling forward() directly does not.
 class UnaryModule : public Module {
  public:
   using Module::Module;
   virtual Tensor forward(const Tensor& input) = 0;
-  Tensor operator()(const Tensor& input) { return forward(input); }
+  Tensor operator()(const Tensor& input) {
+    const ModuleScope scope(*this);
+    return forward(input);
+  }
 };
 
 // Runs its modules in order; they are named "0", "1", ... as in PyTorch.

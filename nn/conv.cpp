@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "nn/init.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::nn {
@@ -92,6 +93,7 @@ std::string ConvTranspose::extra_repr() const {
 
 Tensor MaxUnpool::forward(const Tensor& input, const Tensor& indices,
                           const std::vector<int64_t>& output_size) {
+  const ModuleScope scope(*this);
   functional::UnpoolOptions options = options_;
   if (!output_size.empty()) options.output_size = output_size;
   return functional::max_unpool(input, indices, options);

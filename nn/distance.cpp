@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "autograd/functions.h"
+#include "nn/module_scope.h"
 
 namespace kiln::nn {
 
@@ -56,6 +57,7 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p) {
 }  // namespace functional
 
 Tensor CosineSimilarity::forward(const Tensor& x1, const Tensor& x2) {
+  const ModuleScope scope(*this);
   return functional::cosine_similarity(x1, x2, dim_, eps_);
 }
 std::string CosineSimilarity::extra_repr() const {
@@ -63,6 +65,7 @@ std::string CosineSimilarity::extra_repr() const {
 }
 
 Tensor PairwiseDistance::forward(const Tensor& x1, const Tensor& x2) {
+  const ModuleScope scope(*this);
   return functional::pairwise_distance(x1, x2, p_, eps_, keepdim_);
 }
 std::string PairwiseDistance::extra_repr() const {

@@ -4,6 +4,7 @@
 
 #include "nn/functional.h"
 #include "nn/init.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::nn {
@@ -43,6 +44,7 @@ Bilinear::Bilinear(int64_t in1_features, int64_t in2_features, int64_t out_featu
 }
 
 Tensor Bilinear::forward(const Tensor& input1, const Tensor& input2) {
+  const ModuleScope scope(*this);
   return functional::bilinear(input1, input2, weight, bias);
 }
 

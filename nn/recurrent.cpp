@@ -5,6 +5,7 @@
 #include "autograd/functions.h"
 #include "nn/functional.h"
 #include "nn/init.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::nn {
@@ -157,6 +158,7 @@ int64_t RecurrentBase::real_hidden_size() const {
 }
 
 RecurrentResult RecurrentBase::forward(const Tensor& input, const Tensor& h0, const Tensor& c0) {
+  const ModuleScope scope(*this);
   KILN_CHECK(input.dim() == 2 || input.dim() == 3, type_name(), ": input must be [L, N, I], ",
              "[N, L, I] with batch_first, or [L, I], got ", input.shape());
   const bool batched = input.dim() == 3;
@@ -231,6 +233,7 @@ RecurrentCell::RecurrentCell(RecurrentMode mode, int64_t input_size, int64_t hid
 
 std::pair<Tensor, Tensor> RecurrentCell::forward(const Tensor& input, const Tensor& h,
                                                  const Tensor& c) {
+  const ModuleScope scope(*this);
   KILN_CHECK(input.dim() == 1 || input.dim() == 2, type_name(),
              ": input must be [N, I] or [I], got ", input.shape());
   const bool batched = input.dim() == 2;

@@ -5,6 +5,7 @@
 
 #include "autograd/functions.h"
 #include "nn/init.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 
 namespace kiln::nn {
@@ -77,6 +78,7 @@ TransformerEncoderLayer::TransformerEncoderLayer(int64_t d_model, int64_t nhead,
 
 Tensor TransformerEncoderLayer::forward(const Tensor& src, const Tensor& src_mask,
                                         const Tensor& src_key_padding_mask, bool is_causal) {
+  const ModuleScope scope(*this);
   const AttentionOptions self = attention_options(src_mask, src_key_padding_mask, is_causal);
   if (options_.norm_first) {
     const Tensor x = src + self_attention_block((*norm1)(src), self);
@@ -128,6 +130,7 @@ Tensor TransformerDecoderLayer::forward(const Tensor& tgt, const Tensor& memory,
                                         const Tensor& tgt_key_padding_mask,
                                         const Tensor& memory_key_padding_mask, bool tgt_is_causal,
                                         bool memory_is_causal) {
+  const ModuleScope scope(*this);
   const AttentionOptions self = attention_options(tgt_mask, tgt_key_padding_mask, tgt_is_causal);
   const AttentionOptions cross =
       attention_options(memory_mask, memory_key_padding_mask, memory_is_causal);
@@ -173,6 +176,7 @@ TransformerEncoder::TransformerEncoder(const TransformerEncoderLayer& encoder_la
 
 Tensor TransformerEncoder::forward(const Tensor& src, const Tensor& mask,
                                    const Tensor& src_key_padding_mask, bool is_causal) {
+  const ModuleScope scope(*this);
   Tensor x = src;
   for (size_t i = 0; i < layers->size(); ++i) {
     x = layers->at<TransformerEncoderLayer>(i)->forward(x, mask, src_key_padding_mask, is_causal);
@@ -194,6 +198,7 @@ Tensor TransformerDecoder::forward(const Tensor& tgt, const Tensor& memory, cons
                                    const Tensor& memory_mask, const Tensor& tgt_key_padding_mask,
                                    const Tensor& memory_key_padding_mask, bool tgt_is_causal,
                                    bool memory_is_causal) {
+  const ModuleScope scope(*this);
   Tensor x = tgt;
   for (size_t i = 0; i < layers->size(); ++i) {
     x = layers->at<TransformerDecoderLayer>(i)->forward(
@@ -227,6 +232,7 @@ Tensor Transformer::forward(const Tensor& src, const Tensor& tgt, const Tensor& 
                             const Tensor& src_key_padding_mask, const Tensor& tgt_key_padding_mask,
                             const Tensor& memory_key_padding_mask, bool src_is_causal,
                             bool tgt_is_causal, bool memory_is_causal) {
+  const ModuleScope scope(*this);
   check_inputs(src, tgt);
   const Tensor memory = encoder->forward(src, src_mask, src_key_padding_mask, src_is_causal);
   return decoder->forward(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask,

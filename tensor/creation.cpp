@@ -9,19 +9,26 @@ namespace kiln {
 
 using detail::backend_of;
 
+namespace {
+// A new tensor of `value`, made by `op` (named when it cannot be allocated).
+Tensor filled(const char* op, const Shape& shape, Scalar value, TensorOptions options) {
+  return raw::fill_(make_tensor(shape, options.dtype, options.device, op), value);
+}
+}  // namespace
+
 Tensor empty(const Shape& shape, TensorOptions options) {
-  return make_tensor(shape, options.dtype, options.device);
+  return make_tensor(shape, options.dtype, options.device, "empty");
 }
 
 Tensor full(const Shape& shape, Scalar value, TensorOptions options) {
-  return raw::fill_(empty(shape, options), value);
+  return filled("full", shape, value, options);
 }
 
 Tensor zeros(const Shape& shape, TensorOptions options) {
-  return full(shape, 0, options);
+  return filled("zeros", shape, 0, options);
 }
 Tensor ones(const Shape& shape, TensorOptions options) {
-  return full(shape, 1, options);
+  return filled("ones", shape, 1, options);
 }
 
 Tensor full_like(const Tensor& like, Scalar value) {

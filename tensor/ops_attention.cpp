@@ -34,8 +34,10 @@ std::optional<FusedAttention> fused_attention_forward(const Tensor& q, const Ten
   const Tensor qb = batched(q), kb = batched(k), vb = batched(v);
   Shape out_shape = v.shape();
   out_shape[out_shape.size() - 2] = q.size(-2);
-  Tensor out = make_tensor({qb.size(0), q.size(-2), v.size(-1)}, q.dtype(), q.device());
-  Tensor logsumexp = make_tensor({qb.size(0), q.size(-2)}, q.dtype(), q.device());
+  Tensor out = make_tensor({qb.size(0), q.size(-2), v.size(-1)}, q.dtype(), q.device(),
+                           "scaled_dot_product_attention");
+  Tensor logsumexp =
+      make_tensor({qb.size(0), q.size(-2)}, q.dtype(), q.device(), "scaled_dot_product_attention");
   if (!backend.attention_forward(out, logsumexp, qb, kb, vb, scale, causal)) {
     return std::nullopt;
   }
@@ -47,9 +49,9 @@ FusedAttentionGrads fused_attention_backward(const Tensor& d_out, const Tensor& 
                                              const Tensor& v, const FusedAttention& forward,
                                              double scale, bool causal) {
   const Tensor qb = batched(q), kb = batched(k), vb = batched(v);
-  Tensor dq = make_tensor(qb.shape(), q.dtype(), q.device());
-  Tensor dk = make_tensor(kb.shape(), k.dtype(), k.device());
-  Tensor dv = make_tensor(vb.shape(), v.dtype(), v.device());
+  Tensor dq = make_tensor(qb.shape(), q.dtype(), q.device(), "scaled_dot_product_attention");
+  Tensor dk = make_tensor(kb.shape(), k.dtype(), k.device(), "scaled_dot_product_attention");
+  Tensor dv = make_tensor(vb.shape(), v.dtype(), v.device(), "scaled_dot_product_attention");
   const Tensor d_out_b = batched(d_out);
   // D_i = dO_i . O_i, which both backward kernels read.
   const Tensor delta = contiguous(sum(mul(d_out_b, batched(forward.out)), {-1}, false));

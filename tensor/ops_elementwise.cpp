@@ -33,7 +33,8 @@ Tensor unary_op(UnaryOp op, const Tensor& x, UnaryParams params = {}) {
   } else if (kind == UnaryKind::Floating) {
     compute = floating_result_type(x.dtype());
   }
-  Tensor out = make_tensor(x.shape(), kind == UnaryKind::Bool ? kBool : compute, x.device());
+  Tensor out =
+      make_tensor(x.shape(), kind == UnaryKind::Bool ? kBool : compute, x.device(), op_name(op));
   backend_of(x).unary(op, out, to(x, compute), params);
   return out;
 }
@@ -78,7 +79,7 @@ void check_integer_exponents(BinaryOp op, const BinaryPlan& plan, const Tensor& 
 Tensor binary_op(BinaryOp op, const Tensor& a, bool a_wrapped, const Tensor& b, bool b_wrapped) {
   const BinaryPlan plan = plan_binary(op, a, a_wrapped, b, b_wrapped);
   check_integer_exponents(op, plan, b);
-  Tensor out = make_tensor(plan.shape, plan.result, a.device());
+  Tensor out = make_tensor(plan.shape, plan.result, a.device(), op_name(op));
   backend_of(a).binary(op, out, detail::prepare_operand(a, plan.compute, plan.shape),
                        detail::prepare_operand(b, plan.compute, plan.shape));
   return out;
@@ -180,7 +181,7 @@ Tensor where_op(const Tensor& condition, const Tensor& a, bool a_wrapped, const 
   const DType dtype = detail::result_type(a, a_wrapped, b, b_wrapped);
   const Shape shape =
       broadcast_shapes(condition.shape(), broadcast_shapes(a.shape(), b.shape(), "where"), "where");
-  Tensor out = make_tensor(shape, dtype, a.device());
+  Tensor out = make_tensor(shape, dtype, a.device(), "where");
   backend_of(a).where(out, detail::prepare_operand(condition, kBool, shape),
                       detail::prepare_operand(a, dtype, shape),
                       detail::prepare_operand(b, dtype, shape));

@@ -15,7 +15,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   const int d = wrap_dim(dim, x.dim(), "index_select");
   Shape shape = x.shape();
   shape[d] = index.numel();
-  Tensor out = make_tensor(shape, x.dtype(), x.device());
+  Tensor out = make_tensor(shape, x.dtype(), x.device(), "index_select");
   // Indices are checked even when the rows they pick are empty.
   if (index.numel() > 0)
     backend_of(x).index_select(out, contiguous(x), d, contiguous(reshape(index, {-1})));
@@ -66,7 +66,7 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
     return view(gather(view(x, {1}), 0, view(index, {1})), {});
   }
   const int d = check_gather_scatter("gather", x, dim, index, nullptr);
-  Tensor out = make_tensor(index.shape(), x.dtype(), x.device());
+  Tensor out = make_tensor(index.shape(), x.dtype(), x.device(), "gather");
   if (out.numel() > 0) backend_of(x).gather(out, x, d, index);
   return out;
 }

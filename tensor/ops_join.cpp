@@ -36,7 +36,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   }
   Shape shape = first.shape();
   shape[d] = total;
-  Tensor out = make_tensor(shape, dtype, first.device());
+  Tensor out = make_tensor(shape, dtype, first.device(), "cat");
   int64_t offset = 0;
   for (const Tensor& t : parts) {
     if (t.numel() > 0) detail::backend_of(out).copy(narrow(out, d, offset, t.shape()[d]), t);

@@ -25,10 +25,10 @@ LayerNormResult layer_norm_with_stats(const Tensor& x, const Tensor& weight, con
     KILN_CHECK(parameter->dtype() == x.dtype(), "layer_norm: ", role, " dtype ", parameter->dtype(),
                " differs from the input's ", x.dtype());
   }
-  Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
+  Tensor out = make_tensor(x.shape(), x.dtype(), x.device(), "layer_norm");
   const Shape rows(x.shape().span().first(x.dim() - 1));
-  Tensor mean = make_tensor(rows, x.dtype(), x.device());
-  Tensor rstd = make_tensor(rows, x.dtype(), x.device());
+  Tensor mean = make_tensor(rows, x.dtype(), x.device(), "layer_norm");
+  Tensor rstd = make_tensor(rows, x.dtype(), x.device(), "layer_norm");
   if (x.numel() > 0) {
     detail::backend_of(x).layer_norm(out, mean, rstd, contiguous(x),
                                      weight.defined() ? contiguous(weight) : weight,

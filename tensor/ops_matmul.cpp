@@ -21,7 +21,7 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
   b_shape.push_back(n);
   out_shape.push_back(m);
   out_shape.push_back(n);
-  Tensor out = make_tensor(out_shape, a.dtype(), a.device());
+  Tensor out = make_tensor(out_shape, a.dtype(), a.device(), "matmul");
   detail::backend_of(a).matmul(out, expand(a, a_shape), expand(b, b_shape));
   return out;
 }

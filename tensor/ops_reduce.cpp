@@ -21,7 +21,8 @@ Tensor reduce_op(ReduceOp op, const char* name, const Tensor& x, const Dims& dim
                  x.shape(), "); the result is undefined");
     }
   }
-  Tensor out = make_tensor(detail::reduced_shape(x.shape(), reduced, true), out_dtype, x.device());
+  Tensor out =
+      make_tensor(detail::reduced_shape(x.shape(), reduced, true), out_dtype, x.device(), name);
   if (out.numel() > 0) {
     const detail::Rows rows = detail::rows_reducing(to(x, compute), reduced, out.numel());
     detail::backend_of(x).reduce(op, out, rows.data, rows.layout);
@@ -49,8 +50,8 @@ std::pair<Tensor, Tensor> arg_reduce_op(ReduceOp op, const char* name, const Ten
              x.shape(), ")");
   Shape kept = x.shape();
   kept[d] = 1;
-  Tensor values = make_tensor(kept, x.dtype(), x.device());
-  Tensor indices = make_tensor(kept, kInt64, x.device());
+  Tensor values = make_tensor(kept, x.dtype(), x.device(), name);
+  Tensor indices = make_tensor(kept, kInt64, x.device(), name);
   if (values.numel() > 0) {
     const detail::Rows rows = detail::rows_along(x, d);
     detail::backend_of(x).arg_reduce(op, values, indices, rows.data, rows.layout);

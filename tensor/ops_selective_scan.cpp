@@ -99,10 +99,11 @@ Tensor summed_projection_grad(const Tensor& partial, const Tensor& operand) {
 
 Tensor projection_buffer(const Tensor& operand, const SelectiveScanOperands& in) {
   if (!SelectiveScanOperands::varies(operand)) {
-    return make_tensor({in.batch(), in.channels(), in.state()}, in.u.dtype(), in.u.device());
+    return make_tensor({in.batch(), in.channels(), in.state()}, in.u.dtype(), in.u.device(),
+                       "selective_scan");
   }
   return make_tensor({in.batch(), in.groups(), in.blocks_per_group(), in.state(), in.length()},
-                     in.u.dtype(), in.u.device());
+                     in.u.dtype(), in.u.device(), "selective_scan");
 }
 
 }  // namespace
@@ -114,12 +115,12 @@ void raw::check_selective_scan(const SelectiveScanOperands& operands) {
 raw::SelectiveScanResult raw::selective_scan(const SelectiveScanOperands& operands) {
   const SelectiveScanOperands in = prepared(operands);
   const TensorOptions like{.dtype = in.u.dtype(), .device = in.u.device()};
-  Tensor out = make_tensor(in.u.shape(), in.u.dtype(), in.u.device());
+  Tensor out = make_tensor(in.u.shape(), in.u.dtype(), in.u.device(), "selective_scan");
   if (in.length() == 0) {
     return {out, zeros({in.batch(), in.channels(), 1, in.state()}, like)};
   }
   Tensor states = make_tensor({in.batch(), in.channels(), in.chunks(), in.state()}, in.u.dtype(),
-                              in.u.device());
+                              in.u.device(), "selective_scan");
   if (in.batch() * in.channels() > 0) {
     selective_scan_forward_kernel(in.u.device())(in, out, states);
   }
@@ -135,7 +136,7 @@ raw::SelectiveScanGrads raw::selective_scan_backward(const SelectiveScanOperands
     check_shape(d_last_state, "the last state's gradient", {in.batch(), in.channels(), in.state()});
   }
   const auto buffer = [&](const Shape& shape) {
-    return make_tensor(shape, in.u.dtype(), in.u.device());
+    return make_tensor(shape, in.u.dtype(), in.u.device(), "selective_scan");
   };
   SelectiveScanGradBuffers grads{.du = buffer(in.u.shape()),
                                  .ddelta = buffer(in.u.shape()),

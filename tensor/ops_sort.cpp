@@ -7,10 +7,10 @@ namespace kiln::raw {
 std::pair<Tensor, Tensor> sort(const Tensor& x, int64_t dim, bool descending) {
   const int d = wrap_dim(dim, x.dim(), "sort");
   if (x.dim() == 0) {
-    return {clone(x), fill_(make_tensor({}, kInt64, x.device()), 0)};
+    return {clone(x), fill_(make_tensor({}, kInt64, x.device(), "sort"), 0)};
   }
-  Tensor values = make_tensor(x.shape(), x.dtype(), x.device());
-  Tensor indices = make_tensor(x.shape(), kInt64, x.device());
+  Tensor values = make_tensor(x.shape(), x.dtype(), x.device(), "sort");
+  Tensor indices = make_tensor(x.shape(), kInt64, x.device(), "sort");
   if (x.numel() > 0) {
     const detail::Rows rows = detail::rows_along(x, d);
     detail::backend_of(x).sort(values, indices, rows.data, rows.layout, descending);

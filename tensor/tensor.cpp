@@ -1,6 +1,8 @@
 #include "tensor/tensor.h"
 
 #include <cstring>
+#include <new>
+#include <ostream>
 
 #include "tensor/backend.h"
 #include "tensor/creation.h"
@@ -31,15 +33,48 @@ TensorImpl::TensorImpl(std::shared_ptr<Storage> storage_, const Shape& shape_,
       dtype(dtype_),
       contiguous(compute_contiguous(shape_, strides_)) {}
 
-Tensor make_tensor(const Shape& shape, DType dtype, Device device) {
+namespace {
+
+// "op: " before a message, or nothing where no op is named.
+struct OpPrefix {
+  const char* op;
+};
+std::ostream& operator<<(std::ostream& out, OpPrefix prefix) {
+  return prefix.op == nullptr ? out : out << prefix.op << ": ";
+}
+
+// The bytes of a contiguous `shape` of `dtype`, checked before anything is allocated: a
+// negative extent, or an element or byte count beyond int64, is an error.
+size_t storage_bytes(const Shape& shape, DType dtype, const char* op) {
+  int64_t numel = 1;
+  bool overflow = false;
   for (int64_t extent : shape) {
-    KILN_CHECK(extent >= 0, "tensor shape ", shape, " has a negative dimension");
+    KILN_CHECK(extent >= 0, OpPrefix{op}, "tensor shape ", shape, " has a negative dimension");
+    overflow |= __builtin_mul_overflow(numel, extent, &numel);
   }
+  KILN_CHECK(!overflow, OpPrefix{op}, "shape ", shape, " has more elements than int64 can count");
   int64_t nbytes = 0;
-  KILN_CHECK(
-      !__builtin_mul_overflow(shape.product(), static_cast<int64_t>(itemsize(dtype)), &nbytes),
-      "tensor shape ", shape, " of ", dtype, " needs more bytes than int64 can count");
-  auto storage = std::make_shared<Storage>(static_cast<size_t>(nbytes), device);
+  KILN_CHECK(!__builtin_mul_overflow(numel, static_cast<int64_t>(itemsize(dtype)), &nbytes),
+             OpPrefix{op}, "tensor shape ", shape, " of ", dtype,
+             " needs more bytes than int64 can count");
+  return static_cast<size_t>(nbytes);
+}
+
+}  // namespace
+
+// A failed allocation is a kiln::Error naming the op, whatever the backend threw: its own
+// error (the request is more than the device has) or std::bad_alloc.
+Tensor make_tensor(const Shape& shape, DType dtype, Device device, const char* op) {
+  const size_t nbytes = storage_bytes(shape, dtype, op);
+  std::shared_ptr<Storage> storage;
+  try {
+    storage = std::make_shared<Storage>(nbytes, device);
+  } catch (const Error& error) {
+    throw Error(detail::concat(OpPrefix{op}, "a ", shape, " ", dtype, " tensor: ", error.what()));
+  } catch (const std::bad_alloc&) {
+    throw Error(detail::concat(OpPrefix{op}, "a ", shape, " ", dtype, " tensor: cannot allocate ",
+                               nbytes, " bytes on ", device, ": out of memory"));
+  }
   return Tensor(
       std::make_shared<TensorImpl>(std::move(storage), shape, contiguous_strides(shape), 0, dtype));
 }
@@ -93,14 +128,14 @@ Tensor contiguous(const Tensor& x) {
 }
 
 Tensor clone(const Tensor& x) {
-  Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
+  Tensor out = make_tensor(x.shape(), x.dtype(), x.device(), "clone");
   backend(x.device().type).copy(out, x);
   return out;
 }
 
 Tensor to(const Tensor& x, DType target) {
   if (target == x.dtype()) return x;
-  Tensor out = make_tensor(x.shape(), target, x.device());
+  Tensor out = make_tensor(x.shape(), target, x.device(), "to");
   backend(x.device().type).copy(out, x);
   return out;
 }
@@ -110,7 +145,7 @@ Tensor to(const Tensor& x, Device target) {
   // One side of every transfer is the host; device-to-device goes through it.
   if (!x.device().is_cpu() && !target.is_cpu()) return to(to(x, kCPU), target);
   const Tensor source = contiguous(x);
-  Tensor out = make_tensor(x.shape(), x.dtype(), target);
+  Tensor out = make_tensor(x.shape(), x.dtype(), target, "to");
   const size_t nbytes = x.numel() * itemsize(x.dtype());
   if (target.is_cpu()) {
     backend(x.device().type).copy_to_host(out.data_ptr(), source.data_ptr(), nbytes);

@@ -225,7 +225,8 @@ Tensor operator-(Scalar a, const Tensor& b);
 Tensor operator*(Scalar a, const Tensor& b);
 Tensor operator/(Scalar a, const Tensor& b);
 
-// Makes a tensor with fresh (uninitialised) contiguous storage.
-Tensor make_tensor(const Shape& shape, DType dtype, Device device);
+// Makes a tensor with fresh (uninitialised) contiguous storage. `op`, the op allocating it,
+// is named when the shape is invalid or the device cannot hold it.
+Tensor make_tensor(const Shape& shape, DType dtype, Device device, const char* op = nullptr);
 
 }  // namespace kiln

@@ -50,6 +50,7 @@ struct TrainOptions {
   int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
   int64_t stop_at_epoch = 0;  // save and stop after this epoch (0: run to the end)
   bool epochs_given = false;  // set by the parser: --epochs extends a resumed run
+  bool detect_anomaly = false;
 };
 CLI::App* add_train_command(CLI::App& app, TrainOptions& options);
 int run_train(TrainOptions options);
@@ -154,6 +155,7 @@ struct TspTrainOptions {
   int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
   int64_t stop_at_epoch = 0;  // save and stop after this epoch (0: run to the end)
   bool epochs_given = false;  // set by the parser: --epochs extends a resumed run
+  bool detect_anomaly = false;
   int64_t steps_per_epoch() const { return epoch_size / batch_size; }
 };
 // A subcommand of `train`.
@@ -198,6 +200,7 @@ struct ForecastTrainOptions {
   int64_t stop_at_step = 0;   // save and stop there (0: run to the end)
   int64_t stop_at_epoch = 0;  // save and stop after this epoch (0: run to the end)
   bool quiet = false;         // no progress lines (the benchmark prints its own)
+  bool detect_anomaly = false;
 };
 CLI::App* add_train_forecast_command(CLI::App& train, ForecastTrainOptions& options);
 int run_train_forecast(ForecastTrainOptions options);

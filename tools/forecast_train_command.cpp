@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "autograd/anomaly_mode.h"
 #include "models/forecast/forecasters.h"
 #include "tensor/io/atomic_file.h"
 #include "tensor/parallel.h"
 #include "tools/csv_log.h"
+#include "tools/divergence_checks.h"
 #include "tools/forecast_results.h"
 #include "tools/forecast_training_run.h"
 #include "tools/interrupt.h"
@@ -76,6 +78,7 @@ CLI::App* add_train_forecast_command(CLI::App& train, ForecastTrainOptions& o) {
   forecast->add_option("--out", o.out, "Run directory (default: runs/forecast-MODEL-DATA-H)");
   forecast->add_flag("--resume", o.resume,
                      "Continue the run in --out exactly where it stopped, with its settings");
+  forecast->add_flag("--detect-anomaly", o.detect_anomaly, kDetectAnomalyHelp);
   forecast
       ->add_option("--stop-at-step", o.stop_at_step,
                    "Save a checkpoint and stop once the run reaches this step; --resume "
@@ -156,6 +159,7 @@ void write_examples(ForecastTrainingRun& run, int64_t epoch, Device device) {
 
 int run_train_forecast(ForecastTrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
+  const DetectAnomalyGuard anomaly(o.detect_anomaly);
   ForecastTrainingRun run(o, device);
   const CsvLog metrics(run.directory() / kMetricsFile, kMetricsHeader, run.epoch());
   write_run_record(run.directory(), "forecast", run.resolved_config(), machine_json(), o.resume);

@@ -11,6 +11,7 @@
 #include "optim/lambda_lr.h"
 #include "optim/one_cycle_lr.h"
 #include "tensor/error.h"
+#include "tools/divergence_checks.h"
 #include "tools/run_directory.h"
 
 namespace kiln::tools {
@@ -193,10 +194,11 @@ double ForecastTrainingRun::train_step() {
   const Tensor loss = models::forecast_loss(forecast, batch.y.to(device_), data_.target_only());
   optimizer_->zero_grad();
   loss.backward();
+  const double value = loss.item<double>();
+  check_loss_finite(value, step_ + 1, epoch() + 1);
   optimizer_->step();
   if (settings_.training.lradj == "TST") schedule_->step();
   ++step_;
-  const double value = loss.item<double>();
   steps_->add(step_, value, rate);
   epoch_loss_ += value;
   ++epoch_steps_;
@@ -218,6 +220,7 @@ ForecastEpochResult ForecastTrainingRun::end_epoch() {
     stopping_.best = result.validation.mse;
     stopping_.best_epoch = result.epoch;
     stopping_.bad_epochs = 0;
+    check_weights_finite(*model_, step_, (directory_ / kBestWeightsFile).string());
     optim::save_checkpoint((directory_ / kBestWeightsFile).string(),
                            {.model = model_.get(), .generators = {}});
   } else {
@@ -231,6 +234,7 @@ ForecastEpochResult ForecastTrainingRun::end_epoch() {
 }
 
 void ForecastTrainingRun::save() {
+  check_weights_finite(*model_, step_, checkpoint_file_);
   steps_->flush();
   optim::save_checkpoint(checkpoint_file_,
                          {.model = model_.get(),

@@ -7,8 +7,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "autograd/anomaly_mode.h"
+#include "tensor/error.h"
 #include "tensor/parallel.h"
 #include "tools/csv_log.h"
+#include "tools/divergence_checks.h"
 #include "tools/interrupt.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
@@ -68,6 +71,7 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
                     "Run directory for checkpoints and metrics "
                     "(default: runs/TASK-MODEL)");
   train->add_flag("--resume", o.resume, "Continue the run in --out exactly where it stopped");
+  train->add_flag("--detect-anomaly", o.detect_anomaly, kDetectAnomalyHelp);
   train->add_option("--min-length", o.min_length, "Shortest sequence (digits per operand for add)")
       ->check(kPositive)
       ->capture_default_str();
@@ -220,6 +224,7 @@ void end_epoch(const TrainOptions& o, TrainingRun& run, const CsvLog& metrics, i
 
 int run_train(TrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
+  const DetectAnomalyGuard anomaly(o.detect_anomaly);
   TrainingRun run(o, device);
   const CsvLog metrics(run.directory() / kMetricsFile, kMetricsHeader,
                        run.step() / o.steps_per_epoch);

@@ -3,6 +3,7 @@
 #include "autograd/functions.h"
 #include "optim/clip_grad.h"
 #include "tensor/error.h"
+#include "tools/divergence_checks.h"
 #include "tools/run_directory.h"
 
 namespace kiln::tools {
@@ -160,11 +161,12 @@ double TrainingRun::train_step() {
   const Tensor loss =
       model_->loss(model_->task().samples(*data_, options_.batch_size, false), device_, tokens);
   loss.backward();
+  const double value = loss.item<double>();
+  check_loss_finite(value, step_ + 1, step_ / options_.steps_per_epoch + 1);
   if (options_.clip > 0) optim::clip_grad_norm_(model_->module().parameters(), options_.clip);
   optimizer_->step();
   schedule_->step();
   ++step_;
-  const double value = loss.item<double>();
   steps_->add(step_, value, lr);
   ++progress_.steps;
   progress_.loss += value;
@@ -173,6 +175,7 @@ double TrainingRun::train_step() {
 }
 
 void TrainingRun::save() {
+  check_weights_finite(model_->module(), step_, checkpoint_file_);
   steps_->flush();
   optim::save_checkpoint(checkpoint_file_, checkpoint());
 }

@@ -8,11 +8,13 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "autograd/anomaly_mode.h"
 #include "models/tasks/tsp_baselines.h"
 #include "models/tasks/tsp_instances.h"
 #include "models/tsp_policies.h"
 #include "tensor/parallel.h"
 #include "tools/csv_log.h"
+#include "tools/divergence_checks.h"
 #include "tools/interrupt.h"
 #include "tools/progress.h"
 #include "tools/run_directory.h"
@@ -97,6 +99,7 @@ CLI::App* add_train_tsp_command(CLI::App& train, TspTrainOptions& o) {
   tsp->add_option("--threads", o.threads, "CPU threads (default: all cores)")->check(kPositive);
   tsp->add_option("--out", o.out, "Run directory (default: runs/tspNODES-MODEL)");
   tsp->add_flag("--resume", o.resume, "Continue the run in --out exactly where it stopped");
+  tsp->add_flag("--detect-anomaly", o.detect_anomaly, kDetectAnomalyHelp);
   tsp->add_option("--stop-at-step", o.stop_at_step,
                   "Save a checkpoint and stop once the run reaches this step; --resume "
                   "continues it as if it had not stopped")
@@ -166,6 +169,7 @@ std::string epoch_summary(const EpochRow& r, int64_t epochs) {
 
 int run_train_tsp(TspTrainOptions o) {
   const Device device = setup_device(o.device, o.threads);
+  const DetectAnomalyGuard anomaly(o.detect_anomaly);
   TspTrainingRun run(o, device);
   const CsvLog metrics(run.directory() / kMetricsFile, kMetricsHeader, run.epoch());
   write_run_record(run.directory(), "tsp", run.resolved_config(), machine_json(), o.resume);

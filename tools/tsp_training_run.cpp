@@ -10,6 +10,7 @@
 #include "optim/checkpoint.h"
 #include "optim/clip_grad.h"
 #include "tensor/error.h"
+#include "tools/divergence_checks.h"
 #include "tools/run_directory.h"
 
 namespace kiln::tools {
@@ -156,6 +157,8 @@ void TspTrainingRun::build_baseline(const nlohmann::json& config) {
 }
 
 void TspTrainingRun::save() {
+  const auto models = checkpointed_models(model_, rollout_ ? rollout_->frozen() : nullptr, critic_);
+  check_weights_finite(*models, step_, checkpoint_file_);
   steps_->flush();
   nlohmann::json extra = {
       {"config", model_->config_json()},
@@ -168,7 +171,6 @@ void TspTrainingRun::save() {
       {"exponential_baseline",
        exponential_.value() ? nlohmann::json(*exponential_.value()) : nlohmann::json(nullptr)}};
   if (rollout_) extra["rollout_instances_offset"] = rollout_->instances_offset();
-  const auto models = checkpointed_models(model_, rollout_ ? rollout_->frozen() : nullptr, critic_);
   optim::save_checkpoint(checkpoint_file_, {.model = models.get(),
                                             .optimizer = optimizer_.get(),
                                             .schedule = schedule_.get(),
@@ -233,6 +235,7 @@ TspStepResult TspTrainingRun::supervised_step(const Tensor& coords) {
 void TspTrainingRun::optimize(const Tensor& loss) {
   optimizer_->zero_grad();
   loss.backward();
+  check_loss_finite(loss.item<double>(), step_ + 1, epoch() + 1);
   if (options_.clip > 0) {
     for (size_t group = 0; group < optimizer_->group_count(); ++group)
       optim::clip_grad_norm_(optimizer_->params(group), options_.clip);

@@ -6,6 +6,7 @@
 #include "nn/containers.h"
 #include "nn/init.h"
 #include "nn/linear.h"
+#include "nn/module_scope.h"
 #include "tensor/error.h"
 
 namespace kiln::models {
@@ -57,6 +58,7 @@ DLinear::DLinear(const ForecastShape& shape, const Config& config)
 }
 
 Tensor DLinear::forward(const Tensor& x, const Tensor&) {
+  const nn::ModuleScope scope(*this);
   KILN_CHECK(x.dim() == 3 && x.size(1) == shape_.lookback && x.size(2) == shape_.channels,
              "DLinear: x must be [B, ", shape_.lookback, ", ", shape_.channels, "], got ",
              x.shape());

@@ -2,6 +2,7 @@
 
 #include "models/layers.h"
 #include "nn/init.h"
+#include "nn/module_scope.h"
 
 namespace kiln::models {
 
@@ -21,6 +22,7 @@ TokenEmbedding::TokenEmbedding(int64_t c_in, int64_t d_model) : nn::Module("Toke
 }
 
 Tensor TokenEmbedding::forward(const Tensor& x) {
+  const nn::ModuleScope scope(*this);
   return (*tokenConv)(x.transpose(1, 2)).transpose(1, 2);
 }
 
@@ -31,6 +33,7 @@ TimeFeatureEmbedding::TimeFeatureEmbedding(int64_t d_model, int64_t mark_feature
 }
 
 Tensor TimeFeatureEmbedding::forward(const Tensor& x_mark) {
+  const nn::ModuleScope scope(*this);
   return (*embed)(x_mark);
 }
 
@@ -48,6 +51,7 @@ DataEmbeddingWithoutPosition::DataEmbeddingWithoutPosition(int64_t c_in, int64_t
 }
 
 Tensor DataEmbeddingWithoutPosition::forward(const Tensor& x, const Tensor& x_mark) {
+  const nn::ModuleScope scope(*this);
   Tensor embedded = value_embedding->forward(x);
   if (x_mark.defined() && temporal_embedding)
     embedded = embedded + temporal_embedding->forward(x_mark);

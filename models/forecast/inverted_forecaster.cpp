@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "autograd/functions.h"
+#include "nn/module_scope.h"
 #include "tensor/error.h"
 
 namespace kiln::models {
@@ -25,6 +26,7 @@ DataEmbeddingInverted::DataEmbeddingInverted(int64_t lookback, int64_t d_model, 
 }
 
 Tensor DataEmbeddingInverted::forward(const Tensor& x, const Tensor& x_mark) {
+  const nn::ModuleScope scope(*this);
   Tensor series = x.permute({0, 2, 1});  // [B, C, L]: one row per token
   if (x_mark.defined()) series = cat({series, x_mark.permute({0, 2, 1})}, 1);
   return (*dropout)((*value_embedding)(series));
@@ -88,6 +90,7 @@ void InvertedForecaster::check_inputs(const Tensor& x, const Tensor& x_mark) con
 }
 
 Tensor InvertedForecaster::forward(const Tensor& x, const Tensor& x_mark) {
+  const nn::ModuleScope scope(*this);
   check_inputs(x, x_mark);
   Tensor series = x, means, stdev;
   if (use_norm_) {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "autograd/functions.h"
+#include "nn/module_scope.h"
 #include "tensor/error.h"
 
 namespace kiln::models {
@@ -33,6 +34,7 @@ FullAttention::FullAttention(double attention_dropout)
     : Module("FullAttention"), attention_dropout_(attention_dropout) {}
 
 Tensor FullAttention::forward(const Tensor& queries, const Tensor& keys, const Tensor& values) {
+  const nn::ModuleScope scope(*this);
   // The fused op's default scale is the reference's, 1 / sqrt(E).
   return scaled_dot_product_attention(queries, keys, values, {},
                                       is_training() ? attention_dropout_ : 0);

@@ -2,6 +2,8 @@
 
 #include <tuple>
 
+#include "nn/module_scope.h"
+
 namespace kiln::models {
 namespace {
 
@@ -35,6 +37,7 @@ LstmForecaster::LstmForecaster(const ForecastShape& shape, const Config& config)
 }
 
 Tensor LstmForecaster::forward(const Tensor& x, const Tensor& /*x_mark*/) {
+  const nn::ModuleScope scope(*this);
   KILN_CHECK(x.dim() == 3 && x.size(1) == shape_.lookback && x.size(2) == shape_.channels,
              "LstmForecaster: x must be [B, ", shape_.lookback, ", ", shape_.channels, "], got ",
              x.shape());

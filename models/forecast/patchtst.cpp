@@ -5,6 +5,7 @@
 
 #include "autograd/functions.h"
 #include "nn/activation.h"
+#include "nn/module_scope.h"
 #include "nn/padding.h"
 #include "tensor/error.h"
 
@@ -87,6 +88,7 @@ FlattenHead::FlattenHead(bool individual, int64_t n_vars, int64_t nf, int64_t ta
 }
 
 Tensor FlattenHead::forward(const Tensor& x) {
+  const nn::ModuleScope scope(*this);
   if (linear != nullptr) return (*dropout)((*linear)((*flatten)(x)));
   std::vector<Tensor> per_channel;
   for (size_t i = 0; i < linears->size(); ++i) {
@@ -119,6 +121,7 @@ PatchTSTBackbone::PatchTSTBackbone(const PatchTSTBackboneOptions& options)
 }
 
 Tensor PatchTSTBackbone::forward(const Tensor& input) {
+  const nn::ModuleScope scope(*this);
   Tensor z = input;
   RevINStatistics statistics;
   if (revin_layer != nullptr) {
@@ -148,6 +151,7 @@ PatchTST::PatchTST(const ForecastShape& shape, const Config& config)
 }
 
 Tensor PatchTST::forward(const Tensor& x, const Tensor&) {
+  const nn::ModuleScope scope(*this);
   KILN_CHECK(x.dim() == 3 && x.size(1) == shape_.lookback && x.size(2) == shape_.channels,
              "PatchTST: x must be [B, ", shape_.lookback, ", ", shape_.channels, "], got ",
              x.shape());

@@ -7,6 +7,7 @@
 #include "nn/activation.h"
 #include "nn/batch_norm.h"
 #include "nn/init.h"
+#include "nn/module_scope.h"
 #include "tensor/creation.h"
 #include "tensor/error.h"
 
@@ -39,6 +40,7 @@ ScaledDotProductAttention::ScaledDotProductAttention(int64_t d_model, int64_t n_
 
 TSTAttention ScaledDotProductAttention::forward(const Tensor& q, const Tensor& k, const Tensor& v,
                                                 const Tensor& prev) {
+  const nn::ModuleScope scope(*this);
   Tensor scores = q.matmul(k) * scale;
   if (prev.defined()) scores = scores + prev;
   const Tensor weights = (*attn_dropout)(scores.softmax(-1));
@@ -62,6 +64,7 @@ TSTMultiheadAttention::TSTMultiheadAttention(const TSTEncoderOptions& options)
 }
 
 TSTAttention TSTMultiheadAttention::forward(const Tensor& x, const Tensor& prev) {
+  const nn::ModuleScope scope(*this);
   const int64_t batch = x.size(0);
   auto heads = [&](nn::Linear& projection) {
     return projection(x).view({batch, -1, n_heads_, d_k_});  // [N, L, H, d_k]
@@ -92,6 +95,7 @@ TSTEncoderLayer::TSTEncoderLayer(const TSTEncoderOptions& options)
 }
 
 std::pair<Tensor, Tensor> TSTEncoderLayer::forward(const Tensor& input, const Tensor& prev) {
+  const nn::ModuleScope scope(*this);
   Tensor src = pre_norm_ ? (*norm_attn)(input) : input;
   const TSTAttention attended = self_attn->forward(src, res_attention_ ? prev : Tensor());
   src = src + (*dropout_attn)(attended.output);
@@ -109,6 +113,7 @@ TSTEncoder::TSTEncoder(const TSTEncoderOptions& options) : Module("TSTEncoder") 
 }
 
 Tensor TSTEncoder::forward(const Tensor& src) {
+  const nn::ModuleScope scope(*this);
   Tensor output = src, scores;
   for (size_t i = 0; i < layers->size(); ++i)
     std::tie(output, scores) = layers->at<TSTEncoderLayer>(i)->forward(output, scores);
@@ -125,6 +130,7 @@ TSTiEncoder::TSTiEncoder(int64_t patch_num, int64_t patch_len, const TSTEncoderO
 }
 
 Tensor TSTiEncoder::forward(const Tensor& patches) {
+  const nn::ModuleScope scope(*this);
   const int64_t batch = patches.size(0), channels = patches.size(1);
   const Tensor x = (*W_P)(patches);  // [B, C, patch_num, d_model]
   const Tensor u = (*dropout)(x.reshape({batch * channels, x.size(2), x.size(3)}) + W_pos);

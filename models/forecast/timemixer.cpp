@@ -1,6 +1,7 @@
 #include "models/forecast/timemixer.h"
 
 #include "nn/conv_functional.h"
+#include "nn/module_scope.h"
 
 namespace kiln::models {
 namespace {
@@ -108,6 +109,7 @@ Tensor TimeMixer::future_multi_mixing(const std::vector<Tensor>& enc_out_list,
 }
 
 Tensor TimeMixer::forward(const Tensor& x, const Tensor& x_mark) {
+  const nn::ModuleScope scope(*this);
   const int64_t batch = x.dim() == 3 ? x.size(0) : 0;
   KILN_CHECK(x.dim() == 3 && x.size(1) == shape_.lookback && x.size(2) == shape_.channels,
              "TimeMixer: x must be [B, ", shape_.lookback, ", ", shape_.channels, "], got ",

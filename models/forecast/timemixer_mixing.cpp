@@ -3,6 +3,7 @@
 #include "models/forecast/series_decomp.h"
 #include "nn/activation.h"
 #include "nn/linear.h"
+#include "nn/module_scope.h"
 
 namespace kiln::models {
 
@@ -29,6 +30,7 @@ MultiScaleSeasonMixing::MultiScaleSeasonMixing(const MultiScale& scales)
 }
 
 std::vector<Tensor> MultiScaleSeasonMixing::forward(const std::vector<Tensor>& season_list) {
+  const nn::ModuleScope scope(*this);
   KILN_CHECK(season_list.size() == down_sampling_layers->size() + 1,
              "MultiScaleSeasonMixing: expected ", down_sampling_layers->size() + 1, " scales, got ",
              season_list.size());
@@ -51,6 +53,7 @@ MultiScaleTrendMixing::MultiScaleTrendMixing(const MultiScale& scales)
 }
 
 std::vector<Tensor> MultiScaleTrendMixing::forward(const std::vector<Tensor>& trend_list) {
+  const nn::ModuleScope scope(*this);
   KILN_CHECK(trend_list.size() == up_sampling_layers->size() + 1,
              "MultiScaleTrendMixing: expected ", up_sampling_layers->size() + 1, " scales, got ",
              trend_list.size());
@@ -78,6 +81,7 @@ PastDecomposableMixing::PastDecomposableMixing(const MultiScale& scales, int64_t
 }
 
 std::vector<Tensor> PastDecomposableMixing::forward(const std::vector<Tensor>& x_list) {
+  const nn::ModuleScope scope(*this);
   std::vector<Tensor> season_list, trend_list;
   for (const Tensor& x : x_list) {
     const SeriesComponents parts = series_decomp(x, moving_avg_);

@@ -1,11 +1,13 @@
 // CPU memory: 64-byte aligned blocks; blocks of 2 MiB and more on huge pages and kept in
 // the block cache for reuse.
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include "tensor/cpu/block_cache.h"
 #include "tensor/cpu/cpu_backend.h"
@@ -43,9 +45,23 @@ BlockCache& block_cache() {
   return *cache;
 }
 
+// RAM and swap together: no request beyond them can be met. Checked before allocating
+// because Linux may promise more than it has (overcommit) and kill the process on first touch.
+size_t machine_memory_bytes() {
+  static const size_t bytes = [] {
+    struct sysinfo info {};
+    if (sysinfo(&info) != 0) return std::numeric_limits<size_t>::max();
+    return (static_cast<size_t>(info.totalram) + info.totalswap) * info.mem_unit;
+  }();
+  return bytes;
+}
+
 }  // namespace
 
 void* CpuBackend::allocate(size_t nbytes, int) {
+  KILN_CHECK(nbytes <= machine_memory_bytes(), "cannot allocate ", nbytes,
+             " bytes on cpu: more than this machine's ", machine_memory_bytes(),
+             " bytes of RAM and swap");
   const size_t size = block_size(nbytes);
   allocated_bytes.fetch_add(size, std::memory_order_relaxed);
   if (size >= BlockCache::kMinBlock) {
@@ -54,7 +70,7 @@ void* CpuBackend::allocate(size_t nbytes, int) {
   const bool huge = size >= kHugePage;
   void* data = std::aligned_alloc(huge ? kHugePage : kAlignment, size);
   if (data == nullptr) allocated_bytes.fetch_sub(size, std::memory_order_relaxed);
-  KILN_CHECK(data != nullptr, "cpu: out of memory allocating ", nbytes, " bytes");
+  KILN_CHECK(data != nullptr, "cannot allocate ", nbytes, " bytes on cpu: out of memory");
   // Transparent huge pages for large blocks: a streaming op over tens of megabytes
   // otherwise spends a good part of its time on TLB misses (measured: a 4M-element add
   // ran 1.4x faster). Only a hint; the kernel may decline it.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "nn/linear.h"
@@ -83,6 +84,22 @@ TEST(CudaAllocator, CountsAllocatedReservedAndPeak) {
   EXPECT_EQ(cuda::memory_stats().reserved, cuda::memory_stats().allocated);
   cuda::reset_peak_memory_stats();
   EXPECT_EQ(cuda::memory_stats().peak_allocated, cuda::memory_stats().allocated);
+}
+
+// More than the device holds is a kiln::Error naming the op and the bytes, and leaves the
+// allocator's books as they were.
+TEST(CudaAllocator, MoreThanTheDeviceHoldsIsAnErrorNamingTheOp) {
+  const size_t allocated = cuda::memory_stats().allocated;
+  try {
+    zeros({int64_t{1} << 40, int64_t{1} << 20}, {.device = kGpu});
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_TRUE(message.starts_with("zeros: a [1099511627776, 1048576] float32 tensor: "))
+        << message;
+    EXPECT_NE(message.find("4611686018427387904 bytes"), std::string::npos) << message;
+  }
+  EXPECT_EQ(cuda::memory_stats().allocated, allocated);
 }
 
 TEST(CudaStreams, WorkOnAStreamIsOrderedByEvents) {

@@ -173,7 +173,25 @@ const std::vector<BadCall> table = {
      [] {
        zeros({int64_t{1} << 62, 4});
      },
-     {"has more elements than int64 can count"}},
+     {"zeros: shape [4611686018427387904, 4] has more elements than int64 can count"}},
+    // More bytes than any machine holds: an error naming the op and the bytes, not an abort.
+    {"ZerosLargerThanMemory",
+     [] {
+       zeros({int64_t{1} << 40, int64_t{1} << 20});
+     },
+     {"zeros: a [1099511627776, 1048576] float32 tensor: cannot allocate 4611686018427387904 "
+      "bytes on cpu"}},
+    {"MatmulResultLargerThanMemory",
+     [] {
+       matmul(ones({1, 1}).expand({int64_t{1} << 22, 1}),
+              ones({1, 1}).expand({1, int64_t{1} << 22}));
+     },
+     {"matmul: a [4194304, 4194304] float32 tensor: cannot allocate 70368744177664 bytes"}},
+    {"AddResultLargerThanMemory",
+     [] {
+       ones({int64_t{1} << 22, 1}).expand({int64_t{1} << 22, int64_t{1} << 22}) + 1.0;
+     },
+     {"add: a [4194304, 4194304] float32 tensor: cannot allocate 70368744177664 bytes"}},
     {"ByteCountOverflowsInt64",
      [] { empty({int64_t{1} << 62}, {.dtype = kInt64}); },
      {"needs more bytes than int64 can count"}},
