@@ -1,6 +1,8 @@
 #include "optim/checkpoint.h"
 
 #include "tensor/error.h"
+#include "tensor/io/atomic_file.h"
+#include "tensor/io/json_input.h"
 #include "tensor/io/safetensors.h"
 
 namespace kiln::optim {
@@ -21,7 +23,8 @@ nlohmann::json parse_metadata(const Safetensors& file, const std::string& key,
   const auto found = file.metadata.find(key);
   if (found == file.metadata.end()) fail(path, "holds no " + key);
   try {
-    return nlohmann::json::parse(found->second);
+    return nlohmann::json::parse(
+        found->second, json_depth_limit("checkpoint '" + path + "': the " + key + " entry"));
   } catch (const nlohmann::json::exception& error) {
     fail(path, "the " + key + " entry is not valid JSON: " + error.what());
   }
@@ -84,7 +87,12 @@ void save_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
 }
 
 void load_checkpoint(const std::string& path, Checkpoint& checkpoint) {
-  const Safetensors file = load_safetensors(path);
+  load_checkpoint_bytes(read_file(path), path, checkpoint);
+}
+
+void load_checkpoint_bytes(std::string_view bytes, const std::string& path,
+                           Checkpoint& checkpoint) {
+  const Safetensors file = parse_safetensors(bytes, path);
   const auto format = file.metadata.find(kFormatKey);
   if (format == file.metadata.end()) fail(path, "is a safetensors file but not a kiln checkpoint");
   if (format->second != kFormatVersion)
@@ -122,6 +130,8 @@ void load_checkpoint(const std::string& path, Checkpoint& checkpoint) {
         !generators[name].contains("offset"))
       fail(path, "holds no state for the generator '" + name + "'");
   }
+  for (const char* field : {"seed", "offset"})
+    check_integers(generators, {"*", field}, "checkpoint '" + path + "': generators");
 
   try {
     if (checkpoint.model != nullptr) checkpoint.model->load_state_dict(model_state);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -38,5 +39,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);
 // checked before anything is loaded; the optimizer then loads all or nothing, but a
 // schedule state that does not fit is only found after the model and optimizer loaded.
 void load_checkpoint(const std::string& path, Checkpoint& checkpoint);
+// The same from the file's bytes in memory; `path` names them in messages.
+void load_checkpoint_bytes(std::string_view bytes, const std::string& path, Checkpoint& checkpoint);
 
 }  // namespace kiln::optim

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "tensor/error.h"
+#include "tensor/io/json_input.h"
 
 namespace kiln::optim {
 
@@ -79,6 +80,8 @@ nlohmann::json LRScheduler::state_dict() const {
 }
 
 void LRScheduler::load_state_dict(const nlohmann::json& state) {
+  for (const char* field : {"last_epoch", "step_count"})
+    check_integers(state, {field}, "scheduler load_state_dict");
   try {
     const auto base_lrs = state.at("base_lrs").get<std::vector<double>>();
     KILN_CHECK(base_lrs.size() == base_lrs_.size(), "scheduler state for ", base_lrs.size(),
