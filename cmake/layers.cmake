@@ -7,6 +7,10 @@ function(kiln_add_layer name)
   add_library(${name} SHARED ${LAYER_SOURCES})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PUBLIC ${LAYER_BELOW} PRIVATE kiln_flags)
-  target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  # clang links the sanitizers' runtime into executables only, leaving a fuzz build's layers
+  # with symbols that are undefined until the program loads them.
+  if(NOT KILN_FUZZ)
+    target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  endif()
   target_compile_features(${name} PUBLIC cxx_std_20)
 endfunction()

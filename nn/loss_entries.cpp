@@ -18,8 +18,9 @@ std::vector<OpSample> each_reduction(const std::string& label, const V& inputs,
   for (const auto& [name, reduction] :
        {std::pair{"mean", Reduction::Mean}, std::pair{"sum", Reduction::Sum},
         std::pair{"none", Reduction::None}}) {
+    // An init-capture: clang before 16 captures no structured binding.
     out.push_back({label + ", " + name, inputs,
-                   [loss, reduction](const V& v) { return loss(v, reduction); }});
+                   [loss, reduction = reduction](const V& v) { return loss(v, reduction); }});
   }
   return out;
 }

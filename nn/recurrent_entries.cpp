@@ -57,9 +57,10 @@ void add_entries(std::vector<OpEntry>& entries) {
   for (const auto& [op, mode] : {std::pair{Op::rnn_cell, RecurrentMode::RnnTanh},
                                  std::pair{Op::lstm_cell, RecurrentMode::Lstm},
                                  std::pair{Op::gru_cell, RecurrentMode::Gru}}) {
+    // An init-capture: clang before 16 captures no structured binding.
     entries.push_back(entry(
         op,
-        [mode](Generator& g) {
+        [mode = mode](Generator& g) {
           manual_seed(8);
           const StateDict state = RecurrentCell(mode, 3, 2).state_dict();
           V inputs = {leaf(normal(g, {2, 3})), leaf(normal(g, {2, 2}))};

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "tensor/error.h"
+#include "tensor/io/atomic_file.h"
 #include "tensor/io/checksum.h"
+#include "tensor/io/json_input.h"
 #include "tensor/io/safetensors.h"
 #include "tensor/ops.h"
 
@@ -23,7 +25,7 @@ nlohmann::json parse_metadata(const Safetensors& file, const std::string& key) {
   const auto found = file.metadata.find(key);
   KILN_CHECK(found != file.metadata.end(), "holds no ", key);
   try {
-    return nlohmann::json::parse(found->second);
+    return nlohmann::json::parse(found->second, json_depth_limit("the " + key + " entry"));
   } catch (const nlohmann::json::exception& error) {
     throw Error("the " + key + " entry is not valid JSON: " + error.what());
   }
@@ -180,7 +182,12 @@ void save_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
 }
 
 void load_checkpoint(const std::string& path, Checkpoint& checkpoint) {
-  const Safetensors file = load_safetensors(path);
+  load_checkpoint_bytes(read_file(path), path, checkpoint);
+}
+
+void load_checkpoint_bytes(std::string_view bytes, const std::string& path,
+                           Checkpoint& checkpoint) {
+  const Safetensors file = parse_safetensors(bytes, path);
   std::vector<Commit> commits;
   try {
     commits = prepare_load(file, checkpoint);

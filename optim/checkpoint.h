@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -41,5 +42,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);
 // optimizer or schedule, options the optimizer's constructor would refuse, generator states
 // that are not non-negative integers.
 void load_checkpoint(const std::string& path, Checkpoint& checkpoint);
+// The same from the file's bytes in memory; `path` names them in messages.
+void load_checkpoint_bytes(std::string_view bytes, const std::string& path, Checkpoint& checkpoint);
 
 }  // namespace kiln::optim

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "tensor/error.h"
+#include "tensor/io/json_input.h"
 
 namespace kiln::optim {
 
@@ -111,6 +112,8 @@ nlohmann::json LRScheduler::own_state() const {
 }
 
 Commit LRScheduler::prepare_own_state(const nlohmann::json& state) {
+  for (const char* field : {"last_epoch", "step_count"})
+    check_integers(state, {field}, name() + std::string(" load_state_dict"));
   std::vector<double> base_lrs = read_rates(state, "base_lrs", base_lrs_.size());
   std::vector<double> last_lr = read_rates(state, "last_lr", base_lrs_.size());
   const auto last_epoch = state.at("last_epoch").get<int64_t>();

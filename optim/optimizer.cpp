@@ -1,6 +1,7 @@
 #include "optim/optimizer.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "tensor/creation.h"
 #include "tensor/error.h"
@@ -79,6 +80,15 @@ std::pair<size_t, std::string> parse_state_key(const std::string& key, size_t pa
   return {index, key.substr(dot + 1)};
 }
 
+// A saved step count must be one count_step could have reached: a whole number of steps that
+// the float32 counter holds exactly (at most 2^24), so the next step's count is exact too.
+void check_step_count(const Tensor& value, const std::string& key, const char* optimizer) {
+  const double count = value.item<double>();
+  KILN_CHECK(count >= 0 && count <= (1 << 24) && count == std::floor(count), optimizer,
+             ".load_state_dict: state '", key, "' holds ", count,
+             ", not a step count (a whole number from 0 to 2^24)");
+}
+
 }  // namespace
 
 Commit Optimizer::prepare_load_state_dict(const OptimizerState& state) {
@@ -127,6 +137,7 @@ std::map<size_t, Optimizer::State> Optimizer::restore_state(
                ".load_state_dict: state '", key, "' has shape ", value.shape(),
                counter ? ", not a single value" : " but the parameter has shape ",
                counter ? Shape{} : param.shape());
+    if (counter) check_step_count(value, key, name());
     // Copies, never aliases of the caller's tensors. Counters stay float32 on the CPU, as
     // PyTorch keeps them; the rest follows the parameter's device and dtype.
     restored[index][entry] =

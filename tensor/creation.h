@@ -50,17 +50,6 @@ Tensor from_vector(const std::vector<T>& values, const Shape& shape = {});
 template <typename T>
 Tensor from_vector(const std::vector<T>& values, const Shape& shape, TensorOptions options);
 
-// Nested initializer lists, as in tensor({{1.0, 2.0}, {3.0, 4.0}}). Floating literals give
-// float32, integer literals int64, bool literals bool, unless a dtype is given.
-template <typename T>
-using List1 = std::initializer_list<T>;
-template <typename T>
-using List2 = std::initializer_list<List1<T>>;
-template <typename T>
-using List3 = std::initializer_list<List2<T>>;
-template <typename T>
-using List4 = std::initializer_list<List3<T>>;
-
 namespace detail {
 template <typename T>
 constexpr DType literal_dtype() {
@@ -107,20 +96,29 @@ Tensor tensor_from_list(const List& list, std::optional<TensorOptions> options) 
 }
 }  // namespace detail
 
+// Nested initializer lists, as in tensor({{1.0, 2.0}, {3.0, 4.0}}). Floating literals give
+// float32, integer literals int64, bool literals bool, unless a dtype is given. (The lists are
+// spelt out: clang 14 deduces no T through an alias template of std::initializer_list.)
 template <typename T>
-Tensor tensor(List1<T> values, std::optional<TensorOptions> options = std::nullopt) {
+Tensor tensor(std::initializer_list<T> values,
+              std::optional<TensorOptions> options = std::nullopt) {
   return detail::tensor_from_list<T>(values, options);
 }
 template <typename T>
-Tensor tensor(List2<T> values, std::optional<TensorOptions> options = std::nullopt) {
+Tensor tensor(std::initializer_list<std::initializer_list<T>> values,
+              std::optional<TensorOptions> options = std::nullopt) {
   return detail::tensor_from_list<T>(values, options);
 }
 template <typename T>
-Tensor tensor(List3<T> values, std::optional<TensorOptions> options = std::nullopt) {
+Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<T>>> values,
+              std::optional<TensorOptions> options = std::nullopt) {
   return detail::tensor_from_list<T>(values, options);
 }
 template <typename T>
-Tensor tensor(List4<T> values, std::optional<TensorOptions> options = std::nullopt) {
+Tensor tensor(
+    std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<T>>>>
+        values,
+    std::optional<TensorOptions> options = std::nullopt) {
   return detail::tensor_from_list<T>(values, options);
 }
 

@@ -11,6 +11,7 @@
 #include "optim/lambda_lr.h"
 #include "optim/one_cycle_lr.h"
 #include "tensor/error.h"
+#include "tensor/io/json_input.h"
 #include "tools/divergence_checks.h"
 #include "tools/run_directory.h"
 
@@ -51,10 +52,24 @@ optim::LRLambda epoch_factor(const std::string& lradj) {
 ForecastRunSettings saved_settings(const std::string& checkpoint_file) {
   KILN_CHECK(std::filesystem::exists(checkpoint_file), "no run there: no checkpoint at '",
              checkpoint_file, "'");
-  const nlohmann::json extra = read_checkpoint_extra(checkpoint_file);
-  KILN_CHECK(extra.contains(kSettingsKey), "'", checkpoint_file,
-             "' is not a run of kiln train forecast");
-  return extra.at(kSettingsKey).get<ForecastRunSettings>();
+  return saved_forecast_settings(read_checkpoint_extra(checkpoint_file), checkpoint_file);
+}
+
+// What the command line's checks would have refused (forecast_train_command.cpp).
+void check_settings(const ForecastRunSettings& s) {
+  const std::vector<std::string>& kinds = models::forecaster_kinds();
+  KILN_CHECK(std::find(kinds.begin(), kinds.end(), s.model) != kinds.end(), "unknown model '",
+             s.model, "'");
+  models::parse_feature_mode(s.features);
+  KILN_CHECK(s.lookback > 0 && s.horizon > 0, "lookback and horizon must be positive, got ",
+             s.lookback, " and ", s.horizon);
+  KILN_CHECK(s.model_config.is_object(), "model_config must be an object");
+  const models::ForecastTraining& t = s.training;
+  KILN_CHECK(t.learning_rate > 0 && t.batch_size > 0 && t.epochs > 0 && t.patience > 0,
+             "learning_rate, batch_size, epochs and patience must be positive");
+  KILN_CHECK(t.pct_start >= 0 && t.pct_start <= 1, "pct_start must lie in [0, 1], got ",
+             t.pct_start);
+  if (t.lradj != "TST") epoch_factor(t.lradj);
 }
 
 std::string default_out(const ForecastRunSettings& s) {
@@ -91,6 +106,26 @@ EarlyStopping early_stopping_from(const nlohmann::json& json) {
 
 std::string forecast_dataset_name(const std::string& data) {
   return data == "generated" ? data : std::filesystem::path(data).stem().string();
+}
+
+ForecastRunSettings saved_forecast_settings(const nlohmann::json& extra,
+                                            const std::string& source) {
+  KILN_CHECK(extra.is_object() && extra.contains(kSettingsKey), "'", source,
+             "' is not a run of kiln train forecast");
+  const nlohmann::json& saved = extra.at(kSettingsKey);
+  for (const auto& field : {"lookback", "horizon", "seed"})
+    check_integers(saved, {field}, "'" + source + "': forecast settings");
+  for (const auto& field : {"batch_size", "epochs", "patience"})
+    check_integers(saved, {"training", field}, "'" + source + "': forecast settings");
+  try {
+    const ForecastRunSettings settings = saved.get<ForecastRunSettings>();
+    check_settings(settings);
+    return settings;
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(detail::concat("'", source, "': unreadable forecast settings: ", error.what()));
+  } catch (const Error& error) {
+    throw Error(detail::concat("'", source, "': forecast settings: ", error.what()));
+  }
 }
 
 ForecastRunSettings resolve_forecast_settings(const ForecastTrainOptions& o) {

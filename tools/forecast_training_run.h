@@ -44,6 +44,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ForecastRunSettings, model, data
 
 // The settings a new run takes: the options given, the paper's recipe for the rest.
 ForecastRunSettings resolve_forecast_settings(const ForecastTrainOptions& options);
+// The settings a checkpoint's extra JSON holds, checked as the options of a new run are;
+// a missing or malformed entry is a kiln::Error naming `source`.
+ForecastRunSettings saved_forecast_settings(const nlohmann::json& extra, const std::string& source);
 // The dataset the settings describe: the CSV read again (or the series generated again).
 models::ForecastDataset load_forecast_dataset(const ForecastRunSettings& settings);
 // The dataset's name for recipes and tables: the file's stem ("ETTh1"), or "generated".

@@ -10,6 +10,7 @@
 #include "tensor/cuda/cuda.h"
 #include "tensor/error.h"
 #include "tensor/io/atomic_file.h"
+#include "tensor/io/json_input.h"
 #include "tensor/io/safetensors.h"
 #include "tensor/parallel.h"
 
@@ -77,8 +78,12 @@ nlohmann::json read_checkpoint_extra(const std::string& path) {
   const Safetensors file = load_safetensors(path);
   const auto extra = file.metadata.find("extra");
   KILN_CHECK(extra != file.metadata.end(), "'", path, "' is not a kiln training checkpoint");
+  return parse_checkpoint_extra(extra->second, path);
+}
+
+nlohmann::json parse_checkpoint_extra(std::string_view text, const std::string& path) {
   try {
-    nlohmann::json json = nlohmann::json::parse(extra->second);
+    nlohmann::json json = nlohmann::json::parse(text, json_depth_limit("'" + path + "'"));
     KILN_CHECK(json.contains("config"), "'", path,
                "' holds no model config; was it written by kiln train?");
     return json;

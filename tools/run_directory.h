@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,8 @@ std::string checkpoint_path(const RunLocation& run);
 
 // The "extra" JSON a training checkpoint holds (model config, training settings, progress).
 nlohmann::json read_checkpoint_extra(const std::string& path);
+// The same from the extra entry's text, as read from the checkpoint at `path`.
+nlohmann::json parse_checkpoint_extra(std::string_view text, const std::string& path);
 
 // The model a training checkpoint holds, weights loaded, in eval mode on `device`.
 std::unique_ptr<SequenceModel> load_trained_model(const std::string& path, Device device);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -56,5 +57,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunExamples, epoch, forecasts, t
 void write_run_examples(const std::filesystem::path& directory, const RunExamples& examples);
 // DIR/examples.json, or nothing when the run has none; a malformed file is a kiln::Error.
 std::optional<RunExamples> read_run_examples(const std::filesystem::path& directory);
+// An examples file's text; `source` names it in messages.
+RunExamples parse_run_examples(std::string_view text, const std::string& source);
 
 }  // namespace kiln::tools

@@ -1,11 +1,15 @@
 #include "tools/run_record.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <sstream>
 
 #include "tensor/error.h"
 #include "tensor/io/atomic_file.h"
+#include "tensor/io/json_input.h"
 
 namespace kiln::tools {
 
@@ -29,14 +33,42 @@ std::string utc_now() {
   return text;
 }
 
-nlohmann::json read_json_file(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  KILN_CHECK(in.good(), "cannot read '", file.string(), "'");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(detail::concat("'", file.string(), "' is not valid JSON: ", error.what()));
-  }
+bool is_text_list(const nlohmann::json& value) {
+  return value.is_array() &&
+         std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); });
+}
+
+// Whether object[key] is absent, null or passes `check`.
+template <typename Check>
+bool absent_or(const nlohmann::json& object, const char* key, Check check) {
+  return !object.contains(key) || object.at(key).is_null() || check(object.at(key));
+}
+
+bool is_resumption(const nlohmann::json& entry) {
+  return entry.is_object() && absent_or(entry, "command", is_text_list) &&
+         absent_or(entry, "started", std::mem_fn(&nlohmann::json::is_string));
+}
+
+// The fields write_run_record writes have its types, so that kiln report can read them as such.
+void check_fields(const nlohmann::json& record, const std::string& source) {
+  const auto require = [&](bool holds, const char* problem) {
+    KILN_CHECK(holds, "'", source, "' is not a kiln run record: ", problem);
+  };
+  require(record.is_object() && record.contains("kind"), "no \"kind\"");
+  require(record.at("kind").is_string(), "\"kind\" is not a string");
+  require(absent_or(record, "command", is_text_list), "\"command\" is not a list of strings");
+  require(absent_or(record, "config", std::mem_fn(&nlohmann::json::is_object)),
+          "\"config\" is not an object");
+  require(absent_or(record, "machine", std::mem_fn(&nlohmann::json::is_object)),
+          "\"machine\" is not an object");
+  require(absent_or(record, "started", std::mem_fn(&nlohmann::json::is_string)),
+          "\"started\" is not a string");
+  require(absent_or(record, "resumed",
+                    [](const nlohmann::json& list) {
+                      return list.is_array() &&
+                             std::all_of(list.begin(), list.end(), is_resumption);
+                    }),
+          "\"resumed\" is not a list of {\"command\": [...], \"started\": \"...\"}");
 }
 
 }  // namespace
@@ -68,9 +100,17 @@ void write_run_record(const std::filesystem::path& directory, const std::string&
 nlohmann::json read_run_record(const std::filesystem::path& directory) {
   const std::filesystem::path file = directory / kRunRecordFile;
   if (!std::filesystem::exists(file)) return nullptr;
-  nlohmann::json record = read_json_file(file);
-  KILN_CHECK(record.is_object() && record.contains("kind"), "'", file.string(),
-             "' is not a kiln run record (no \"kind\")");
+  return parse_run_record(read_file(file.string()), file.string());
+}
+
+nlohmann::json parse_run_record(std::string_view text, const std::string& source) {
+  nlohmann::json record;
+  try {
+    record = nlohmann::json::parse(text, json_depth_limit("'" + source + "'"));
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(detail::concat("'", source, "' is not valid JSON: ", error.what()));
+  }
+  check_fields(record, source);
   return record;
 }
 

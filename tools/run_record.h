@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,8 @@ void write_run_record(const std::filesystem::path& directory, const std::string&
                       const nlohmann::json& config, const nlohmann::json& machine, bool resumed);
 // DIR/run.json, or null when the run has none; a malformed file is a kiln::Error.
 nlohmann::json read_run_record(const std::filesystem::path& directory);
+// A run record's text; `source` names it in messages.
+nlohmann::json parse_run_record(std::string_view text, const std::string& source);
 
 // Per-step loss and learning rate, kept in memory between checkpoints and appended to
 // DIR/steps.csv ("step,loss,lr") just before each, so a run resumed from its last checkpoint

@@ -174,11 +174,12 @@ Tensor parse_npy(std::string_view bytes, const std::string& source) {
   const bool fortran = header.fortran_order();
   const Shape shape = header.shape();
   uint64_t nbytes = itemsize(dtype);
-  uint64_t nonzero_product = 1;  // bounds the strides even when a size is 0
+  // The byte strides' bound, even when a size is 0: kernels multiply a stride by a size.
+  uint64_t nonzero_bytes = itemsize(dtype);
   for (int64_t extent : shape) {
     if (__builtin_mul_overflow(nbytes, static_cast<uint64_t>(extent), &nbytes) ||
-        __builtin_mul_overflow(nonzero_product, std::max<uint64_t>(extent, 1), &nonzero_product) ||
-        nonzero_product > (uint64_t{1} << 62)) {
+        __builtin_mul_overflow(nonzero_bytes, std::max<uint64_t>(extent, 1), &nonzero_bytes) ||
+        nonzero_bytes > (uint64_t{1} << 62)) {
       corrupt(source, "the shape is too large");
     }
   }

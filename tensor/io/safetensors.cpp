@@ -153,18 +153,17 @@ Safetensors parse_safetensors(std::string_view bytes, const std::string& source)
     }
     Shape shape;
     uint64_t nbytes = itemsize(dtype);
-    // Strides are products of sizes: even beside a zero size, the other sizes' product must
-    // fit in int64.
-    uint64_t nonzero_product = 1;
+    // Strides are products of sizes, and kernels multiply a byte stride by a size: even beside
+    // a zero size, the other sizes' product in bytes must fit in int64.
+    uint64_t nonzero_bytes = itemsize(dtype);
     for (const nlohmann::json& size : dims) {
       if (!size.is_number_unsigned()) {
         corrupt(source, where + "shape " + describe(dims) + " is invalid");
       }
       const uint64_t extent = size.get<uint64_t>();
       if (extent > (uint64_t{1} << 62) || __builtin_mul_overflow(nbytes, extent, &nbytes) ||
-          __builtin_mul_overflow(nonzero_product, std::max<uint64_t>(extent, 1),
-                                 &nonzero_product) ||
-          nonzero_product > (uint64_t{1} << 62)) {
+          __builtin_mul_overflow(nonzero_bytes, std::max<uint64_t>(extent, 1), &nonzero_bytes) ||
+          nonzero_bytes > (uint64_t{1} << 62)) {
         corrupt(source, where + "shape " + describe(dims) + " is too large");
       }
       shape.push_back(static_cast<int64_t>(extent));

@@ -87,6 +87,19 @@ expect_error "look-back shorter than a patch" "patch" \
   "$kiln" train forecast --model patchtst --lookback 8 --horizon 24 --out "$work/x"
 expect_error "unknown model" "--model: arima not in" "$kiln" train forecast --model arima
 expect_error "eval of nothing" "no checkpoint at" "$kiln" eval forecast --out "$work/none"
+# Settings edited in a checkpoint (each edit keeps the header's length): a float where an integer
+# belongs was cast, undefined beyond the integer's range (found by fuzz_forecast_settings);
+# values the command line refuses are refused from a file too.
+edited_settings() {
+  rm -rf "$work/edited" && cp -r "$work/straight" "$work/edited"
+  sed -i "s/$1/$2/" "$work/edited/checkpoint.safetensors"
+}
+edited_settings '\\"seed\\":2021' '\\"seed\\":9e99'
+expect_error "a float seed" "forecast settings: seed holds 9e\\+99, not an integer" \
+  "$kiln" eval forecast --out "$work/edited"
+edited_settings '\\"horizon\\":24' '\\"horizon\\":-4'
+expect_error "a negative horizon" "lookback and horizon must be positive, got 48 and -4" \
+  "$kiln" eval forecast --out "$work/edited"
 [ ! -e "$work/x" ] || fail "a refused run wrote its directory"
 
 finish_checks "all kiln forecasting command-line checks passed"

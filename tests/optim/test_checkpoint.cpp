@@ -2,6 +2,7 @@
 // wrong giving a kiln::Error that names it.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "optim/sgd.h"
 #include "tensor/creation.h"
 #include "tensor/io/atomic_file.h"
+#include "tensor/io/checksum.h"
 #include "tensor/io/safetensors.h"
 #include "tensor/testing.h"
 
@@ -158,6 +160,53 @@ TEST_F(CheckpointErrors, LyingOrCorruptHeadersAreErrors) {
   ASSERT_NE(extra, std::string::npos);
   corrupt[extra] = '[';
   EXPECT_NE(load_error(corrupt, fresh).find("the extra entry is not valid JSON"),
+            std::string::npos);
+}
+
+// Found by fuzz_checkpoint (fuzz/corpus/checkpoint/regression_step_count_1e31.safetensors): a
+// step counter of 1.9e31 loaded, and the next step turned it into an int64, which is undefined.
+TEST_F(CheckpointErrors, AStepCountNoStepReachesIsAnError) {
+  Training fresh(3);
+  for (const double count : {1.8728e31, -1.0, 2.5, std::nan("")}) {
+    Safetensors file = parse_safetensors(bytes);
+    file.tensors["optimizer.0.step"] = full({}, count);
+    file.metadata["kiln_checksum"] = tensors_checksum(file.tensors);
+    EXPECT_NE(load_error(safetensors_bytes(file.tensors, file.metadata), fresh)
+                  .find("state '0.step' holds"),
+              std::string::npos)
+        << count;
+  }
+}
+
+// An extra entry nested 100,000 levels deep parsed, then overflowed the stack where the load
+// copied it (found past the fuzzer's input sizes).
+TEST_F(CheckpointErrors, NestingDeeperThanTheLimitIsAnError) {
+  Training fresh(3);
+  Safetensors file = parse_safetensors(bytes);
+  file.metadata["extra"] = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_NE(load_error(safetensors_bytes(file.tensors, file.metadata), fresh)
+                .find("the extra entry: JSON nested deeper than"),
+            std::string::npos);
+}
+
+// A float where the generators' or the schedule's integers belong was cast to one, undefined
+// beyond the integer's range (the pattern fuzz_forecast_settings and fuzz_run_examples found).
+TEST_F(CheckpointErrors, AFloatWhereAnIntegerBelongsIsAnError) {
+  Training fresh(3);
+  Safetensors file = parse_safetensors(bytes);
+  nlohmann::json generators = nlohmann::json::parse(file.metadata["generators"]);
+  generators["data"]["seed"] = 1e30;
+  Safetensors floated = file;
+  floated.metadata["generators"] = generators.dump();
+  EXPECT_NE(load_error(safetensors_bytes(floated.tensors, floated.metadata), fresh)
+                .find("the generator 'data' has seed 1e+30"),
+            std::string::npos);
+  nlohmann::json schedule = nlohmann::json::parse(file.metadata["schedule"]);
+  schedule["schedulers"][1]["last_epoch"] = -1e30;
+  floated = file;
+  floated.metadata["schedule"] = schedule.dump();
+  EXPECT_NE(load_error(safetensors_bytes(floated.tensors, floated.metadata), fresh)
+                .find("last_epoch holds -1e+30, not an integer"),
             std::string::npos);
 }
 

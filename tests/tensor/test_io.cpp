@@ -124,6 +124,11 @@ TEST(Safetensors, HeadersThatLieAreErrors) {
        with_header(
            R"({"a":{"dtype":"F32","shape":[0,4611686018427387904,4],"data_offsets":[0,0]}})", 0),
        "too large"},
+      // Sizes whose product fits in int64 but not in bytes (found by fuzz_npy, in .npy).
+      {"zero size beside sizes too large in bytes",
+       with_header(R"({"a":{"dtype":"F64","shape":[0,1152921504606846976],"data_offsets":[0,0]}})",
+                   0),
+       "too large"},
       {"deeply nested dtype",
        with_header("{\"a\":{\"dtype\":" + std::string(200000, '[') + std::string(200000, ']') +
                        R"(,"shape":[],"data_offsets":[0,0]}})",
@@ -183,6 +188,23 @@ TEST(Npy, TruncatedOrMalformedFilesAreErrors) {
   EXPECT_NE(error_of([&] { parse_npy(other_dtype); }).find("'<f2' is not one kiln reads"),
             std::string::npos);
   EXPECT_NE(error_of([] { parse_npy("PK\x03\x04 not numpy"); }).find("magic"), std::string::npos);
+}
+
+// Found by fuzz_npy (fuzz/corpus/npy/regression_zero_size_beside_huge_sizes.npy): beside a 0,
+// sizes whose product fits in int64 but not in bytes passed the check, and reading the array in
+// Fortran order then overflowed a byte stride.
+TEST(Npy, AZeroSizeBesideSizesTooLargeInBytesIsAnError) {
+  for (const std::string order : {"False", "True"}) {
+    const std::string header = "{'descr': '<f4', 'fortran_order': " + order +
+                               ", 'shape': (3, 0, 1050, 99, 56099999, 30, 5004), }\n";
+    const auto length = static_cast<uint16_t>(header.size());
+    std::string bytes = "\x93NUMPY\x01";
+    bytes.push_back('\0');
+    bytes.append(reinterpret_cast<const char*>(&length), 2);
+    EXPECT_NE(error_of([&] { parse_npy(bytes + header); }).find("the shape is too large"),
+              std::string::npos)
+        << order;
+  }
 }
 
 TEST(Npy, HeaderByteFlipsNeverCrash) {

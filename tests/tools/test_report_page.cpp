@@ -138,6 +138,22 @@ TEST(ReportPage, ReportsARunWithoutTheNewerFiles) {
   EXPECT_NE(html.find("exact match per epoch"), std::string::npos);
 }
 
+// Found by fuzz_run_record (fuzz/corpus/run_record/regression_machine_without_cuda_devices.json):
+// a machine without "cuda_devices", or a record without "machine", made the report read a
+// missing key, which is undefined; a null config made it throw nlohmann's exception.
+TEST(ReportPage, DrawsARecordLackingMachineFields) {
+  const ScratchDirectory scratch("report");
+  write_forecast_run(scratch.path() / "older", {0.9, 0.7});
+  const std::string base = R"({"kind": "forecast", "command": ["kiln"], "config": null)";
+  write(scratch.path() / "older" / "run.json", base + R"(, "machine": {"version": "0.0.9"}})");
+  const std::string html = report_html({scratch.path() / "older"}, "older");
+  EXPECT_EQ(kiln::testing::markup_problem(html), "");
+  EXPECT_NE(html.find("Machine: kiln 0.0.9, ?, ?; BLAS ?; ? threads; CUDA devices: 0"),
+            std::string::npos);
+  write(scratch.path() / "older" / "run.json", base + "}");
+  EXPECT_EQ(report_html({scratch.path() / "older"}, "older").find("Machine:"), std::string::npos);
+}
+
 TEST(ReportPage, DrawsTheBenchmarkMatrixBesideThePublishedFigures) {
   const ScratchDirectory scratch("report");
   write(scratch.path() / "results.csv", "dataset,model\n");

@@ -141,6 +141,25 @@ TEST_F(RunRecordTest, AMalformedFileIsAKilnError) {
   expect_kiln_error({"no kind", [&] { read_run_record(directory_); }, {file, "no \"kind\""}});
 }
 
+// Found by fuzz_run_record: fields of another type than write_run_record gives them reached
+// kiln report, which threw nlohmann's exceptions on them rather than a kiln::Error.
+TEST_F(RunRecordTest, FieldsOfAnotherTypeAreKilnErrors) {
+  const std::string file = (directory_ / kRunRecordFile).string();
+  const std::vector<std::pair<std::string, std::string>> records = {
+      {R"({"kind": 3})", "\"kind\" is not a string"},
+      {R"({"kind": "tsp", "command": "kiln train tsp"})", "\"command\" is not a list of strings"},
+      {R"({"kind": "tsp", "command": ["kiln", 2]})", "\"command\" is not a list of strings"},
+      {R"({"kind": "tsp", "config": [1]})", "\"config\" is not an object"},
+      {R"({"kind": "tsp", "machine": "x"})", "\"machine\" is not an object"},
+      {R"({"kind": "tsp", "started": 5})", "\"started\" is not a string"},
+      {R"({"kind": "tsp", "resumed": [3]})", "\"resumed\" is not a list"},
+      {R"({"kind": "tsp", "resumed": [{"started": []}]})", "\"resumed\" is not a list"}};
+  for (const auto& [record, problem] : records) {
+    write(kRunRecordFile, record);
+    expect_kiln_error({record, [&] { read_run_record(directory_); }, {file, problem}});
+  }
+}
+
 using RunExamplesTest = RunDirectory;
 
 TEST_F(RunExamplesTest, ReadsBackWhatWasWritten) {
@@ -190,6 +209,51 @@ TEST_F(RunExamplesTest, AMalformedFileIsAKilnError) {
   write(kExamplesFile, "{\"epoch\": \"seven\"}");
   expect_kiln_error(
       {"wrong type", [&] { read_run_examples(directory_); }, {file, "not a kiln examples file"}});
+}
+
+// Found by fuzz_run_examples (fuzz/corpus/run_examples/regression_tour_node_outside_instance.json):
+// a tour visiting node 5 of an instance of 3 points made kiln report read past the points.
+TEST_F(RunExamplesTest, ATourVisitingAPointTheInstanceLacksIsAKilnError) {
+  const std::string file = (directory_ / kExamplesFile).string();
+  for (const int node : {5, 3, -1}) {
+    write(kExamplesFile, R"({"tours": [{"points": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]],
+                                        "tours": [{"name": "model", "tour": [)" +
+                             std::to_string(node) + R"(, 1, 2]}]}]})");
+    expect_kiln_error({"node " + std::to_string(node),
+                       [&] { read_run_examples(directory_); },
+                       {file, "tour 'model' visits node " + std::to_string(node) +
+                                  " of an instance of 3 points"}});
+  }
+}
+
+// Records nested 100,000 levels deep parsed, then overflowed the stack where kiln report printed
+// the config or copied the examples (found past the fuzzer's input sizes).
+TEST_F(RunRecordTest, NestingDeeperThanTheLimitIsAKilnError) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  write(kRunRecordFile, R"({"kind": "tsp", "config": {"a": )" + deep + "}}");
+  expect_kiln_error({"run.json",
+                     [&] { read_run_record(directory_); },
+                     {kRunRecordFile, "JSON nested deeper than"}});
+  write(kExamplesFile, R"({"unknown": )" + deep + "}");
+  expect_kiln_error({"examples.json",
+                     [&] { read_run_examples(directory_); },
+                     {kExamplesFile, "JSON nested deeper than"}});
+}
+
+// Found by fuzz_run_examples (fuzz/corpus/run_examples/regression_float_epoch.json): a float
+// where an integer belongs was cast to it, undefined beyond int64's range.
+TEST_F(RunExamplesTest, AFloatWhereAnIntegerBelongsIsAKilnError) {
+  const std::string file = (directory_ / kExamplesFile).string();
+  const std::vector<std::pair<std::string, std::string>> examples = {
+      {R"({"epoch": 16666666671666666667166666})", "epoch holds 1.6666666671666667e+25"},
+      {R"({"forecasts": [{"window": 1e300}]})", "forecasts[0].window holds 1e+300"},
+      {R"({"tours": [{"points": [[0, 0]], "tours": [{"tour": [0.5]}]}]})",
+       "tours[0].tours[0].tour[0] holds 0.5"},
+      {R"({"sequences": [{"target": [1, 2, -9e99]}]})", "sequences[0].target[2] holds -9e+99"}};
+  for (const auto& [text, problem] : examples) {
+    write(kExamplesFile, text);
+    expect_kiln_error({text, [&] { read_run_examples(directory_); }, {file, problem}});
+  }
 }
 
 }  // namespace

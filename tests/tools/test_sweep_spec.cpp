@@ -193,5 +193,20 @@ TEST(SweepSpec, KilnsParserChecksEachField) {
       << argument_error(negative);
 }
 
+// A spec nested 100,000 levels deep parsed, then overflowed the stack where kiln sweep copied
+// it (found past the fuzzer's input sizes; fuzz/corpus/sweep_spec/regression_nested_300.json).
+TEST(SweepSpec, NestingDeeperThanTheLimitIsAnError) {
+  const std::string deep =
+      R"({"name": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  try {
+    parse_sweep_spec_text(deep, "deep.json");
+    FAIL() << "accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("sweep spec 'deep.json': JSON nested deeper than"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 }  // namespace
 }  // namespace kiln::tools::sweep

@@ -99,8 +99,11 @@ RunData read_run(const std::filesystem::path& directory) {
 
 const nlohmann::json& run_config(const RunData& run) {
   static const nlohmann::json none = nlohmann::json::object();
-  if (run.record.is_object() && run.record.contains("config")) return run.record["config"];
-  if (run.results.is_object() && run.results.contains("settings")) return run.results["settings"];
+  if (run.record.is_object() && run.record.contains("config") && run.record["config"].is_object())
+    return run.record["config"];
+  if (run.results.is_object() && run.results.contains("settings") &&
+      run.results["settings"].is_object())
+    return run.results["settings"];
   return none;
 }
 

@@ -52,13 +52,22 @@ std::string results_html(const RunData& run) {
   return html_table(columns, {row});
 }
 
+// A field of kiln info's machine JSON as text; records from other kiln versions may lack it.
+std::string machine_field(const nlohmann::json& machine, const char* key) {
+  if (!machine.contains(key)) return "?";
+  const nlohmann::json& value = machine.at(key);
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
 std::string machine_html(const RunData& run) {
-  if (!run.record.is_object() || !run.record["machine"].is_object()) return "";
-  const nlohmann::json& m = run.record["machine"];
+  if (!run.record.is_object() || !run.record.contains("machine")) return "";
+  const nlohmann::json& m = run.record.at("machine");
+  if (!m.is_object()) return "";
   std::ostringstream line;
-  line << "kiln " << m.value("version", "?") << ", " << m.value("build_type", "?") << ", "
-       << m.value("compiler", "?") << "; BLAS " << m.value("blas", "?") << "; "
-       << m.value("threads", 0) << " threads; CUDA devices: " << m["cuda_devices"].size();
+  line << "kiln " << machine_field(m, "version") << ", " << machine_field(m, "build_type") << ", "
+       << machine_field(m, "compiler") << "; BLAS " << machine_field(m, "blas") << "; "
+       << machine_field(m, "threads")
+       << " threads; CUDA devices: " << m.value("cuda_devices", nlohmann::json::array()).size();
   return "<p class=\"machine\">Machine: " + escaped(line.str()) + "</p>\n";
 }
 

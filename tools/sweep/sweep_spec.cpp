@@ -5,6 +5,7 @@
 
 #include "tensor/error.h"
 #include "tensor/io/atomic_file.h"
+#include "tensor/io/json_input.h"
 #include "tools/sweep/search_space.h"
 
 namespace kiln::tools::sweep {
@@ -276,18 +277,20 @@ SweepSpec parse_sweep_spec(const Json& json) {
 }
 
 SweepSpec read_sweep_spec(const std::filesystem::path& file) {
-  const std::string text = read_file(file.string());
+  return parse_sweep_spec_text(read_file(file.string()), file.string());
+}
+
+SweepSpec parse_sweep_spec_text(std::string_view text, const std::string& source) {
   Json json;
   try {
-    json = Json::parse(text);
+    json = Json::parse(text, json_depth_limit<Json>("sweep spec '" + source + "'"));
   } catch (const nlohmann::json::exception& error) {
-    throw Error(
-        detail::concat("sweep spec '", file.string(), "' is not valid JSON: ", error.what()));
+    throw Error(detail::concat("sweep spec '", source, "' is not valid JSON: ", error.what()));
   }
   try {
     return parse_sweep_spec(json);
   } catch (const Error& error) {
-    throw Error(detail::concat("sweep spec '", file.string(), "': ", error.what()));
+    throw Error(detail::concat("sweep spec '", source, "': ", error.what()));
   }
 }
 

@@ -63,6 +63,8 @@ inline constexpr std::array<std::string_view, 6> kSweepOwnedOptions = {
 SweepSpec parse_sweep_spec(const nlohmann::ordered_json& spec);
 // The file parsed; its errors name the file.
 SweepSpec read_sweep_spec(const std::filesystem::path& file);
+// A spec's text parsed; its errors name `source`.
+SweepSpec parse_sweep_spec_text(std::string_view text, const std::string& source);
 
 // The metrics.csv column a task's runs are ranked by unless the spec says otherwise, and
 // whether lower is better: forecasting's validation MSE, TSP's greedy validation tour length,
