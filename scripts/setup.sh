@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs kiln's build dependencies from Debian 12's packages. Idempotent: packages
-# already present are left alone, and apt is only touched when something is missing.
+# Installs kiln's build dependencies from Debian 12's packages, and any further packages named
+# on the command line (scripts/fuzz.sh names clang's, .ci/run the browser test's). Idempotent:
+# packages already present are left alone, and apt is only touched when something is missing.
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config libopenblas-dev libtbb-dev
           libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libboost-context-dev
-          libpng-dev)
+          libpng-dev "$@")
 
 missing=()
 for package in "${packages[@]}"; do

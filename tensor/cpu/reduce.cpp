@@ -1,6 +1,7 @@
 // Reductions. Results are bit-identical for any thread count: every sum is combined in an
 // order fixed by the data's shape alone (fixed-size blocks and lanes, merged in order).
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <vector>
 
@@ -77,7 +78,9 @@ void reduce_rows(T* out, const T* x, int64_t rows, int64_t length) {
     return;
   }
   const int64_t blocks = (length + kReduceBlock - 1) / kReduceBlock;
-  std::vector<Acc> partials(rows * blocks);
+  // An array, not a vector: std::vector<bool> packs all/any's partials into shared words,
+  // which the tasks would write at once (ThreadSanitizer found it).
+  const auto partials = std::make_unique<Acc[]>(rows * blocks);
   parallel_for(rows * blocks, 1, [&](int64_t begin, int64_t end) {
     for (int64_t k = begin; k < end; ++k) {
       const int64_t start = (k % blocks) * kReduceBlock;

@@ -260,8 +260,19 @@ LineChart training_chart() {
 }
 
 // The d attributes of the chart's series paths.
+// The d attribute of each series' path. A scan, not a regex: libstdc++'s regex recurses once
+// per character a repetition matches, and a long path overflows the stack under the sanitizers.
 std::vector<std::string> path_data(const std::string& svg) {
-  return all_matches(svg, "<path class=\"series\"[^>]* d=\"([^\"]*)\"");
+  std::vector<std::string> found;
+  const std::string tag = "<path class=\"series\"", attribute = " d=\"";
+  for (size_t at = svg.find(tag); at != std::string::npos; at = svg.find(tag, at + 1)) {
+    const size_t end_of_tag = svg.find('>', at);
+    const size_t value = svg.find(attribute, at);
+    if (value == std::string::npos || value > end_of_tag) continue;
+    const size_t begin = value + attribute.size();
+    found.push_back(svg.substr(begin, svg.find('"', begin) - begin));
+  }
+  return found;
 }
 
 TEST(LineChart, IsAWellFormedSvgElement) {
