@@ -1,19 +1,24 @@
 // Checkpoints (optim/checkpoint.h: a safetensors file whose metadata holds the optimizer's,
 // the schedule's and the generators' JSON state): read into the fixture's model, optimizer and
 // schedule or refused with a kiln::Error; training goes on from a checkpoint that loads.
-#include "fuzz/checkpoint_fixture.h"
 #include "fuzz/fuzz_input.h"
 #include "tensor/io/checksum.h"
 #include "tensor/io/safetensors.h"
+#include "tests/optim/checkpoint_training.h"
 
 namespace {
 
+// What the seeds were saved from (write_checkpoint_seed.cpp): no dropout, 8 hidden units.
+kiln::optim::Training checkpoint_fixture() {
+  return kiln::optim::Training(1, 8, false);
+}
+
 void load_and_train(std::string_view bytes) {
   kiln::fuzz::read_or_refuse([&] {
-    kiln::fuzz::CheckpointFixture fixture;
-    kiln::optim::Checkpoint into = fixture.checkpoint();
+    kiln::optim::Training training = checkpoint_fixture();
+    kiln::optim::Checkpoint into = training.checkpoint();
     kiln::optim::load_checkpoint_bytes(bytes, "fuzz", into);
-    fixture.train_step();
+    training.train(1);
   });
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
-// A small training run for the checkpoint tests: a model with dropout, AdamW, a warmup-cosine
-// schedule and the generator its batches come from; dropout draws from the default generator.
+// A small training run for the checkpoint tests and fuzz_checkpoint: an MLP (with dropout, which
+// draws from the default generator, unless told otherwise), AdamW, a warmup-cosine schedule and
+// the generator its batches come from.
 #include <memory>
 
 #include "nn/activation.h"
@@ -17,12 +18,13 @@
 namespace kiln::optim {
 
 struct Training {
-  explicit Training(uint64_t init_seed, int64_t hidden = 16) {
+  explicit Training(uint64_t init_seed, int64_t hidden = 16, bool dropout = true) {
     manual_seed(init_seed);
-    model =
-        std::make_shared<nn::Sequential>(std::initializer_list<std::shared_ptr<nn::UnaryModule>>{
-            std::make_shared<nn::Linear>(4, hidden), std::make_shared<nn::ReLU>(),
-            std::make_shared<nn::Dropout>(0.2), std::make_shared<nn::Linear>(hidden, 2)});
+    model = std::make_shared<nn::Sequential>();
+    model->push_back(std::make_shared<nn::Linear>(4, hidden));
+    model->push_back(std::make_shared<nn::ReLU>());
+    if (dropout) model->push_back(std::make_shared<nn::Dropout>(0.2));
+    model->push_back(std::make_shared<nn::Linear>(hidden, 2));
     optimizer = std::make_unique<AdamW>(model->parameters(), AdamWOptions{.lr = 1e-2});
     schedule = linear_warmup_cosine(*optimizer, 5, 20, 0.1);
   }
