@@ -37,13 +37,23 @@ checkpoint_bytes() {
 }
 
 # resume_or_start DIR ARGS...: trains ARGS... in DIR, resuming once DIR holds a checkpoint, with
-# writes held open for 30 ms.
+# writes held open for 30 ms; what it prints goes to DIR.log.
 resume_or_start() {
   local dir="$1"
   shift
   local resume=()
   [ -f "$dir/checkpoint.safetensors" ] && resume=(--resume)
-  KILN_TEST_WRITE_PAUSE_MS=30 exec "$kiln" "$@" --out "$dir" "${resume[@]}" >/dev/null 2>&1
+  KILN_TEST_WRITE_PAUSE_MS=30 exec "$kiln" "$@" --out "$dir" "${resume[@]}" >"$dir.log" 2>&1
+}
+
+# wait_for_training DIR PID: returns once the run has announced its training in DIR.log, or the
+# process has ended. The random waits count from there, so that on a loaded machine, where
+# starting up can take longer than the longest wait, the kills still land all along the run.
+wait_for_training() {
+  while kill -0 "$2" 2>/dev/null; do
+    grep -qs '^kiln train' "$1.log" && return
+    sleep 0.002
+  done
 }
 
 # wait_for_checkpoint_write DIR PID: returns once a checkpoint's temporary file is in DIR (its
@@ -78,8 +88,10 @@ kill_repeatedly() {
   local dir="$1" count="$2" epoch_steps="$3" landed=0 pid status
   shift 3
   while [ "$landed" -lt "$count" ]; do
+    rm -f "$dir.log"
     resume_or_start "$dir" "$@" &
     pid=$!
+    wait_for_training "$dir" "$pid"
     sleep "$(random_seconds 400)"
     [ $((landed % 2)) -eq 1 ] && wait_for_checkpoint_write "$dir" "$pid"
     kill -KILL "$pid" 2>/dev/null
