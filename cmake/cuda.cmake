@@ -27,13 +27,19 @@ elseif(NOT KILN_CUDA STREQUAL "OFF")
 endif()
 message(STATUS "kiln: CUDA backend ${KILN_HAVE_CUDA} (emulated: ${KILN_CUDA_EMULATED})")
 
-# Adds kernel sources (.cu) to a layer's library: nvcc compiles them for the GPU in the CUDA
-# build; otherwise the host compiler takes them as C++ (CMP0119: LANGUAGE adds -x c++),
-# against the emulator in the emulated build, and for their CPU side alone without CUDA.
+# Adds kernel sources (.cu, or a test's .cpp with kernels) to a target: nvcc compiles them for
+# the GPU in the CUDA build; otherwise the host compiler takes them as C++ (CMP0119: LANGUAGE
+# adds -x c++), against the emulator in the emulated build, and for their CPU side alone
+# without CUDA. KILN_CUDA_EMULATED is defined for the kernel sources alone, so that every other
+# file compiles as in the CUDA build (CI's compiler cache serves that build from this one).
 function(kiln_add_kernel_sources target)
   target_sources(${target} PRIVATE ${ARGN})
   if(NOT KILN_HAVE_CUDA OR KILN_CUDA_EMULATED)
     set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES LANGUAGE CXX)
+    if(KILN_CUDA_EMULATED)
+      set_property(SOURCE ${ARGN} TARGET_DIRECTORY ${target} APPEND
+                   PROPERTY COMPILE_DEFINITIONS KILN_CUDA_EMULATED)
+    endif()
     return()
   endif()
   target_link_libraries(${target} PRIVATE CUDA::cudart)

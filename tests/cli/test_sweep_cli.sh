@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# kiln sweep end to end on a tiny task (DLinear on the generated series, a quarter of a second an
-# epoch): 8 trials under ASHA (1, 2 and 4 epochs, reduction factor 2) stop the worst, and the best
+# kiln sweep end to end on a tiny task (DLinear on the generated series, milliseconds an epoch):
+# 8 trials under ASHA (1, 2 and 4 epochs, reduction factor 2) stop the worst, and the best
 # trial's printed command trains it again to the same metric; a sweep killed with SIGKILL after a
 # trial finished, while another runs, loses no finished trial from its journal and, resumed,
 # ends with the same table as the uninterrupted sweep; two trials at once, stopped by SIGTERM and
@@ -19,19 +19,24 @@ source "$(dirname "$0")/cli_checks.sh"
 grep -q "^kiln sweep patchtst-etth1: 16 trials" "$work/example.log" || fail "example: no plan"
 [ ! -e "$work/runs" ] || fail "a dry run wrote its directory"
 
-cat >"$work/spec.json" <<'EOF'
+# spec LOOKBACK HORIZON BATCH TRIALS: the tiny sweep's spec. An epoch takes 20 ms at lookback 24,
+# horizon 12 and batch 128, and 0.3 s at 96, 96 and 32: long enough for a signal to land in one.
+spec() {
+  cat <<EOF
 {
   "name": "tiny",
-  "command": ["train", "forecast", "--model", "dlinear", "--lookback", "96", "--horizon", "96",
-              "--batch-size", "32"],
+  "command": ["train", "forecast", "--model", "dlinear", "--lookback", "$1", "--horizon", "$2",
+              "--batch-size", "$3"],
   "parameters": {
     "--lr": {"float": [1e-4, 1], "log": true},
     "--set individual": {"choices": [false, true]}
   },
-  "search": {"method": "random", "trials": 8, "seed": 7},
+  "search": {"method": "random", "trials": $4, "seed": 7},
   "scheduler": {"kind": "asha", "min_epochs": 1, "max_epochs": 4, "reduction_factor": 2}
 }
 EOF
+}
+spec 24 12 128 8 >"$work/spec.json"
 
 # The table without times: trial, directory, the two options, state, epochs, metric.
 table() { cut -d, -f1-7 "$1/results.csv"; }
@@ -64,14 +69,14 @@ awk -v sweep="$(awk -F, -v id="$best" '$1 == id {print $7}' "$work/straight/resu
 # --resume is required, and the resumed sweep ends with the same table.
 "$kiln" sweep "$work/spec.json" --out "$work/killed" --parallel 1 >"$work/killed.log" 2>&1 &
 sweep=$!
-for _ in $(seq 600); do
+for _ in $(seq 3000); do
   if grep -Eq '"(finished|stopped)"' "$work/killed/sweep.json" 2>/dev/null \
     && grep -q '"running"' "$work/killed/sweep.json"; then
     cp "$work/killed/sweep.json" "$work/before-kill.json"
     kill -KILL "$sweep"
     break
   fi
-  sleep 0.05
+  sleep 0.01
 done
 { wait "$sweep"; } 2>/dev/null  # bash reports the kill otherwise
 [ -f "$work/before-kill.json" ] || fail "the sweep ended before it could be killed mid-way"
@@ -89,7 +94,8 @@ diff <(table "$work/straight") <(table "$work/killed") || fail "the resumed swee
 
 # Two at once, stopped by SIGTERM while trials train: they save, stay running in the journal,
 # and the resumed sweep ends every trial.
-"$kiln" sweep "$work/spec.json" --out "$work/parallel" --parallel 2 >"$work/parallel.log" 2>&1 &
+spec 96 96 32 4 >"$work/slow-epochs.json"
+"$kiln" sweep "$work/slow-epochs.json" --out "$work/parallel" --parallel 2 >"$work/parallel.log" 2>&1 &
 sweep=$!
 for _ in $(seq 600); do
   cat "$work"/parallel/trial-*/log.txt 2>/dev/null | grep -q "^epoch 1/4 step" && break
@@ -104,9 +110,9 @@ grep -q "continue with: kiln sweep .* --resume" "$work/parallel.log" \
 grep -q '"running"' "$work/parallel/sweep.json" || fail "no trial left running after SIGTERM"
 cat "$work"/parallel/trial-*/log.txt | grep -q "^interrupted at step" \
   || fail "no trial saved a checkpoint on SIGTERM"
-"$kiln" sweep "$work/spec.json" --out "$work/parallel" --parallel 2 --resume \
+"$kiln" sweep "$work/slow-epochs.json" --out "$work/parallel" --parallel 2 --resume \
   >"$work/parallel.log" 2>&1 || fail "sweep with 2 at once: $(tail -5 "$work/parallel.log")"
-[ "$(states "$work/parallel/sweep.json" | grep -Ec ' (finished|stopped)$')" -eq 8 ] \
+[ "$(states "$work/parallel/sweep.json" | grep -Ec ' (finished|stopped)$')" -eq 4 ] \
   || fail "with 2 at once: $(states "$work/parallel/sweep.json")"
 
 # A sequence task ranked by another column, highest first: paused after epoch 1 by
