@@ -18,7 +18,8 @@ kills=0 kills_in_checkpoint_writes=0 kills_ahead_of_checkpoint=0
 
 # random_seconds MS: a random wait of 0 .. MS milliseconds, for sleep.
 random_seconds() {
-  printf '0.%03d' "$((RANDOM % $1))"
+  local ms=$((RANDOM % $1))
+  printf '%d.%03d' "$((ms / 1000))" "$((ms % 1000))"
 }
 
 # checkpoint_header FILE: a safetensors file's JSON header (its length is the first 8 bytes).
@@ -82,17 +83,35 @@ note_kill() {
   rm -f "$dir"/*.tmp.*
 }
 
+# run_straight DIR ARGS...: trains ARGS... in DIR uninterrupted, its writes held open as in
+# the runs killed, and sets training_ms to the milliseconds from its announcement of the
+# training to its end.
+run_straight() {
+  local dir="$1" pid start
+  shift
+  KILN_TEST_WRITE_PAUSE_MS=30 "$kiln" "$@" --out "$dir" >"$dir.log" 2>&1 &
+  pid=$!
+  wait_for_training "$dir" "$pid"
+  start=$(date +%s%N)
+  wait "$pid" || fail "$dir: the uninterrupted run failed"
+  training_ms=$((($(date +%s%N) - start) / 1000000))
+}
+
 # kill_repeatedly DIR COUNT STEPS_PER_EPOCH ARGS...: runs ARGS... in DIR and kills it with SIGKILL
-# until COUNT kills landed, every other one inside a checkpoint write.
+# until COUNT kills landed, every other one inside a checkpoint write. The random waits are
+# at most 1.5 / COUNT of the uninterrupted run's training (training_ms), so that the kills
+# land all along the run and the half at random moments lets at most three quarters of it
+# pass: the run does not end before the last kill, whatever the machine's speed.
 kill_repeatedly() {
   local dir="$1" count="$2" epoch_steps="$3" landed=0 pid status
+  local longest_wait_ms=$((training_ms * 3 / (2 * count) + 1))
   shift 3
   while [ "$landed" -lt "$count" ]; do
     rm -f "$dir.log"
     resume_or_start "$dir" "$@" &
     pid=$!
     wait_for_training "$dir" "$pid"
-    sleep "$(random_seconds 400)"
+    sleep "$(random_seconds "$longest_wait_ms")"
     [ $((landed % 2)) -eq 1 ] && wait_for_checkpoint_write "$dir" "$pid"
     kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
@@ -147,7 +166,7 @@ limited_to() {
 # The sequence task: 60 epochs of 2 steps, 12 kills, then the disk filling up mid-run.
 sequence=(train copy --d-model 8 --heads 1 --layers 1 --steps-per-epoch 2 --batch-size 8
   --eval-size 8 --epochs 60 --threads 1)
-"$kiln" "${sequence[@]}" --out "$work/sequence" >/dev/null || fail "uninterrupted sequence run"
+run_straight "$work/sequence" "${sequence[@]}"
 kill_repeatedly "$work/sequence-killed" 12 2 "${sequence[@]}"
 cp "$work/sequence-killed/checkpoint.safetensors" "$work/last-good.safetensors"
 expect_error "disk full mid-run" \
@@ -162,7 +181,7 @@ check_run_files "$work/sequence-killed" sequence 120
 # Forecasting: dlinear on the generated series, 10 epochs of 11 steps, 10 kills.
 forecast=(train forecast --model dlinear --lookback 24 --horizon 12 --batch-size 1024 --epochs 10
   --patience 100 --threads 1)
-"$kiln" "${forecast[@]}" --out "$work/forecast" >/dev/null || fail "uninterrupted forecast run"
+run_straight "$work/forecast" "${forecast[@]}"
 kill_repeatedly "$work/forecast-killed" 10 11 "${forecast[@]}"
 finish_killed "$work/forecast-killed" "${forecast[@]}"
 same_run "$work/forecast" "$work/forecast-killed" 10 1-9
