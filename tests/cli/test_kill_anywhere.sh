@@ -83,13 +83,13 @@ note_kill() {
   rm -f "$dir"/*.tmp.*
 }
 
-# run_straight DIR ARGS...: trains ARGS... in DIR uninterrupted, its writes held open as in
-# the runs killed, and sets training_ms to the milliseconds from its announcement of the
-# training to its end.
+# run_straight DIR ARGS...: trains ARGS... in DIR (a new one) uninterrupted, its writes held
+# open as in the runs killed, and sets training_ms to the milliseconds from its announcement
+# of the training to its end.
 run_straight() {
   local dir="$1" pid start
   shift
-  KILN_TEST_WRITE_PAUSE_MS=30 "$kiln" "$@" --out "$dir" >"$dir.log" 2>&1 &
+  resume_or_start "$dir" "$@" &
   pid=$!
   wait_for_training "$dir" "$pid"
   start=$(date +%s%N)
