@@ -36,6 +36,14 @@ bool any_requires_grad(std::span<const Tensor> tensors) {
   return false;
 }
 
+namespace {
+thread_local RecordObserver* record_observer = nullptr;
+}  // namespace
+
+RecordObserver* set_record_observer(RecordObserver* observer) {
+  return std::exchange(record_observer, observer);
+}
+
 Tensor attach(std::shared_ptr<FunctionNode> node, Tensor result, std::span<const Tensor> inputs,
               Save save) {
   // Integer and bool results (indices, comparisons) carry no gradient.
@@ -51,6 +59,8 @@ Tensor attach(std::shared_ptr<FunctionNode> node, Tensor result, std::span<const
     if (input.defined() && input.impl_ptr() == result.impl_ptr()) result = alias_of(result);
   }
   if (save == Save::Result) node->save_result(result);
+  if (record_observer != nullptr) [[unlikely]]
+    record_observer->recorded(*node, inputs, result);
   AutogradMeta& meta = ensure_meta(result);
   meta.requires_grad = true;
   meta.grad_fn = std::move(node);

@@ -86,6 +86,18 @@ bool any_requires_grad(std::span<const Tensor> tensors);
 
 enum class Save { Nothing, Result };
 
+// Sees each op as it is recorded, on the thread that records it: the step cost meter
+// (autograd/registry/step_cost.h) sums the registry's cost model over a training step so.
+class RecordObserver {
+ public:
+  virtual ~RecordObserver() = default;
+  // `node` has its edges: node.needs_input_grad(i) says which inputs backward differentiates.
+  virtual void recorded(const Node& node, std::span<const Tensor> inputs, const Tensor& result) = 0;
+};
+
+// Makes `observer` (or none, given null) see this thread's recordings; returns the one before.
+RecordObserver* set_record_observer(RecordObserver* observer);
+
 // Makes `result` the output of `node`, whose inputs are `inputs`; returns the result.
 Tensor attach(std::shared_ptr<FunctionNode> node, Tensor result, std::span<const Tensor> inputs,
               Save save);

@@ -1,4 +1,6 @@
-// softmax and log_softmax: fused forward kernels, backward formulas in ops.
+// softmax and log_softmax: fused forward and backward kernels (tensor/ops_softmax.h); the
+// backward formulas in ops when the backward pass is itself recorded.
+#include "tensor/ops_softmax.h"
 #include "autograd/op_definition.h"
 
 namespace kiln {
@@ -11,6 +13,7 @@ Tensor softmax(const Tensor& x, int64_t dim) {
       Op::softmax, std::move(y), {x},
       [dim](const BackwardContext& ctx) -> Grads {
         const Tensor y = ctx.result();
+        if (!GradMode::is_enabled()) return {raw::softmax_backward(ctx.grad(), y, dim, false)};
         if (y.dim() == 0) return {zeros_like(ctx.grad())};
         return {y * (ctx.grad() - sum(ctx.grad() * y, {dim}, true))};
       },
@@ -25,6 +28,7 @@ Tensor log_softmax(const Tensor& x, int64_t dim) {
       Op::log_softmax, std::move(y), {x},
       [dim](const BackwardContext& ctx) -> Grads {
         const Tensor y = ctx.result();
+        if (!GradMode::is_enabled()) return {raw::softmax_backward(ctx.grad(), y, dim, true)};
         if (y.dim() == 0) return {zeros_like(ctx.grad())};
         return {ctx.grad() - exp(y) * sum(ctx.grad(), {dim}, true)};
       },

@@ -8,7 +8,8 @@
 For each workload and thread count: kiln's and PyTorch's median time per call (with
 min-max over all samples of all rounds) and kiln/PyTorch (below 1 means kiln is faster); a
 workload PyTorch runs several ways (W4: the reference loop and a parallel scan) gets a row
-per way. PyTorch
+per way. The training steps add kiln's GFLOP/s by the registry's cost model and that rate
+as a fraction of the FMA peak kiln measured at the same thread count. PyTorch
 runs at its best setting on these machines (WORKLOADS.md): glibc malloc kept from
 returning memory, and OMP_WAIT_POLICY=passive at 2 threads.
 """
@@ -32,14 +33,16 @@ def run_kiln(binary, threads, repetitions, min_time, name_filter):
                f"--benchmark_min_time={min_time}",
                f"--benchmark_filter={name_filter}.*/threads:{threads}/"]
     report = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    samples = {}
+    samples, rates = {}, {}
     for run in report["benchmarks"]:
         if run.get("run_type") != "iteration":
             continue
         name = run["run_name"].split("/")[0]
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[run["time_unit"]]
         samples.setdefault(name, []).append(run["real_time"] * scale)
-    return samples
+        if "GFLOP/s" in run and "of_peak" in run:
+            rates.setdefault(name, []).append((run["GFLOP/s"], run["of_peak"]))
+    return samples, rates
 
 
 def torch_environment(threads):
@@ -81,17 +84,21 @@ def main():
         if not path.exists():
             sys.exit(f"compare.py: {path} is missing; run {hint} first")
     print(f"{'workload':<34}{'threads':>8}{'kiln ms (min-max)':>26}{'PyTorch ms (min-max)':>26}"
-          f"{'kiln/PyTorch':>14}{'ns/op kiln, PyTorch':>22}")
+          f"{'kiln/PyTorch':>14}{'kiln GFLOP/s, of peak':>24}{'ns/op kiln, PyTorch':>22}")
     for threads in args.threads:
         # Alternate the two in rounds, so that a slow spell of this shared machine falls on
         # both rather than on one.
-        kiln_samples, torch_samples = {}, {}
+        kiln_samples, torch_samples, kiln_rates = {}, {}, {}
         for _ in range(args.rounds):
-            run_this_kiln = lambda *a: run_kiln(args.kiln, *a)
-            for samples, run in ((kiln_samples, run_this_kiln), (torch_samples, run_torch)):
-                for name, times in run(threads, args.repetitions, args.min_time,
-                                       args.filter).items():
-                    samples.setdefault(name, []).extend(times)
+            times, rates = run_kiln(args.kiln, threads, args.repetitions, args.min_time,
+                                    args.filter)
+            for name, values in rates.items():
+                kiln_rates.setdefault(name, []).extend(values)
+            for samples, measured in ((kiln_samples, times),
+                                      (torch_samples, run_torch(threads, args.repetitions,
+                                                                args.min_time, args.filter))):
+                for name, values in measured.items():
+                    samples.setdefault(name, []).extend(values)
         kiln = {name: summarize(times) for name, times in kiln_samples.items()}
         torch = {name: summarize(times) for name, times in torch_samples.items()}
         # PyTorch may time several ways of one workload, as "NAME[way]"; each is paired
@@ -101,12 +108,17 @@ def main():
             if base not in kiln:
                 continue
             k, t = kiln[base], torch[name]
+            rate = ""
+            if base in kiln_rates:
+                gflops, of_peak = summarize(kiln_rates[base])[0]
+                rate = f"{gflops:>12.1f}, {of_peak:.0%}"
             per_op = ""
             if name in OPS_PER_CALL:
                 ops = OPS_PER_CALL[name]
-                per_op = f"{k[0] * 1e6 / ops:>12.0f}, {t[0] * 1e6 / ops:.0f}"
+                per_op = f"{k[0] * 1e6 / ops:.0f}, {t[0] * 1e6 / ops:.0f}"
             print(f"{name:<34}{threads:>8}{k[0]:>10.3f} ({k[1]:.3f}-{k[2]:.3f})"
-                  f"{t[0]:>10.3f} ({t[1]:.3f}-{t[2]:.3f}){k[0] / t[0]:>14.2f}{per_op}", flush=True)
+                  f"{t[0]:>10.3f} ({t[1]:.3f}-{t[2]:.3f}){k[0] / t[0]:>14.2f}{rate:>24}{per_op:>22}",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,14 @@
-// Front end of softmax and log_softmax (fused kernels, tensor/cpu/softmax.cpp,
-// tensor/cuda/softmax.cu).
+// Front end of softmax and log_softmax and their backward kernel (fused kernels,
+// tensor/cpu/softmax.cpp, tensor/cuda/softmax.cu).
+#include "tensor/ops_softmax.h"
+
+#include "tensor/creation.h"
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
+
+namespace kiln {
+KILN_DEFINE_KERNEL(softmax_backward_kernel, SoftmaxBackwardKernel);
+}  // namespace kiln
 
 namespace kiln::raw {
 
@@ -25,6 +32,23 @@ Tensor softmax(const Tensor& x, int64_t dim) {
 }
 Tensor log_softmax(const Tensor& x, int64_t dim) {
   return softmax_op(x, dim, true);
+}
+
+Tensor softmax_backward(const Tensor& grad, const Tensor& result, int64_t dim, bool log) {
+  const char* name = log ? "log_softmax_backward" : "softmax_backward";
+  KILN_CHECK(grad.shape() == result.shape(), name, ": gradient of shape ", grad.shape(),
+             " for an output of shape ", result.shape());
+  detail::check_same_device(name, grad, result);
+  KILN_CHECK(is_floating(result.dtype()), name, ": needs a floating output, got ", result.dtype());
+  const Tensor g = to(grad, result.dtype());
+  if (result.dim() == 0) return zeros_like(g);
+  const int d = wrap_dim(dim, result.dim(), name);
+  Tensor grad_in = make_tensor(result.shape(), result.dtype(), result.device(), name);
+  if (result.numel() > 0) {
+    const detail::Rows rows = detail::rows_along(result, d);
+    softmax_backward_kernel(result.device())(grad_in, contiguous(g), rows.data, rows.layout, log);
+  }
+  return grad_in;
 }
 
 }  // namespace kiln::raw

@@ -14,6 +14,8 @@ namespace kiln::cpu {
 
 // Outputs at least this large are streamed.
 inline constexpr size_t kStreamingBytes = size_t{8} << 20;
+// Runs of an output shorter than this are not streamed, large output or not.
+inline constexpr size_t kStreamingRunBytes = 4096;
 
 // Copies `bytes` from `source` (in cache) to `destination` with streaming stores where
 // the destination is aligned for them; the ends go through memcpy.
