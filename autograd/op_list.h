@@ -42,6 +42,7 @@
   X(softmax)                      \
   X(log_softmax)                  \
   X(layer_norm)                   \
+  X(batch_norm_training)          \
   X(view)                         \
   X(reshape)                      \
   X(permute)                      \

@@ -3,6 +3,7 @@
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"
 #include "tensor/creation.h"
+#include "tensor/ops_batch_norm_training.h"
 
 namespace kiln::nn {
 
@@ -24,30 +25,25 @@ Tensor BatchNorm::forward(const Tensor& input) {
   const bool fits = spatial_dims_ == 1 ? (input.dim() == 2 || input.dim() == 3) : input.dim() == 4;
   KILN_CHECK(fits && input.size(1) == channels, type_name(), ": expected [N, ", channels,
              spatial_dims_ == 1 ? "] or [N, C, L]" : ", H, W]", ", got shape ", input.shape());
-  Dims over = {0};
-  for (int d = 2; d < input.dim(); ++d) over.push_back(d);
-  Shape per_channel = Shape::filled(input.dim(), 1);
-  per_channel[1] = channels;
   const bool use_batch = is_training() || !running_mean.defined();
-  Tensor mean, var;
   if (use_batch) {
-    mean = input.mean(over, true);
-    var = input.var(over, false, true);
     const int64_t count = input.numel() / channels;
     KILN_CHECK(!is_training() || count > 1, type_name(),
                ": training needs more than one value per channel, got shape ", input.shape());
+    const BatchNormTraining batch = batch_norm_training(input, weight, bias, eps_);
     if (is_training() && running_mean.defined()) {
       NoGradGuard no_grad;
       num_batches_tracked.add_(ones({}, {.dtype = kInt64, .device = input.device()}));
       const double factor = momentum_.value_or(1.0 / num_batches_tracked.item<double>());
-      update_running_stats(running_mean, running_var, mean,
-                           var.detach() * (static_cast<double>(count) / (count - 1)), factor);
+      update_running_stats(running_mean, running_var, batch.mean,
+                           batch.var * (static_cast<double>(count) / (count - 1)), factor);
     }
-  } else {
-    mean = running_mean.view(per_channel);
-    var = running_var.view(per_channel);
+    return batch.output;
   }
-  Tensor out = (input - mean) * rsqrt(var + eps_);
+  Shape per_channel = Shape::filled(input.dim(), 1);
+  per_channel[1] = channels;
+  Tensor out =
+      (input - running_mean.view(per_channel)) * rsqrt(running_var.view(per_channel) + eps_);
   if (weight.defined()) out = out * weight.view(per_channel) + bias.view(per_channel);
   return out;
 }

@@ -34,6 +34,7 @@ const std::map<std::string, std::vector<KilnName>>& aliases() {
       {"F.gelu", {op("gelu_erf"), op("gelu_tanh")}},
       {"F.softplus", {op("softplus"), op("softplus_beta")}},
       {"F.layer_norm", {op("layer_norm"), op("layer_norm_nd")}},
+      {"F.batch_norm", {op("batch_norm"), op("batch_norm_training")}},
       {"F.embedding", {op("embedding"), op("embedding_padding")}},
       {"F.max_pool1d", {op("max_pool")}},
       {"F.max_pool2d", {op("max_pool")}},
