@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "tensor/testing.h"
 
 namespace kiln {
@@ -53,6 +55,28 @@ TEST(Matmul, LayoutsAgainstReference) {
         dtype == kInt64 ? randint(-5, 5, {3, 5, 14}, options) : randn({3, 5, 14}, options);
     const Tensor stepped = wide.slice(2, 0, 14, 2);
     testing::expect_values(matmul(stepped, b), naive_matmul(stepped, b), tol, tol);
+  }
+}
+
+// Vector-matrix and outer products small enough to skip BLAS (tensor/cpu/matmul.cpp), in
+// every layout, and products just too large or too short for that path.
+TEST(Matmul, SmallProductsAgainstReference) {
+  manual_seed(5);
+  const auto stored_transposed = [](const Tensor& x) {
+    return x.transpose(-1, -2).contiguous().transpose(-1, -2);
+  };
+  const std::vector<std::array<int64_t, 3>> shapes = {
+      {1, 20, 16}, {1, 16, 20}, {20, 1, 16}, {1, 128, 20}, {1, 40, 3}, {1, 200, 30}, {3, 1, 5}};
+  for (DType dtype : {kFloat32, kFloat64}) {
+    const double tol = dtype == kFloat32 ? 1e-5 : 1e-12;
+    for (const auto& [m, k, n] : shapes) {
+      const Tensor a = randn({4, m, k}, {.dtype = dtype}), b = randn({4, k, n}, {.dtype = dtype});
+      for (const Tensor& left : {a, stored_transposed(a)}) {
+        for (const Tensor& right : {b, stored_transposed(b)}) {
+          testing::expect_values(matmul(left, right), naive_matmul(a, b), tol, tol);
+        }
+      }
+    }
   }
 }
 
