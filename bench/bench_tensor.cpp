@@ -1,5 +1,7 @@
 // Micro-benchmarks of the tensor core, each beside a peer measured in the same binary:
 // - matmul vs a raw cblas_sgemm on the same buffers (target: ratio >= 0.95 from 256 up);
+// - small and skinny products of the training steps (a right operand that fits in L1, which
+//   kiln computes without BLAS) vs cblas_sgemm called per matrix of the batch, one thread;
 // - add, mul, gelu, sum, softmax over rows of 1024, on 4M float32, vs a plain parallel
 //   copy loop (target: >= 0.7 of its GB/s at 2 threads);
 // - the latency of a 64-element add: kiln's whole per-op overhead (target: <= 300 ns).
@@ -66,6 +68,46 @@ void matmul_shapes(benchmark::internal::Benchmark* bench) {
 
 BENCHMARK(matmul_kiln)->Name("matmul/kiln")->Apply(matmul_shapes)->UseRealTime();
 BENCHMARK(matmul_cblas)->Name("matmul/cblas")->Apply(matmul_shapes)->UseRealTime();
+
+// Args: batch, M, N, K; one thread.
+void batched_kiln(benchmark::State& state) {
+  const int64_t batch = state.range(0), m = state.range(1), n = state.range(2), k = state.range(3);
+  set_num_threads(1);
+  const Tensor a = randn({batch, m, k}), b = randn({batch, k, n});
+  for (auto _ : state) benchmark::DoNotOptimize(matmul(a, b).data_ptr());
+  set_flops(state, 2.0 * batch * m * n * k);
+}
+
+void batched_cblas(benchmark::State& state) {
+  const int64_t batch = state.range(0), m = state.range(1), n = state.range(2), k = state.range(3);
+  set_num_threads(1);
+  const Tensor a = randn({batch, m, k}), b = randn({batch, k, n});
+  Tensor c = empty({batch, m, n});
+  for (auto _ : state) {
+    for (int64_t s = 0; s < batch; ++s) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f,
+                  a.data<float>() + s * m * k, k, b.data<float>() + s * k * n, n, 0.0f,
+                  c.data<float>() + s * m * n, n);
+    }
+    benchmark::DoNotOptimize(c.data_ptr());
+  }
+  set_flops(state, 2.0 * batch * m * n * k);
+}
+
+void small_shapes(benchmark::internal::Benchmark* bench) {
+  bench->ArgNames({"batch", "M", "N", "K"});
+  // PatchTST (W5): attention scores and values with heads of 4 over 42 patches, and the
+  // Linear(16, 128), Linear(128, 16) and Linear(16, 16) layers over its 37,632 tokens.
+  bench->Args({3584, 42, 42, 4})->Args({3584, 42, 4, 42});
+  bench->Args({1, 37632, 128, 16})->Args({1, 37632, 16, 128})->Args({1, 37632, 16, 16});
+  // The attention model's decoder (W6): a glimpse's scores and values per head, the
+  // logits, and an outer product of the backward pass.
+  bench->Args({4096, 1, 20, 16})->Args({4096, 1, 16, 20})->Args({512, 1, 20, 128});
+  bench->Args({4096, 20, 16, 1});
+}
+
+BENCHMARK(batched_kiln)->Name("small_matmul/kiln")->Apply(small_shapes)->UseRealTime();
+BENCHMARK(batched_cblas)->Name("small_matmul/cblas")->Apply(small_shapes)->UseRealTime();
 
 constexpr int64_t kElements = 4 << 20;  // 4M float32 = 16 MiB per tensor
 constexpr double kTensorBytes = kElements * 4.0;

@@ -58,15 +58,17 @@ TEST(Matmul, LayoutsAgainstReference) {
   }
 }
 
-// Vector-matrix and outer products small enough to skip BLAS (tensor/cpu/matmul.cpp), in
-// every layout, and products just too large or too short for that path.
+// Vector-matrix, outer and skinny products that skip BLAS (tensor/cpu/matmul.cpp), in every
+// layout, with partial vectors of columns and groups of rows, and products just outside
+// those paths.
 TEST(Matmul, SmallProductsAgainstReference) {
   manual_seed(5);
   const auto stored_transposed = [](const Tensor& x) {
     return x.transpose(-1, -2).contiguous().transpose(-1, -2);
   };
   const std::vector<std::array<int64_t, 3>> shapes = {
-      {1, 20, 16}, {1, 16, 20}, {20, 1, 16}, {1, 128, 20}, {1, 40, 3}, {1, 200, 30}, {3, 1, 5}};
+      {1, 20, 16}, {1, 16, 20},  {20, 1, 16},  {1, 128, 20}, {1, 40, 3},  {1, 200, 30},
+      {3, 1, 5},   {70, 16, 20}, {100, 4, 40}, {64, 130, 3}, {67, 9, 33}, {63, 16, 16}};
   for (DType dtype : {kFloat32, kFloat64}) {
     const double tol = dtype == kFloat32 ? 1e-5 : 1e-12;
     for (const auto& [m, k, n] : shapes) {
