@@ -43,6 +43,7 @@
   X(log_softmax)                  \
   X(layer_norm)                   \
   X(batch_norm_training)          \
+  X(lstm_cell_pointwise)          \
   X(view)                         \
   X(reshape)                      \
   X(permute)                      \

@@ -7,6 +7,7 @@
 #include "nn/init.h"
 #include "nn/module_scope.h"
 #include "tensor/creation.h"
+#include "tensor/ops_lstm_cell_pointwise.h"
 
 namespace kiln::nn {
 
@@ -50,9 +51,8 @@ Step step(RecurrentMode mode, const Tensor& input_gates, const Step& state, cons
     case RecurrentMode::RnnRelu:
       return {relu(input_gates + hidden_gates), {}};
     case RecurrentMode::Lstm: {
-      const std::vector<Tensor> g = (input_gates + hidden_gates).chunk(4, -1);
-      const Tensor c = sigmoid(g[1]) * state.c + sigmoid(g[0]) * tanh(g[2]);
-      return {sigmoid(g[3]) * tanh(c), c};
+      const LstmCellState next = lstm_cell_pointwise(input_gates, hidden_gates, state.c);
+      return {next.h, next.c};
     }
     case RecurrentMode::Gru: {
       const std::vector<Tensor> x = input_gates.chunk(3, -1);

@@ -87,7 +87,7 @@ const std::map<std::string, std::vector<KilnName>>& aliases() {
       {"nn.LSTM", {layer("LSTM"), op("lstm")}},
       {"nn.GRU", {layer("GRU"), op("gru")}},
       {"nn.RNNCell", {layer("RNNCell"), op("rnn_cell")}},
-      {"nn.LSTMCell", {layer("LSTMCell"), op("lstm_cell")}},
+      {"nn.LSTMCell", {layer("LSTMCell"), op("lstm_cell"), op("lstm_cell_pointwise")}},
       {"nn.GRUCell", {layer("GRUCell"), op("gru_cell")}},
       {"nn.BCELoss", {op("binary_cross_entropy")}},
       {"nn.BCEWithLogitsLoss", {op("binary_cross_entropy_with_logits")}},

@@ -1,28 +1,10 @@
 // Elementwise kernels (unary, binary, where): the formulas of tensor/elementwise_formulas.h,
 // run by map_elementwise.
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/cpu/cpu_math.h"
 #include "tensor/cpu/loops.h"
-#include "tensor/cpu/vec_math.h"
 
 namespace kiln::cpu {
-
-namespace {
-
-// The library's functions but for the vectorisable float32 versions of the hot ones.
-struct CpuMath : DeviceMath {
-  using DeviceMath::erf;
-  using DeviceMath::exp;
-  using DeviceMath::gelu_erf;
-  using DeviceMath::gelu_erf_grad;
-  using DeviceMath::tanh;
-  static float exp(float x) { return exp_f32(x); }
-  static float erf(float x) { return erf_f32(x); }
-  static float tanh(float x) { return tanh_f32(x); }
-  static float gelu_erf(float x) { return gelu_erf_f32(x); }
-  static float gelu_erf_grad(float x) { return gelu_erf_grad_f32(x); }
-};
-
-}  // namespace
 
 void CpuBackend::unary(UnaryOp op, const Tensor& out, const Tensor& in, UnaryParams params) {
   visit_unary(op, in.dtype(), [&](auto op_tag, auto type_tag) {
