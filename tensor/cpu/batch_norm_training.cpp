@@ -110,7 +110,7 @@ void apply_per_channel(const BatchNormExtents& e, T* out, const T* a, const T* b
 
 template <typename T>
 const T* data_or_null(const Tensor& x) {
-  return x.defined() ? static_cast<const T*>(x.data_ptr()) : nullptr;
+  return x.defined() ? x.data<T>() : nullptr;
 }
 
 void batch_norm_training(const Tensor& out, const Tensor& mean, const Tensor& var,

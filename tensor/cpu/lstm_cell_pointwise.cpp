@@ -10,25 +10,15 @@ namespace kiln::cpu {
 
 namespace {
 
-template <typename T>
-const T* values(const Tensor& x) {
-  return static_cast<const T*>(x.data_ptr());
-}
-
-template <typename T>
-T* mutable_values(const Tensor& x) {
-  return static_cast<T*>(x.data_ptr());
-}
-
 void lstm_cell_pointwise(const Tensor& out, const Tensor& input_gates, const Tensor& hidden_gates,
                          const Tensor& c) {
   const int64_t batch = c.size(0), hidden = c.size(1);
   visit_floating(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* x = values<T>(input_gates);
-    const T* h = values<T>(hidden_gates);
-    const T* cell = values<T>(c);
-    T* h_out = mutable_values<T>(out);
+    const T* x = input_gates.data<T>();
+    const T* h = hidden_gates.data<T>();
+    const T* cell = c.data<T>();
+    T* h_out = out.data<T>();
     T* c_out = h_out + batch * hidden;
     parallel_for(batch, std::max<int64_t>(1, kParallelGrain / (8 * hidden)),
                  [&](int64_t first, int64_t last) {
@@ -54,14 +44,14 @@ void lstm_cell_pointwise_backward(const Tensor& grad_gates, const Tensor& grad_c
   const int64_t batch = c.size(0), hidden = c.size(1);
   visit_floating(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* x = values<T>(input_gates);
-    const T* h = values<T>(hidden_gates);
-    const T* cell = values<T>(c);
-    const T* c_next = values<T>(out) + batch * hidden;
-    const T* dh = values<T>(grad_out);
+    const T* x = input_gates.data<T>();
+    const T* h = hidden_gates.data<T>();
+    const T* cell = c.data<T>();
+    const T* c_next = out.data<T>() + batch * hidden;
+    const T* dh = grad_out.data<T>();
     const T* dc_next = dh + batch * hidden;
-    T* dgates = mutable_values<T>(grad_gates);
-    T* dcell = mutable_values<T>(grad_c);
+    T* dgates = grad_gates.data<T>();
+    T* dcell = grad_c.data<T>();
     parallel_for(batch, std::max<int64_t>(1, kParallelGrain / (16 * hidden)),
                  [&](int64_t first, int64_t last) {
                    for (int64_t n = first; n < last; ++n) {

@@ -119,16 +119,6 @@ __global__ void input_grad_kernel(T* dx, const T* g, const T* x, const T* means,
   }
 }
 
-template <typename T>
-const T* data_or_null(const Tensor& x) {
-  return x.defined() ? x.data<T>() : nullptr;
-}
-
-template <typename T>
-T* mutable_or_null(const Tensor& x) {
-  return x.defined() ? x.data<T>() : nullptr;
-}
-
 void batch_norm_training(const Tensor& out, const Tensor& mean, const Tensor& var,
                          const Tensor& rstd, const Tensor& x, const Tensor& weight,
                          const Tensor& bias, BatchNormExtents e, double eps) {
@@ -155,8 +145,8 @@ void batch_norm_training_backward(const Tensor& grad_x, const Tensor& grad_weigh
            rows_shape(e.channels, e.outer * e.inner), sums.data<T>(), grad.data<T>(), x.data<T>(),
            mean.data<T>(), e);
     launch("batch_norm_training_backward", parameter_grads_kernel<T>, grid_for(e.channels),
-           mutable_or_null<T>(grad_weight), mutable_or_null<T>(grad_bias), sums.data<T>(),
-           rstd.data<T>(), e.channels);
+           data_or_null<T>(grad_weight), data_or_null<T>(grad_bias), sums.data<T>(), rstd.data<T>(),
+           e.channels);
     if (grad_x.defined()) {
       launch("batch_norm_training_backward", input_grad_kernel<T>, grid_for(x.numel()),
              grad_x.data<T>(), grad.data<T>(), x.data<T>(), mean.data<T>(), rstd.data<T>(),

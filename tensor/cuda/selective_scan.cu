@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "tensor/cuda/kernel.h"
+#include "tensor/cuda/strided.h"
 #include "tensor/ops_selective_scan.h"
 
 namespace kiln::cuda {
@@ -259,16 +260,6 @@ __global__ void scan_backward_kernel(ScanArgs<T> a, GradArgs<T> g, const T* stat
 }
 
 template <typename T>
-const T* data_or_null(const Tensor& x) {
-  return x.defined() ? x.data<T>() : nullptr;
-}
-
-template <typename T>
-T* mutable_or_null(const Tensor& x) {
-  return x.defined() ? x.data<T>() : nullptr;
-}
-
-template <typename T>
 ScanArgs<T> args_of(const SelectiveScanOperands& in) {
   const bool b_varies = SelectiveScanOperands::varies(in.B);
   const bool c_varies = SelectiveScanOperands::varies(in.C);
@@ -320,11 +311,10 @@ void selective_scan_backward(const SelectiveScanOperands& in, const Tensor& stat
   visit_floating(in.u.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const ScanArgs<T> a = args_of<T>(in);
-    const GradArgs<T> g{mutable_or_null<T>(grads.du), mutable_or_null<T>(grads.ddelta),
-                        mutable_or_null<T>(grads.dA), mutable_or_null<T>(grads.dB),
-                        mutable_or_null<T>(grads.dC), mutable_or_null<T>(grads.dD),
-                        mutable_or_null<T>(grads.dz), data_or_null<T>(d_out),
-                        data_or_null<T>(d_last_state)};
+    const GradArgs<T> g{
+        data_or_null<T>(grads.du), data_or_null<T>(grads.ddelta), data_or_null<T>(grads.dA),
+        data_or_null<T>(grads.dB), data_or_null<T>(grads.dC),     data_or_null<T>(grads.dD),
+        data_or_null<T>(grads.dz), data_or_null<T>(d_out),        data_or_null<T>(d_last_state)};
     with_state_bound(in, [&](auto bound) {
       launch("selective_scan_backward", scan_backward_kernel<T, decltype(bound)::value>,
              scan_launch(a.s, 2 * kTile * a.s.state + 2 * kThreads * a.s.state, sizeof(T)), a, g,
