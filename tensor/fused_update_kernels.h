@@ -22,12 +22,6 @@
 
 namespace kiln {
 
-// A formula's pointer to a tensor's elements, null for an undefined (unused) tensor.
-template <typename T>
-T* data_or_null(const Tensor& tensor) {
-  return tensor.defined() ? static_cast<T*>(tensor.data_ptr()) : nullptr;
-}
-
 template <typename Update>
 void run_fused_updates_on_cpu(const void* updates, size_t count) {
   const Update* update = static_cast<const Update*>(updates);

@@ -2,14 +2,16 @@
 
 // lstm_cell_pointwise's formulas (tensor/ops_lstm_cell_pointwise.h) for one hidden unit,
 // written once for the CPU and CUDA kernels; Math supplies exp and tanh (DeviceMath, or the
-// CPU's vectorisable float32 versions).
+// CPU's vectorisable float32 versions), sigmoid is the elementwise op's formula. Scalars in
+// and out: a struct of the four gates kept GCC from vectorising the CPU loops.
+#include "tensor/elementwise_formulas.h"
 #include "tensor/host_device.h"
 
 namespace kiln {
 
 template <typename Math, typename T>
 KILN_HOST_DEVICE T lstm_sigmoid(T x) {
-  return T(1) / (T(1) + Math::exp(-x));
+  return unary_value<UnaryOp::Sigmoid, Math>(x, UnaryParams{});
 }
 
 // c' and h' from the pre-activations of the gates i, f, g, o and the cell state c.

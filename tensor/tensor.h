@@ -225,6 +225,12 @@ Tensor operator-(Scalar a, const Tensor& b);
 Tensor operator*(Scalar a, const Tensor& b);
 Tensor operator/(Scalar a, const Tensor& b);
 
+// A kernel's view of an optional operand: its typed data, or null when it is undefined.
+template <typename T>
+T* data_or_null(const Tensor& x) {
+  return x.defined() ? x.data<T>() : nullptr;
+}
+
 // Makes a tensor with fresh (uninitialised) contiguous storage. `op`, the op allocating it,
 // is named when the shape is invalid or the device cannot hold it.
 Tensor make_tensor(const Shape& shape, DType dtype, Device device, const char* op = nullptr);

@@ -108,17 +108,12 @@ void apply_per_channel(const BatchNormExtents& e, T* out, const T* a, const T* b
   });
 }
 
-template <typename T>
-const T* data_or_null(const Tensor& x) {
-  return x.defined() ? x.data<T>() : nullptr;
-}
-
 void batch_norm_training(const Tensor& out, const Tensor& mean, const Tensor& var,
                          const Tensor& rstd, const Tensor& x, const Tensor& weight,
                          const Tensor& bias, BatchNormExtents e, double eps) {
   visit_floating(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* input = static_cast<const T*>(x.data_ptr());
+    const T* input = x.data<T>();
     const T* w = data_or_null<T>(weight);
     const T* b = data_or_null<T>(bias);
     const auto count = static_cast<double>(e.outer * e.inner);
@@ -132,9 +127,9 @@ void batch_norm_training(const Tensor& out, const Tensor& mean, const Tensor& va
     };
     const std::vector<double> deviations = channel_sums<1, T>(e, input, nullptr, squares)[0];
     ChannelAffine<T> map(static_cast<int64_t>(means.size()));
-    T* mean_out = static_cast<T*>(mean.data_ptr());
-    T* var_out = static_cast<T*>(var.data_ptr());
-    T* rstd_out = static_cast<T*>(rstd.data_ptr());
+    T* mean_out = mean.data<T>();
+    T* var_out = var.data<T>();
+    T* rstd_out = rstd.data<T>();
     for (size_t c = 0; c < means.size(); ++c) {
       const double variance = deviations[c] / count;
       const double r = 1 / std::sqrt(variance + eps);
@@ -145,7 +140,7 @@ void batch_norm_training(const Tensor& out, const Tensor& mean, const Tensor& va
       map.center[c] = means[c];
       map.shift[c] = b ? b[c] : T(0);
     }
-    apply_per_channel<T>(e, static_cast<T*>(out.data_ptr()), input, nullptr, map);
+    apply_per_channel<T>(e, out.data<T>(), input, nullptr, map);
   });
 }
 
@@ -155,10 +150,10 @@ void batch_norm_training_backward(const Tensor& grad_x, const Tensor& grad_weigh
                                   BatchNormExtents e) {
   visit_floating(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* g = static_cast<const T*>(grad.data_ptr());
-    const T* input = static_cast<const T*>(x.data_ptr());
-    const T* means = static_cast<const T*>(mean.data_ptr());
-    const T* rstds = static_cast<const T*>(rstd.data_ptr());
+    const T* g = grad.data<T>();
+    const T* input = x.data<T>();
+    const T* means = mean.data<T>();
+    const T* rstds = rstd.data<T>();
     const T* w = data_or_null<T>(weight);
     // sum(g) and sum(g (x - mean)) per channel.
     const auto terms = [means](int k, T dy, T v, int64_t c) {
@@ -170,9 +165,9 @@ void batch_norm_training_backward(const Tensor& grad_x, const Tensor& grad_weigh
     ChannelAffine<T> map(channels);
     for (int64_t c = 0; c < channels; ++c) {
       const double r = rstds[c], sum_g = sums[0][c], sum_g_xhat = sums[1][c] * r;
-      if (grad_bias.defined()) static_cast<T*>(grad_bias.data_ptr())[c] = static_cast<T>(sum_g);
+      if (grad_bias.defined()) grad_bias.data<T>()[c] = static_cast<T>(sum_g);
       if (grad_weight.defined()) {
-        static_cast<T*>(grad_weight.data_ptr())[c] = static_cast<T>(sum_g_xhat);
+        grad_weight.data<T>()[c] = static_cast<T>(sum_g_xhat);
       }
       // dx = a (g - sum_g / M) - a r sum_g_xhat / M (x - mean), a = w r.
       const double a = (w ? static_cast<double>(w[c]) : 1.0) * r;
@@ -182,7 +177,7 @@ void batch_norm_training_backward(const Tensor& grad_x, const Tensor& grad_weigh
       map.slope[c] = static_cast<T>(a);
     }
     if (grad_x.defined()) {
-      apply_per_channel<T>(e, static_cast<T*>(grad_x.data_ptr()), input, g, map);
+      apply_per_channel<T>(e, grad_x.data<T>(), input, g, map);
     }
   });
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/cpu/cpu_math.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"
 #include "tensor/ops_softmax.h"
@@ -81,15 +82,6 @@ void softmax_columns(const T* x, T* y, int64_t length, int64_t inner, bool log,
   }
 }
 
-template <typename T>
-T exp_any(T x) {
-  if constexpr (std::is_same_v<T, float>) {
-    return exp_f32(x);
-  } else {
-    return std::exp(x);
-  }
-}
-
 // One row: softmax's dx = y (g - sum g y), log_softmax's dx = g - exp(y) sum g.
 template <typename T>
 void softmax_backward_row(T* dx, const T* g, const T* y, int64_t n, bool log) {
@@ -98,7 +90,7 @@ void softmax_backward_row(T* dx, const T* g, const T* y, int64_t n, bool log) {
 #pragma omp simd reduction(+ : total)
     for (int64_t i = 0; i < n; ++i) total += g[i];
 #pragma omp simd
-    for (int64_t i = 0; i < n; ++i) dx[i] = g[i] - exp_any(y[i]) * total;
+    for (int64_t i = 0; i < n; ++i) dx[i] = g[i] - CpuMath::exp(y[i]) * total;
     return;
   }
 #pragma omp simd reduction(+ : total)
@@ -120,7 +112,7 @@ void softmax_backward_columns(T* dx, const T* g, const T* y, int64_t length, int
   for (int64_t i = 0; i < length; ++i) {
     for (int64_t j = 0; j < inner; ++j) {
       const int64_t k = i * inner + j;
-      dx[k] = log ? g[k] - exp_any(y[k]) * sums[j] : y[k] * (g[k] - sums[j]);
+      dx[k] = log ? g[k] - CpuMath::exp(y[k]) * sums[j] : y[k] * (g[k] - sums[j]);
     }
   }
 }

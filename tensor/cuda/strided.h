@@ -33,12 +33,6 @@ __device__ inline void offsets_of(const StridedOperands<N>& layout, int64_t inde
   }
 }
 
-// A kernel argument for an optional operand: its data, or null when it is undefined.
-template <typename T>
-T* data_or_null(const Tensor& x) {
-  return x.defined() ? x.data<T>() : nullptr;
-}
-
 __device__ inline int64_t first_index() {
   return blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
 }
