@@ -1,5 +1,7 @@
-// Batched matrix products through OpenBLAS (sgemm/dgemm). Transposed operands are passed
-// as BLAS transposes, never copied; only layouts BLAS cannot describe are made contiguous.
+// Batched matrix products: float32 on kiln's AVX-512 kernel (tensor/cpu/matmul_avx512.h)
+// where the build has AVX-512, else and for float64 through OpenBLAS (sgemm/dgemm); small and
+// skinny products on the plain loops below. Transposed operands are read as transposes, never
+// copied; only layouts BLAS cannot describe are made contiguous.
 //
 // oneTBB owns the threads: OpenBLAS runs single-threaded (tensor/cpu/parallel.cpp) and each
 // product is cut into tiles (row or column blocks of each matrix of the batch) that oneTBB
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/cpu/matmul_avx512.h"
 #include "tensor/cpu/parallel.h"
 #include "tensor/cpu/vec_math.h"
 #include "tensor/matrix_layout.h"
@@ -61,6 +64,7 @@ CBLAS_TRANSPOSE operation(MatrixLayout layout) {
 
 void gemm(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k,
           MatrixLayout la, MatrixLayout lb, int64_t ldc) {
+  if (matmul_avx512(a, b, c, m, n, k, la, lb, ldc)) return;
   cblas_sgemm(CblasRowMajor, operation(la), operation(lb), m, n, k, 1.0f, a, la.leading, b,
               lb.leading, 0.0f, c, ldc);
 }

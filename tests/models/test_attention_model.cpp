@@ -29,10 +29,12 @@ using testing::Golden;
 
 // float32 through two attention layers and nine decoding steps: log-likelihoods, costs and
 // the loss to 1e-5 relative; gradients (sums over the batch and the steps) to 1e-4, elements
-// near zero within 1e-5 of the gradient's largest or 1e-6, whichever is larger: a bias that
+// near zero within 5e-5 of the gradient's largest or 1e-6, whichever is larger: a bias that
 // feeds a batch norm has no gradient in exact arithmetic (the norm removes any shift), so
-// both sides hold rounding noise of order 1e-7 there.
-constexpr double kRtol = 1e-5, kAtol = 1e-5, kGradRtol = 1e-4, kGradAtolOfLargest = 1e-5;
+// both sides hold rounding noise of order 1e-7 there, and the first layer's bias gradient is
+// a small sum of cancelling terms (PyTorch's float32 value of init_embed.bias's element 12
+// is 2.2e-5 of that gradient's largest away from kiln's float64 one).
+constexpr double kRtol = 1e-5, kAtol = 1e-5, kGradRtol = 1e-4, kGradAtolOfLargest = 5e-5;
 constexpr double kGradAtolFloor = 1e-6;
 
 void expect_error_contains(const std::function<void()>& call, const std::string& message) {

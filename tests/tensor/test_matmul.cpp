@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
+#include <random>
+#include <vector>
 
+#include "tensor/cpu/matmul_avx512.h"
 #include "tensor/testing.h"
 
 namespace kiln {
@@ -80,6 +84,58 @@ TEST(Matmul, SmallProductsAgainstReference) {
       }
     }
   }
+}
+
+// kiln's AVX-512 kernel (tensor/cpu/matmul_avx512.cpp) called directly, so that every shape
+// it takes reaches it: partial tiles of rows and columns, several blocks of rows,
+// columns and depth, every layout, and leading dimensions wider than the matrices. Each entry is
+// within 1e-5 of sum_p |a_ip b_pj| of the float64 product (float32 rounding grows with that sum).
+TEST(Matmul, Avx512KernelAcrossBlocks) {
+  std::mt19937 generator(11);
+  std::normal_distribution<float> normal;
+  const std::vector<std::array<int64_t, 3>> shapes = {
+      {1, 2048, 16}, {13, 90, 33}, {12, 256, 32}, {121, 257, 31}, {250, 600, 70}, {5, 16, 1100}};
+  for (const auto& [m, k, n] : shapes) {
+    for (const bool a_transposed : {false, true}) {
+      for (const bool b_transposed : {false, true}) {
+        const MatrixLayout la{a_transposed, (a_transposed ? m : k) + 3};
+        const MatrixLayout lb{b_transposed, (b_transposed ? k : n) + 5};
+        std::vector<float> a((a_transposed ? k : m) * la.leading),
+            b((b_transposed ? n : k) * lb.leading);
+        for (float& value : a) value = normal(generator);
+        for (float& value : b) value = normal(generator);
+        const auto a_at = [&](int64_t i, int64_t p) {
+          return double(a_transposed ? a[p * la.leading + i] : a[i * la.leading + p]);
+        };
+        const auto b_at = [&](int64_t p, int64_t j) {
+          return double(b_transposed ? b[j * lb.leading + p] : b[p * lb.leading + j]);
+        };
+        const int64_t ldc = n + 2;
+        std::vector<float> c(m * ldc, -7.0f);
+        if (!cpu::matmul_avx512(a.data(), b.data(), c.data(), m, n, k, la, lb, ldc)) {
+          GTEST_SKIP() << "built without AVX-512";
+        }
+        for (int64_t i = 0; i < m; ++i) {
+          for (int64_t j = 0; j < n; ++j) {
+            double exact = 0, magnitude = 0;
+            for (int64_t p = 0; p < k; ++p) {
+              exact += a_at(i, p) * b_at(p, j);
+              magnitude += std::abs(a_at(i, p) * b_at(p, j));
+            }
+            ASSERT_NEAR(c[i * ldc + j], exact, 1e-5 * magnitude)
+                << m << "x" << k << "x" << n << " entry " << i << "," << j;
+          }
+          for (int64_t j = n; j < ldc; ++j) ASSERT_EQ(c[i * ldc + j], -7.0f) << "padding written";
+        }
+      }
+    }
+  }
+  // Products OpenBLAS does faster are left to it.
+  std::vector<float> a(4 * 42), b(42 * 42), c(4 * 42);
+  EXPECT_FALSE(
+      cpu::matmul_avx512(a.data(), b.data(), c.data(), 4, 42, 42, {true, 4}, {false, 42}, 42));
+  EXPECT_FALSE(
+      cpu::matmul_avx512(a.data(), b.data(), c.data(), 42, 4, 42, {false, 42}, {false, 4}, 4));
 }
 
 TEST(Matmul, BroadcastBatch) {
