@@ -104,6 +104,7 @@ void small_shapes(benchmark::internal::Benchmark* bench) {
   // logits, and an outer product of the backward pass.
   bench->Args({4096, 1, 20, 16})->Args({4096, 1, 16, 20})->Args({512, 1, 20, 128});
   bench->Args({4096, 20, 16, 1});
+  bench->Args({4096, 20, 16, 20})->Args({4096, 20, 20, 16});
 }
 
 BENCHMARK(batched_kiln)->Name("small_matmul/kiln")->Apply(small_shapes)->UseRealTime();

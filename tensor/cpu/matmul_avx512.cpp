@@ -43,6 +43,52 @@ __mmask16 first_lanes(int64_t count) {
   return count <= 0 ? 0 : static_cast<__mmask16>((1u << count) - 1);
 }
 
+// rows[i] lane j becomes rows[j] lane i: pairs, then quads within 128-bit lanes, then the
+// 128-bit lanes themselves. (GCC 12's shuffle intrinsics start from a vector initialised
+// from itself, which -Wuninitialized reports.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+void transpose_16x16(__m512 (&rows)[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(rows[i], rows[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(rows[i], rows[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    rows[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    rows[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    rows[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    rows[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; ++i) {
+    t[i] = _mm512_shuffle_f32x4(rows[i], rows[i + 4], 0x88);
+    t[i + 4] = _mm512_shuffle_f32x4(rows[i], rows[i + 4], 0xdd);
+    t[i + 8] = _mm512_shuffle_f32x4(rows[i + 8], rows[i + 12], 0x88);
+    t[i + 12] = _mm512_shuffle_f32x4(rows[i + 8], rows[i + 12], 0xdd);
+  }
+  for (int i = 0; i < 8; ++i) {
+    rows[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+    rows[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+  }
+}
+#pragma GCC diagnostic pop
+
+// Turns `count` <= 16 runs of contiguous depth (run r at source + r * stride, depth
+// [p, p + 16) of it, cut at `depth`) into depth steps: step q's `count` values (zeros after
+// them, up to `lanes`) go to out + q * out_step.
+void transpose_runs(const float* source, int64_t stride, int64_t count, int64_t p, int64_t depth,
+                    float* out, int64_t out_step, int64_t lanes) {
+  const int64_t steps = std::min<int64_t>(16, depth - p);
+  const __mmask16 present = first_lanes(steps), written = first_lanes(lanes);
+  __m512 rows[16];
+  for (int64_t r = 0; r < 16; ++r) {
+    rows[r] =
+        r < count ? _mm512_maskz_loadu_ps(present, source + r * stride + p) : _mm512_setzero_ps();
+  }
+  transpose_16x16(rows);
+  for (int64_t q = 0; q < steps; ++q) _mm512_mask_storeu_ps(out + q * out_step, written, rows[q]);
+}
+
 // Rows [row0, row0 + rows) x depth [p0, p0 + depth) of a as 12-row panels, each depth step's
 // 12 values contiguous (rows beyond `rows` zero), read in a's storage order.
 void pack_a(const float* a, MatrixLayout la, int64_t row0, int64_t rows, int64_t p0, int64_t depth,
@@ -58,10 +104,10 @@ void pack_a(const float* a, MatrixLayout la, int64_t row0, int64_t rows, int64_t
       }
       continue;
     }
-    if (count < kTileRows) std::fill(out, out + kTileRows * depth, 0.0f);
-    for (int64_t r = 0; r < count; ++r) {
-      const float* source = a + (row0 + panel + r) * la.leading + p0;
-      for (int64_t p = 0; p < depth; ++p) out[p * kTileRows + r] = source[p];
+    const float* source = a + (row0 + panel) * la.leading + p0;
+    for (int64_t p = 0; p < depth; p += 16) {
+      transpose_runs(source, la.leading, count, p, depth, out + p * kTileRows, kTileRows,
+                     kTileRows);
     }
   }
 }
@@ -85,14 +131,20 @@ void pack_b(const float* b, MatrixLayout lb, int64_t p0, int64_t depth, int64_t 
     }
     return;
   }
-  for (int64_t panel = 0; panel < columns; panel += kTileColumns) {
-    const int64_t count = std::min(kTileColumns, columns - panel);
-    float* out = packed + panel * depth;
-    if (count < kTileColumns) std::fill(out, out + kTileColumns * depth, 0.0f);
-    for (int64_t j = 0; j < count; ++j) {
-      const float* source = b + (column0 + panel + j) * lb.leading + p0;
-      for (int64_t p = 0; p < depth; ++p) out[p * kTileColumns + j] = source[p];
+  for (int64_t half = 0; half < columns; half += 16) {
+    const int64_t count = std::min<int64_t>(16, columns - half);
+    const float* source = b + (column0 + half) * lb.leading + p0;
+    float* out = packed + half / kTileColumns * kTileColumns * depth + half % kTileColumns;
+    for (int64_t p = 0; p < depth; p += 16) {
+      transpose_runs(source, lb.leading, count, p, depth, out + p * kTileColumns, kTileColumns, 16);
     }
+  }
+  // A last panel's second half with no columns at all is zeros.
+  const int64_t filled = (columns + 15) / 16 * 16;
+  if (filled % kTileColumns != 0) {
+    float* out = packed + filled / kTileColumns * kTileColumns * depth + 16;
+    for (int64_t p = 0; p < depth; ++p)
+      _mm512_storeu_ps(out + p * kTileColumns, _mm512_setzero_ps());
   }
 }
 
