@@ -148,10 +148,12 @@ void pack_b(const float* b, MatrixLayout lb, int64_t p0, int64_t depth, int64_t 
   }
 }
 
-// The rows x columns corner of a 12 x 32 tile of c = (or +=, `accumulate`) a's packed panel
-// times b's over `depth`.
-void multiply_tile(const float* a_panel, const float* b_panel, int64_t depth, float* c, int64_t ldc,
-                   int64_t rows, int64_t columns, bool accumulate) {
+// The rows x columns corner of a 12 x 32 tile of c = (or +=, `accumulate`) a's tile times b's
+// packed panel over `depth`. a(r, p) is a[p * stride + r] when kRowsAdjacent (a packed panel,
+// stride 12, or a stored transposed), else a[r * stride + p].
+template <bool kRowsAdjacent>
+void multiply_tile(const float* a, int64_t stride, const float* b_panel, int64_t depth, float* c,
+                   int64_t ldc, int64_t rows, int64_t columns, bool accumulate) {
   // c's tile is read only after the whole depth: fetching it now hides the misses.
   for (int64_t r = 0; r < rows; ++r) {
     _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
@@ -163,10 +165,9 @@ void multiply_tile(const float* a_panel, const float* b_panel, int64_t depth, fl
   for (int64_t p = 0; p < depth; ++p) {
     const __m512 low = _mm512_loadu_ps(b_panel + p * kTileColumns);
     const __m512 high = _mm512_loadu_ps(b_panel + p * kTileColumns + 16);
-    const float* a_step = a_panel + p * kTileRows;
 #pragma GCC unroll 12
     for (int r = 0; r < kTileRows; ++r) {
-      const __m512 scale = _mm512_set1_ps(a_step[r]);
+      const __m512 scale = _mm512_set1_ps(kRowsAdjacent ? a[p * stride + r] : a[r * stride + p]);
       sums[r][0] = _mm512_fmadd_ps(scale, low, sums[r][0]);
       sums[r][1] = _mm512_fmadd_ps(scale, high, sums[r][1]);
     }
@@ -202,13 +203,28 @@ bool matmul_avx512(const float* a, const float* b, float* c, int64_t m, int64_t 
       pack_b(b, lb, p0, depth, column0, columns, packed_b.data());
       for (int64_t row0 = 0; row0 < m; row0 += kBlockRows) {
         const int64_t rows = std::min(kBlockRows, m - row0);
-        packed_a.resize(std::max<size_t>(packed_a.size(), round_up(rows, kTileRows) * depth));
-        pack_a(a, la, row0, rows, p0, depth, packed_a.data());
+        // Whole tiles read a in place; a last partial one is packed with zero rows.
+        const int64_t whole = rows / kTileRows * kTileRows;
+        if (whole < rows) {
+          packed_a.resize(std::max<size_t>(packed_a.size(), kTileRows * depth));
+          pack_a(a, la, row0 + whole, rows - whole, p0, depth, packed_a.data());
+        }
         for (int64_t j = 0; j < columns; j += kTileColumns) {
+          const float* b_panel = packed_b.data() + j * depth;
+          const int64_t tile_columns = std::min(kTileColumns, columns - j);
           for (int64_t i = 0; i < rows; i += kTileRows) {
-            multiply_tile(packed_a.data() + i * depth, packed_b.data() + j * depth, depth,
-                          c + (row0 + i) * ldc + column0 + j, ldc, std::min(kTileRows, rows - i),
-                          std::min(kTileColumns, columns - j), p0 > 0);
+            float* c_tile = c + (row0 + i) * ldc + column0 + j;
+            const bool accumulate = p0 > 0;
+            if (i == whole) {
+              multiply_tile<true>(packed_a.data(), kTileRows, b_panel, depth, c_tile, ldc,
+                                  rows - whole, tile_columns, accumulate);
+            } else if (la.transposed) {
+              multiply_tile<true>(a + p0 * la.leading + row0 + i, la.leading, b_panel, depth,
+                                  c_tile, ldc, kTileRows, tile_columns, accumulate);
+            } else {
+              multiply_tile<false>(a + (row0 + i) * la.leading + p0, la.leading, b_panel, depth,
+                                   c_tile, ldc, kTileRows, tile_columns, accumulate);
+            }
           }
         }
       }
