@@ -1,7 +1,13 @@
-// Front end of layer_norm (fused kernels, tensor/cpu/layer_norm.cpp,
+// Front end of layer_norm and its backward kernel (fused kernels, tensor/cpu/layer_norm.cpp,
 // tensor/cuda/layer_norm.cu).
+#include "tensor/ops_layer_norm.h"
+
 #include "tensor/op_support.h"
 #include "tensor/ops.h"
+
+namespace kiln {
+KILN_DEFINE_KERNEL(layer_norm_backward_kernel, LayerNormBackwardKernel);
+}  // namespace kiln
 
 namespace kiln::raw {
 
@@ -35,6 +41,34 @@ LayerNormResult layer_norm_with_stats(const Tensor& x, const Tensor& weight, con
                                      bias.defined() ? contiguous(bias) : bias, eps);
   }
   return {out, mean, rstd};
+}
+
+LayerNormGrads layer_norm_backward(const Tensor& grad, const Tensor& x, const Tensor& weight,
+                                   const Tensor& mean, const Tensor& rstd, bool want_dx,
+                                   bool want_dweight, bool want_dbias) {
+  const char* name = "layer_norm_backward";
+  KILN_CHECK(grad.shape() == x.shape(), name, ": gradient of shape ", grad.shape(),
+             " for an input of shape ", x.shape());
+  detail::check_same_device(name, grad, x);
+  const int64_t features = x.size(-1);
+  const int64_t rows = features == 0 ? 0 : x.numel() / features;
+  const int64_t blocks = (rows + kLayerNormPartialRows - 1) / kLayerNormPartialRows;
+  const auto make = [&](const Shape& shape) {
+    return make_tensor(shape, x.dtype(), x.device(), name);
+  };
+  LayerNormGrads grads;
+  Tensor dweight_partials, dbias_partials;
+  if (want_dx) grads.dx = make(x.shape());
+  if (want_dweight) dweight_partials = make({blocks, features});
+  if (want_dbias) dbias_partials = make({blocks, features});
+  if (x.numel() > 0 && (want_dx || want_dweight || want_dbias)) {
+    layer_norm_backward_kernel(x.device())(
+        grads.dx, dweight_partials, dbias_partials, contiguous(to(grad, x.dtype())), contiguous(x),
+        weight.defined() ? contiguous(weight) : weight, contiguous(mean), contiguous(rstd));
+  }
+  if (want_dweight) grads.dweight = sum(dweight_partials, {0});
+  if (want_dbias) grads.dbias = sum(dbias_partials, {0});
+  return grads;
 }
 
 }  // namespace kiln::raw
