@@ -11,6 +11,7 @@
 
 #include "autograd/op_definition.h"
 #include "tensor/ops_attention.h"
+#include "tensor/ops_softmax.h"
 
 namespace kiln {
 
@@ -56,7 +57,9 @@ Grads attention_grads(const BackwardContext& ctx, const Tensor& p, const Tensor&
     return {Tensor(), Tensor(), d_value, Tensor()};
   Tensor d_p = d_out.matmul(value.transpose(-1, -2));
   if (kept.defined()) d_p = d_p * kept;
-  const Tensor d_scores = p * (d_p - (d_p * p).sum({-1}, true));
+  // softmax's backward pass: its fused kernel unless this pass is itself recorded.
+  const Tensor d_scores = GradMode::is_enabled() ? p * (d_p - (d_p * p).sum({-1}, true))
+                                                 : raw::softmax_backward(d_p, p, -1, false);
   const Tensor d_scaled = d_scores * factor;
   return {ctx.needs_grad(0) ? d_scaled.matmul(key) : Tensor(),
           ctx.needs_grad(1) ? d_scaled.transpose(-1, -2).matmul(query) : Tensor(), d_value,
