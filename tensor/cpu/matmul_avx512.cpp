@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <vector>
+
+#include "tensor/cpu/vec_math_avx512.h"
 #endif
 
 namespace kiln::cpu {
@@ -37,17 +39,9 @@ int64_t round_up(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
 }
 
-// The first `count` of 16 lanes (none for count <= 0).
-__mmask16 first_lanes(int64_t count) {
-  if (count >= 16) return 0xFFFF;
-  return count <= 0 ? 0 : static_cast<__mmask16>((1u << count) - 1);
-}
-
 // rows[i] lane j becomes rows[j] lane i: pairs, then quads within 128-bit lanes, then the
-// 128-bit lanes themselves. (GCC 12's shuffle intrinsics start from a vector initialised
-// from itself, which -Wuninitialized reports.)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
+// 128-bit lanes themselves.
+KILN_AVX512_CODE_BEGIN
 void transpose_16x16(__m512 (&rows)[16]) {
   __m512 t[16];
   for (int i = 0; i < 16; i += 2) {
@@ -71,7 +65,7 @@ void transpose_16x16(__m512 (&rows)[16]) {
     rows[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
   }
 }
-#pragma GCC diagnostic pop
+KILN_AVX512_CODE_END
 
 // Turns `count` <= 16 runs of contiguous depth (run r at source + r * stride, depth
 // [p, p + 16) of it, cut at `depth`) into depth steps: step q's `count` values (zeros after

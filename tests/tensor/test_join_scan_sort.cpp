@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "tensor/ops_softmax.h"
 #include "tensor/testing.h"
 
 namespace kiln {
@@ -74,6 +75,29 @@ TEST(Softmax, RowsColumnsAndStability) {
   expect_values(softmax(tensor({{0.0, -testing::kInf, -200.0}}), 1), {1, 0, 0}, 0, 0);
   expect_values(softmax(tensor({{1.0, testing::kNan}}), 1), {testing::kNan, testing::kNan});
   expect_values(log_softmax(tensor({{0.0, -testing::kInf}}), 1), {0, -testing::kInf}, 0, 0);
+}
+
+// float32 rows of every length around the kernels' 16-lane vectors (tensor/cpu/softmax.cpp
+// runs the last, partial vector masked), against float64: forward, log and backward, and a
+// NaN or -inf in a row's last, partial vector.
+TEST(Softmax, Float32RowsAroundVectorLengths) {
+  manual_seed(9);
+  for (const int64_t n : {1, 5, 15, 16, 17, 31, 33, 42, 64, 65}) {
+    const Tensor x = randn({3, n}) * 5, g = randn({3, n});
+    const Tensor x64 = x.to(kFloat64), g64 = g.to(kFloat64);
+    const Tensor y = softmax(x, 1), y64 = softmax(x64, 1);
+    expect_values(y, y64.to_vector<double>(), 1e-5, 1e-7);
+    expect_values(log_softmax(x, 1), log_softmax(x64, 1).to_vector<double>(), 1e-5, 1e-6);
+    expect_values(raw::softmax_backward(g, y, 1, false),
+                  raw::softmax_backward(g64, y64, 1, false).to_vector<double>(), 1e-5, 1e-6);
+  }
+  std::vector<float> row(42, 0.0f);
+  row[40] = -testing::kInf;
+  expect_values(softmax(from_vector(row, {1, 42}), 1).select(1, 40), {0}, 0, 0);
+  row[41] = testing::kNan;
+  for (const double value : softmax(from_vector(row, {1, 42}), 1).to_vector<double>()) {
+    EXPECT_TRUE(std::isnan(value));
+  }
 }
 
 }  // namespace
