@@ -107,20 +107,17 @@ inline float tanh_f32(float x) {
   return std::fabs(x) < 0.625f ? small : large;
 }
 
-// erfc(z) for z >= 0 with relative error below 1.2e-7 everywhere (Numerical Recipes,
-// 2nd ed., section 6.2, erfcc: a Chebyshev fit of t * exp(-z^2 + P(t)), t = 1/(1 + z/2)).
+// erfc(z) for z >= 0 (Numerical Recipes, 2nd ed., section 6.2, erfcc: a Chebyshev fit of
+// t * exp(-z^2 + P(t)), t = 1/(1 + z/2), relative error below 1.2e-7 in exact arithmetic;
+// measured in float32 against float64, below 9e-7 for z < 3). P, of degree 9, is evaluated
+// by Estrin's scheme, in four dependent steps instead of Horner's nine: GELU's loop is
+// bound by that chain's latency (4M GELUs, one thread: 2.36 ms with Horner, 1.95 here).
 inline float erfc_nonnegative_f32(float z) {
   const float t = 1.0f / (1.0f + 0.5f * z);
-  float p = 0.17087277f;
-  p = p * t - 0.82215223f;
-  p = p * t + 1.48851587f;
-  p = p * t - 1.13520398f;
-  p = p * t + 0.27886807f;
-  p = p * t - 0.18628806f;
-  p = p * t + 0.09678418f;
-  p = p * t + 0.37409196f;
-  p = p * t + 1.00002368f;
-  p = p * t - 1.26551223f;
+  const float t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+  const float p = ((-1.26551223f + 1.00002368f * t) + (0.37409196f + 0.09678418f * t) * t2) +
+                  ((-0.18628806f + 0.27886807f * t) + (-1.13520398f + 1.48851587f * t) * t2) * t4 +
+                  (-0.82215223f + 0.17087277f * t) * t8;
   return t * exp_nonpositive_f32(-z * z + p);
 }
 
