@@ -32,7 +32,7 @@ void CpuBackend::where(const Tensor& out, const Tensor& condition, const Tensor&
                        const Tensor& b) {
   visit_dtype(out.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    map_elementwise<T, bool, T, T>([](bool c, T x, T y) { return c ? x : y; }, out,
+    map_elementwise<T, bool, T, T>([](bool c, T x, T y) { return select_bits(c, x, y); }, out,
                                    {condition, a, b});
   });
 }
