@@ -1,7 +1,8 @@
 // Goto's blocking (Goto and van de Geijn 2008, "Anatomy of high-performance matrix
-// multiplication"): b is packed in blocks of kDepth x kBlockColumns as 32-column panels, a in
-// blocks of kBlockRows x kDepth as 12-row panels, and each 12 x 32 tile of c accumulates in
-// 24 vector registers while one panel of b (32 KiB) stays in L1.
+// multiplication"): b is packed in blocks of kDepth x kBlockColumns as 32-column panels, a is
+// walked in blocks of kBlockRows x kDepth, 12 rows at a time (read in place, but for a last
+// partial tile of rows, packed with zero rows), and each 12 x 32 tile of c accumulates in 24
+// vector registers while one panel of b (32 KiB) stays in L1.
 //
 // Why not OpenBLAS here: the environment pins Debian's OpenBLAS 0.3.21 to its Haswell (AVX2)
 // kernels (OPENBLAS_CORETYPE, because that release's AVX-512 kernels compute wrong results
