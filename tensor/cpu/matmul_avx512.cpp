@@ -84,26 +84,23 @@ void transpose_runs(const float* source, int64_t stride, int64_t count, int64_t 
   for (int64_t q = 0; q < steps; ++q) _mm512_mask_storeu_ps(out + q * out_step, written, rows[q]);
 }
 
-// Rows [row0, row0 + rows) x depth [p0, p0 + depth) of a as 12-row panels, each depth step's
-// 12 values contiguous (rows beyond `rows` zero), read in a's storage order.
-void pack_a(const float* a, MatrixLayout la, int64_t row0, int64_t rows, int64_t p0, int64_t depth,
-            float* packed) {
-  for (int64_t panel = 0; panel < rows; panel += kTileRows) {
-    const int64_t count = std::min(kTileRows, rows - panel);
-    float* out = packed + panel * depth;
-    if (la.transposed) {
-      const __mmask16 present = first_lanes(count), tile = first_lanes(kTileRows);
-      for (int64_t p = 0; p < depth; ++p) {
-        const float* source = a + (p0 + p) * la.leading + row0 + panel;
-        _mm512_mask_storeu_ps(out + p * kTileRows, tile, _mm512_maskz_loadu_ps(present, source));
-      }
-      continue;
+// The last, partial tile of a: rows [row0, row0 + count), count < 12, over depth [p0, p0 +
+// depth), as a 12-row panel (each depth step's 12 values contiguous, rows past `count` zero),
+// read in a's storage order.
+void pack_partial_tile(const float* a, MatrixLayout la, int64_t row0, int64_t count, int64_t p0,
+                       int64_t depth, float* packed) {
+  if (la.transposed) {
+    const __mmask16 present = first_lanes(count), tile = first_lanes(kTileRows);
+    for (int64_t p = 0; p < depth; ++p) {
+      const float* source = a + (p0 + p) * la.leading + row0;
+      _mm512_mask_storeu_ps(packed + p * kTileRows, tile, _mm512_maskz_loadu_ps(present, source));
     }
-    const float* source = a + (row0 + panel) * la.leading + p0;
-    for (int64_t p = 0; p < depth; p += 16) {
-      transpose_runs(source, la.leading, count, p, depth, out + p * kTileRows, kTileRows,
-                     kTileRows);
-    }
+    return;
+  }
+  const float* source = a + row0 * la.leading + p0;
+  for (int64_t p = 0; p < depth; p += 16) {
+    transpose_runs(source, la.leading, count, p, depth, packed + p * kTileRows, kTileRows,
+                   kTileRows);
   }
 }
 
@@ -202,7 +199,7 @@ bool matmul_avx512(const float* a, const float* b, float* c, int64_t m, int64_t 
         const int64_t whole = rows / kTileRows * kTileRows;
         if (whole < rows) {
           packed_a.resize(std::max<size_t>(packed_a.size(), kTileRows * depth));
-          pack_a(a, la, row0 + whole, rows - whole, p0, depth, packed_a.data());
+          pack_partial_tile(a, la, row0 + whole, rows - whole, p0, depth, packed_a.data());
         }
         for (int64_t j = 0; j < columns; j += kTileColumns) {
           const float* b_panel = packed_b.data() + j * depth;
